@@ -1,0 +1,130 @@
+# gazouillis - one GNU Makefile for the binary, the text engine library and
+# every test. Libraries are found with pkg-config; when one is missing,
+# scripts/install-deps.sh installs the Debian packages (see README.md).
+
+CC      ?= cc
+BUILD   ?= build
+SHARED  ?= ../shared
+CONFORMANCE_DIR ?= $(SHARED)/conformance/twitter-text
+PYTHON  ?= /usr/bin/python3
+
+# Libraries of the program and of its tests (pkg-config names).
+PKGS      = libutf8proc libpcre2-8 jansson
+TEST_PKGS = cmocka yaml-0.1
+
+WARN    = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wpointer-arith \
+          -Wno-unused-parameter
+CSTD    = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT    ?= -O2 -g
+# Recursive (=) so that pkg-config runs after the deps stamp has installed them.
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
+ALL_CFLAGS  = $(CSTD) $(OPT) $(WARN) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
+
+SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c) src/main.c
+TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/tld_table.o
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)
+
+# Sanitized builds of the library for unit, conformance and fuzz smoke runs.
+ASAN_TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/tld_table.o
+
+DEPS_STAMP = $(BUILD)/.deps-ok
+
+.PHONY: all deps check conformance e2e fuzz fuzz-smoke test asan bench clean format format-check run
+
+all: $(BUILD)/gazouillis
+
+# Installs the Debian packages only when pkg-config cannot find a library.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@mkdir -p $(BUILD)
+	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null; then :; \
+	 else echo "make: libraries missing, running scripts/install-deps.sh"; ./scripts/install-deps.sh; fi
+	@touch $@
+
+$(BUILD)/gen/tld_table.c: third_party/twitter-text/tld_lib.yml scripts/gen-tlds.sh
+	@mkdir -p $(dir $@)
+	./scripts/gen-tlds.sh $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/tld_table.o: $(BUILD)/gen/tld_table.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libgztext.a: $(TEXT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/gazouillis: $(CLI_OBJ) $(BUILD)/libgztext.a
+	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+# ---- sanitized objects ----
+$(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/gen/tld_table.o: $(BUILD)/gen/tld_table.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
+
+$(BUILD)/asan/libgztext.a: $(ASAN_TEXT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/asan/unit/%: tests/unit/%.c $(BUILD)/asan/libgztext.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/asan/libgztext.a \
+	  $(PKG_LIBS) $(TEST_LIBS)
+
+$(BUILD)/asan/conformance: $(wildcard tests/conformance/*.c) $(BUILD)/asan/libgztext.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -o $@ $(wildcard tests/conformance/*.c) \
+	  $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS)
+
+$(BUILD)/asan/gazouillis: $(CLI_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libgztext.a
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# ---- tests ----
+check: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+conformance: $(BUILD)/asan/conformance
+	$(BUILD)/asan/conformance $(CONFORMANCE_DIR)
+
+e2e: $(BUILD)/gazouillis $(BUILD)/asan/gazouillis
+	GAZOUILLIS_BIN=$(abspath $(BUILD)/gazouillis) GAZOUILLIS_ASAN_BIN=$(abspath $(BUILD)/asan/gazouillis) \
+	  $(PYTHON) -m pytest -q tests/e2e
+
+include fuzz/fuzz.mk
+
+test: deps all check conformance fuzz-smoke e2e
+	@echo "make test: all tests passed"
+
+asan: $(BUILD)/asan/gazouillis $(UNIT_BIN)
+
+bench: $(BUILD)/libgztext.a
+	./bench/run.sh
+
+run: deps all
+	@echo "the server arrives with the next issue; meanwhile:"
+	$(BUILD)/gazouillis count "Jacques Beaudet: il faut travailler ensemble. #innover http://groupedde.com/"
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

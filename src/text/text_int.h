@@ -1,0 +1,120 @@
+/*
+ * text/text_int.h - what the text engine's files share and nobody else
+ * sees: UTF-8 stepping, character classes of the twitter-text grammar,
+ * the TLD tables and small buffer helpers.
+ *
+ * Every scanner works on valid UTF-8 (the public entry points check it or
+ * document that the caller must), so decoding here does not re-validate.
+ */
+#ifndef GZ_TEXT_INT_H
+#define GZ_TEXT_INT_H
+
+#include "text.h"
+
+/* Decodes the code point at s[i] (valid UTF-8, i < len); *n gets its byte length. */
+static inline int32_t
+utf8_at(const char *s, size_t i, size_t *n)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+
+    if (u[0] < 0x80) {
+        *n = 1;
+        return u[0];
+    }
+    if (u[0] < 0xE0) {
+        *n = 2;
+        return ((u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+    }
+    if (u[0] < 0xF0) {
+        *n = 3;
+        return ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    }
+    *n = 4;
+    return ((u[0] & 0x07) << 18) | ((u[1] & 0x3F) << 12) | ((u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+}
+
+/* Byte offset of the start of the code point before s[i] (i > 0). */
+static inline size_t
+utf8_prev(const char *s, size_t i)
+{
+    do
+        i--;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* Writes cp as UTF-8 into out (4 bytes room); returns its length. */
+size_t utf8_put(char *out, int32_t cp);
+
+static inline bool
+is_ascii_alnum(int32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static inline int
+ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Character classes, named after the twitter-text expressions they stand for. */
+bool chr_is_space(int32_t c);            /* spacesGroup */
+bool chr_is_punct(int32_t c);            /* punct */
+bool chr_is_invalid(int32_t c);          /* invalidCharsGroup: FFFE FEFF FFFF */
+bool chr_is_directional(int32_t c);      /* directionalMarkersGroup */
+bool chr_is_latin_accent(int32_t c);     /* latinAccentChars */
+bool chr_is_domain_char(int32_t c);      /* validDomainChars */
+bool chr_is_hashtag_alpha(int32_t c);    /* hashtagAlpha: letters and marks */
+bool chr_is_hashtag_alnum(int32_t c);    /* hashtagAlphaNumeric */
+bool chr_is_js_space(int32_t c);         /* JavaScript \s */
+
+/* ---- TLDs (tables generated from tld_lib.yml at build time) ---- */
+
+enum tld_kind { TLD_GENERIC, TLD_COUNTRY };
+
+/*
+ * Length in bytes of the TLD of the given kind that starts at s[i], as
+ * upstream's validGTLD / validCCTLD with their lookahead: the TLD must be
+ * followed by the end (s[end]) or by a character other than [0-9a-zA-Z@+-].
+ * 0 when none does.
+ */
+size_t tld_match(const char *s, size_t i, size_t end, enum tld_kind kind);
+
+/* Generated tables (build/gen/tld_table.c). */
+struct tld_entry {
+    const char *name; /* lower case UTF-8 */
+    unsigned char len;
+};
+extern const struct tld_entry tld_generic_ascii[], tld_country_ascii[];
+extern const size_t tld_generic_ascii_n, tld_country_ascii_n;
+extern const struct tld_entry tld_generic_unicode[], tld_country_unicode[];
+extern const size_t tld_generic_unicode_n, tld_country_unicode_n;
+
+/* Length of the punycode (validPunycode, "xn--…") at s[i], or 0. */
+size_t punycode_tld_match(const char *s, size_t i, size_t end);
+
+/*
+ * Length in UTF-16 units of the ACE ("xn--…") form of a label of code
+ * points, or the label's own length when it is ASCII (punycode.toASCII).
+ * Returns (size_t)-1 on overflow.
+ */
+size_t punycode_label_length(const char *s, size_t len);
+
+/* ---- Entity helpers ---- */
+
+int entities_push(struct text_entities *es, const struct text_entity *e);
+void entities_remove_overlaps(struct text_entities *es, size_t from);
+
+/* ---- Emoji (v3 counting) ---- */
+
+/* Byte length of the emoji sequence at s[i], 0 if none starts there. */
+size_t emoji_match(const char *s, size_t i, size_t len);
+
+/* ---- Buffers ---- */
+
+int buf_reserve(struct text_buf *b, size_t extra);
+int buf_append(struct text_buf *b, const char *s, size_t len);
+int buf_puts(struct text_buf *b, const char *s);
+
+#endif
