@@ -35,3 +35,8 @@ for kind in generic country; do
     table $kind ascii
     table $kind unicode
 done
+# ASCII first letters of the non-ASCII TLDs ("vermögensberatung"), so the
+# scanner looks at the UTF-8 tables only when one of them could match.
+printf 'const char tld_unicode_ascii_first[] = "'
+list | awk '$2 ~ /[^ -~]/ { c = tolower(substr($2, 1, 1)); if (c ~ /[ -~]/ && !(c in seen)) { seen[c] = 1; printf "%s", c } }'
+printf '";\n'

@@ -60,8 +60,8 @@ text_scratch_release(struct text_scratch *sc)
 {
     text_buf_release(&sc->nfc);
     free(sc->cps);
-    sc->cps = NULL;
-    sc->cps_cap = 0;
+    free(sc->urls);
+    memset(sc, 0, sizeof(*sc));
 }
 
 int

@@ -60,10 +60,13 @@ void text_buf_release(struct text_buf *b); /* frees data, zeroes b */
  * Scratch memory reused across calls (NFC normalisation). Zero-initialise,
  * pass to as many calls as you like from one thread, then release.
  */
+struct text_entities;
 struct text_scratch {
     struct text_buf nfc;
     int32_t *cps;
     size_t cps_cap;
+    struct text_entity *urls; /* text_parse's URLs */
+    size_t urls_cap;
 };
 void text_scratch_release(struct text_scratch *sc);
 

@@ -97,8 +97,11 @@ size_t punycode_tld_match(const char *s, size_t i, size_t end);
 /*
  * Length in UTF-16 units of the ACE ("xn--…") form of a label of code
  * points, or the label's own length when it is ASCII (punycode.toASCII).
- * Returns (size_t)-1 on overflow.
+ * Non-ASCII labels of more than PUNYCODE_MAX_LABEL code points answer
+ * PUNYCODE_MAX_LABEL + 1 (too long, whatever the exact figure), and
+ * (size_t)-1 means the encoder would overflow.
  */
+#define PUNYCODE_MAX_LABEL 63
 size_t punycode_label_length(const char *s, size_t len);
 
 /* ---- Entity helpers ---- */
