@@ -9,10 +9,11 @@ set -eu
 export LC_ALL=C
 yml=$1
 
-# section name, then one TLD a line: "country TLD" / "generic TLD"
+# section name, then one TLD a line: "country TLD" / "generic TLD"; YAML
+# quotes names it would read as booleans ('no', 'off'), the quotes go.
 list() {
     awk '/^[a-z]+:/ { sub(":", "", $1); sect = $1; next }
-         /^- / { print sect, substr($0, 3) }' "$yml"
+         /^- / { t = substr($0, 3); gsub(/^'"'"'|'"'"'$/, "", t); print sect, t }' "$yml"
 }
 
 table() { # kind (country|generic), ascii|unicode

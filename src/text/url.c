@@ -258,6 +258,20 @@ url_at(const char *s, size_t q, size_t len, struct url_match *m, size_t *skip)
     return true;
 }
 
+/*
+ * A host cannot start before skip, but a link with a protocol can
+ * ("語http://t.co"): the first "http" in s[i..skip), or skip.
+ */
+static size_t
+protocol_before(const char *s, size_t i, size_t skip)
+{
+    for (; i + 4 <= skip; i++)
+        if (ascii_lower((unsigned char)s[i]) == 'h' && ascii_lower((unsigned char)s[i + 1]) == 't' &&
+            ascii_lower((unsigned char)s[i + 2]) == 't' && ascii_lower((unsigned char)s[i + 3]) == 'p')
+            return i;
+    return skip;
+}
+
 /* validUrlPrecedingChars: what may stand right before a link. */
 static bool
 may_precede_url(int32_t c)
@@ -448,7 +462,7 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
                 continue;
             }
             if (skip > q)
-                next = utf8_prev(s, skip); /* the next start tried is skip */
+                next = utf8_prev(s, protocol_before(s, q + 1, skip)); /* next start tried */
         }
         /* ^: a URL at the very start, tried after the alternative above */
         if (p == 0 && url_at(s, 0, len, &m, &skip)) {
