@@ -27,13 +27,15 @@ SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 
 TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c) src/main.c
-TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/tld_table.o
+GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c
+TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)
 
 # Sanitized builds of the library for unit, conformance and fuzz smoke runs.
-ASAN_TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/tld_table.o
+ASAN_TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/tld_table.o \
+                $(BUILD)/asan/gen/emoji_table.o
 
 DEPS_STAMP = $(BUILD)/.deps-ok
 
@@ -45,7 +47,7 @@ all: $(BUILD)/gazouillis
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null; then :; \
+	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && [ -r $(EMOJI_TEST) ]; then :; \
 	 else echo "make: libraries missing, running scripts/install-deps.sh"; ./scripts/install-deps.sh; fi
 	@touch $@
 
@@ -57,7 +59,13 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/gen/tld_table.o: $(BUILD)/gen/tld_table.c
+# Unicode's emoji sequences (Debian package unicode-data), for config v3.
+EMOJI_TEST ?= /usr/share/unicode/emoji/emoji-test.txt
+$(BUILD)/gen/emoji_table.c: scripts/gen-emoji.sh | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	./scripts/gen-emoji.sh $(EMOJI_TEST) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libgztext.a: $(TEXT_OBJ)
@@ -72,7 +80,7 @@ $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/asan/gen/tld_table.o: $(BUILD)/gen/tld_table.c
+$(BUILD)/asan/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
 

@@ -7,7 +7,7 @@ set -eu
 
 PACKAGES="
     build-essential pkg-config
-    libutf8proc-dev libpcre2-dev libjansson-dev
+    libutf8proc-dev libpcre2-dev libjansson-dev unicode-data
     libcmocka-dev libyaml-dev
     clang libclang-rt-14-dev
     python3 python3-pytest

@@ -1,106 +1,41 @@
 /*
  * text/emoji.c - recognises an emoji sequence, which config v3 counts as
  * one character of weight 2 whatever its length ("👨‍👩‍👧‍👦" is seven code
- * points). The grammar is Unicode's (UTS #51): keycaps, flags, tag
- * sequences, and pictographs with a presentation selector or a skin tone,
- * joined by ZWJ. Like upstream's emoji list, ©, ® and ™ count as emoji
- * only with U+FE0F. Pictographs come from utf8proc's grapheme classes.
+ * points). The sequences are Unicode's (emoji-test.txt, turned into a table
+ * at build time by scripts/gen-emoji.sh): the longest one starting at a
+ * point wins, as in upstream's emoji parser. Unknown combinations count
+ * code point by code point ("👍" + U+FE0F is an emoji and a selector).
  */
-#include <utf8proc.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "text/text_int.h"
 
-#define ZWJ 0x200D
-#define VS16 0xFE0F
-#define KEYCAP 0x20E3
-
-static bool
-is_pictographic(int32_t c)
+static int
+first_cmp(const void *key, const void *elem)
 {
-    int b = utf8proc_get_property(c)->boundclass;
+    int32_t c = *(const int32_t *)key, f = ((const struct emoji_first *)elem)->cp;
 
-    return b == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC || b == UTF8PROC_BOUNDCLASS_E_ZWG;
-}
-
-static bool
-is_modifier(int32_t c)
-{
-    return c >= 0x1F3FB && c <= 0x1F3FF;
-}
-
-static bool
-is_regional(int32_t c)
-{
-    return c >= 0x1F1E6 && c <= 0x1F1FF;
-}
-
-/* Code point at s[i] or -1 past the end; *n its length. */
-static int32_t
-cp_at(const char *s, size_t i, size_t len, size_t *n)
-{
-    if (i >= len) {
-        *n = 0;
-        return -1;
-    }
-    return utf8_at(s, i, n);
-}
-
-/* One element: a pictograph with VS16 or a skin tone, or a lone skin tone. */
-static size_t
-element(const char *s, size_t i, size_t len)
-{
-    size_t n, m;
-    int32_t c = cp_at(s, i, len, &n), d;
-
-    if (c < 0)
-        return 0;
-    if (is_modifier(c))
-        return n;
-    if (!is_pictographic(c))
-        return 0;
-    d = cp_at(s, i + n, len, &m);
-    if (d == VS16 || is_modifier(d))
-        return n + m;
-    if (c == 0xA9 || c == 0xAE || c == 0x2122)
-        return 0; /* text by default */
-    return n;
+    return c < f ? -1 : c > f;
 }
 
 size_t
 emoji_match(const char *s, size_t i, size_t len)
 {
-    size_t n, m, k, j;
-    int32_t c = cp_at(s, i, len, &n), d;
+    const struct emoji_first *f;
+    size_t k, n;
+    int32_t c;
 
-    if (c < 0)
+    if ((unsigned char)s[i] < 0x80 && s[i] != '#' && s[i] != '*' && (s[i] < '0' || s[i] > '9'))
+        return 0; /* only keycaps start with ASCII */
+    c = utf8_at(s, i, &n);
+    f = bsearch(&c, emoji_firsts, emoji_firsts_n, sizeof(*emoji_firsts), first_cmp);
+    if (f == NULL)
         return 0;
-    /* keycap: [0-9#*] VS16? U+20E3 */
-    if ((c >= '0' && c <= '9') || c == '#' || c == '*') {
-        d = cp_at(s, i + 1, len, &m);
-        if (d == VS16) {
-            j = i + 1 + m;
-            d = cp_at(s, j, len, &m);
-        } else {
-            j = i + 1;
-        }
-        return d == KEYCAP ? j + m - i : 0;
+    for (k = f->start; k < f->start + f->count; k++) {
+        const struct emoji_seq *e = &emoji_seqs[k];
+        if (e->len <= len - i && memcmp(s + i, e->utf8, e->len) == 0)
+            return e->len;
     }
-    if (is_regional(c)) {
-        d = cp_at(s, i + n, len, &m);
-        return is_regional(d) ? n + m : n;
-    }
-    /* tag sequence: U+1F3F4 tags U+E007F (subdivision flags) */
-    if (c == 0x1F3F4) {
-        j = i + n;
-        while ((d = cp_at(s, j, len, &m)) >= 0xE0020 && d <= 0xE007E)
-            j += m;
-        if (j > i + n && d == 0xE007F)
-            return j + m - i;
-    }
-    if ((k = element(s, i, len)) == 0)
-        return 0;
-    j = i + k;
-    while (cp_at(s, j, len, &m) == ZWJ && (k = element(s, j + m, len)) > 0)
-        j += m + k;
-    return j - i;
+    return 0;
 }

@@ -114,6 +114,21 @@ void entities_remove_overlaps(struct text_entities *es, size_t from);
 /* Byte length of the emoji sequence at s[i], 0 if none starts there. */
 size_t emoji_match(const char *s, size_t i, size_t len);
 
+/* Generated tables (build/gen/emoji_table.c): sequences grouped by their
+ * first code point, longest first within a group. */
+struct emoji_seq {
+    const char *utf8;
+    unsigned char len;
+};
+struct emoji_first {
+    int32_t cp;
+    uint16_t start, count; /* into emoji_seqs */
+};
+extern const struct emoji_seq emoji_seqs[];
+extern const size_t emoji_seqs_n;
+extern const struct emoji_first emoji_firsts[];
+extern const size_t emoji_firsts_n;
+
 /* ---- Buffers ---- */
 
 int buf_reserve(struct text_buf *b, size_t extra);

@@ -453,6 +453,17 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
         int32_t c = utf8_at(s, p, &n);
         size_t q = p + n, next = q;
 
+        /*
+         * Upstream reads UTF-16: before an astral character's own attempt,
+         * its high surrogate precedes a host that starts with the low one
+         * ("👍.example.com" finds example.com, "..example.com" does not).
+         */
+        if (n == 4 && url_at(s, p, len, &m, &skip)) {
+            if (url_accept(s, &m, c, out) != 0)
+                return -1;
+            p = m.end;
+            continue;
+        }
         /* validUrlPrecedingChars: the character at p, then the URL */
         if (may_precede_url(c) && q < len) {
             if (url_at(s, q, len, &m, &skip)) {
