@@ -9,29 +9,65 @@
 
 #include "text/text_int.h"
 
-enum {
-    A_SPACE = 1 << 0,  /* spacesGroup */
-    A_PUNCT = 1 << 1,  /* punct */
-    A_JSSPACE = 1 << 2 /* JavaScript \s */
+/*
+ * Flags of the 128 ASCII characters (CHR_* in text_int.h), built once at
+ * compile time from the expressions' character lists.
+ */
+#define SP (CHR_SPACE | CHR_JSSPACE)
+#define P CHR_PUNCT
+#define AL (CHR_ALNUM | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END)
+const unsigned char chr_ascii[128] = {
+    ['\t'] = SP, ['\n'] = SP, ['\v'] = SP, ['\f'] = SP, ['\r'] = SP, [' '] = SP,
+    ['!'] = P | CHR_PATH | CHR_QUERY,
+    ['#'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
+    ['$'] = P | CHR_PATH | CHR_QUERY,
+    ['%'] = P | CHR_PATH | CHR_QUERY,
+    ['&'] = P | CHR_PATH | CHR_QUERY | CHR_QUERY_END,
+    ['\''] = P | CHR_PATH | CHR_QUERY,
+    ['('] = P | CHR_QUERY,
+    [')'] = P | CHR_QUERY,
+    ['*'] = P | CHR_PATH | CHR_QUERY,
+    ['+'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY,
+    [','] = P | CHR_PATH | CHR_QUERY,
+    ['-'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
+    ['.'] = P | CHR_PATH | CHR_QUERY,
+    ['/'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
+    [':'] = P | CHR_PATH | CHR_QUERY,
+    [';'] = P | CHR_PATH | CHR_QUERY,
+    ['<'] = P,
+    ['='] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
+    ['>'] = P,
+    ['?'] = P | CHR_QUERY,
+    ['@'] = P | CHR_PATH | CHR_QUERY,
+    ['['] = P | CHR_PATH | CHR_QUERY,
+    ['\\'] = P,
+    [']'] = P | CHR_PATH | CHR_QUERY,
+    ['^'] = P,
+    ['_'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
+    ['{'] = P,
+    ['|'] = P | CHR_PATH | CHR_QUERY,
+    ['}'] = P,
+    ['~'] = P | CHR_PATH | CHR_QUERY,
+    ['0'] = AL, ['1'] = AL, ['2'] = AL, ['3'] = AL, ['4'] = AL, ['5'] = AL, ['6'] = AL,
+    ['7'] = AL, ['8'] = AL, ['9'] = AL,
+    ['A'] = AL, ['B'] = AL, ['C'] = AL, ['D'] = AL, ['E'] = AL, ['F'] = AL, ['G'] = AL,
+    ['H'] = AL, ['I'] = AL, ['J'] = AL, ['K'] = AL, ['L'] = AL, ['M'] = AL, ['N'] = AL,
+    ['O'] = AL, ['P'] = AL, ['Q'] = AL, ['R'] = AL, ['S'] = AL, ['T'] = AL, ['U'] = AL,
+    ['V'] = AL, ['W'] = AL, ['X'] = AL, ['Y'] = AL, ['Z'] = AL,
+    ['a'] = AL, ['b'] = AL, ['c'] = AL, ['d'] = AL, ['e'] = AL, ['f'] = AL, ['g'] = AL,
+    ['h'] = AL, ['i'] = AL, ['j'] = AL, ['k'] = AL, ['l'] = AL, ['m'] = AL, ['n'] = AL,
+    ['o'] = AL, ['p'] = AL, ['q'] = AL, ['r'] = AL, ['s'] = AL, ['t'] = AL, ['u'] = AL,
+    ['v'] = AL, ['w'] = AL, ['x'] = AL, ['y'] = AL, ['z'] = AL,
 };
-
-/* Flags of the 128 ASCII characters. */
-static const unsigned char ascii_class[128] = {
-    ['\t'] = A_SPACE | A_JSSPACE, ['\n'] = A_SPACE | A_JSSPACE, ['\v'] = A_SPACE | A_JSSPACE,
-    ['\f'] = A_SPACE | A_JSSPACE, ['\r'] = A_SPACE | A_JSSPACE, [' '] = A_SPACE | A_JSSPACE,
-    ['!'] = A_PUNCT,  ['\''] = A_PUNCT, ['#'] = A_PUNCT, ['%'] = A_PUNCT, ['&'] = A_PUNCT,
-    ['('] = A_PUNCT,  [')'] = A_PUNCT,  ['*'] = A_PUNCT, ['+'] = A_PUNCT, [','] = A_PUNCT,
-    ['\\'] = A_PUNCT, ['-'] = A_PUNCT,  ['.'] = A_PUNCT, ['/'] = A_PUNCT, [':'] = A_PUNCT,
-    [';'] = A_PUNCT,  ['<'] = A_PUNCT,  ['='] = A_PUNCT, ['>'] = A_PUNCT, ['?'] = A_PUNCT,
-    ['@'] = A_PUNCT,  ['['] = A_PUNCT,  [']'] = A_PUNCT, ['^'] = A_PUNCT, ['_'] = A_PUNCT,
-    ['{'] = A_PUNCT,  ['|'] = A_PUNCT,  ['}'] = A_PUNCT, ['~'] = A_PUNCT, ['$'] = A_PUNCT,
-};
+#undef SP
+#undef P
+#undef AL
 
 bool
 chr_is_space(int32_t c)
 {
     if (c < 0x80)
-        return ascii_class[c] & A_SPACE;
+        return chr_ascii[c] & CHR_SPACE;
     return c == 0x85 || c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200A) ||
            c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
@@ -40,7 +76,7 @@ bool
 chr_is_js_space(int32_t c)
 {
     if (c < 0x80)
-        return ascii_class[c] & A_JSSPACE;
+        return chr_ascii[c] & CHR_JSSPACE;
     return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
            c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
@@ -48,7 +84,7 @@ chr_is_js_space(int32_t c)
 bool
 chr_is_punct(int32_t c)
 {
-    return c < 0x80 && (ascii_class[c] & A_PUNCT);
+    return c < 0x80 && (chr_ascii[c] & CHR_PUNCT);
 }
 
 bool
@@ -83,7 +119,7 @@ bool
 chr_is_domain_char(int32_t c)
 {
     if (c < 0x80)
-        return !(ascii_class[c] & (A_PUNCT | A_SPACE));
+        return ascii_is_domain_char((unsigned char)c);
     return !chr_is_space(c) && !chr_is_invalid(c) && !chr_is_directional(c);
 }
 

@@ -22,6 +22,7 @@ const struct text_config text_config_v1 = {
     .scale = 1,
     .default_weight = 1,
     .transformed_url_length = 23,
+    .ascii_weight = 1,
 };
 
 const struct text_config text_config_v2 = {
@@ -33,6 +34,7 @@ const struct text_config text_config_v2 = {
     .transformed_url_length = 23,
     .ranges = weighted_ranges,
     .n_ranges = sizeof(weighted_ranges) / sizeof(weighted_ranges[0]),
+    .ascii_weight = 100,
 };
 
 const struct text_config text_config_v3 = {
@@ -45,6 +47,7 @@ const struct text_config text_config_v3 = {
     .emoji_parsing = true,
     .ranges = weighted_ranges,
     .n_ranges = sizeof(weighted_ranges) / sizeof(weighted_ranges[0]),
+    .ascii_weight = 100,
 };
 
 const struct text_config *

@@ -65,11 +65,20 @@ entities_remove_overlaps(struct text_entities *es, size_t from)
 int
 text_extract_entities(const char *s, size_t len, unsigned opts, struct text_entities *out)
 {
-    size_t bounds[5];
+    size_t base = out->n;
 
-    bounds[0] = out->n;
     if (text_extract_urls(s, len, out) != 0)
         return -1;
+    return entities_extract_rest(s, len, opts, out, base);
+}
+
+int
+entities_extract_rest(const char *s, size_t len, unsigned opts, struct text_entities *out,
+                      size_t base)
+{
+    size_t bounds[5];
+
+    bounds[0] = base;
     bounds[1] = out->n;
     if (text_extract_mentions(s, len, opts, out) != 0)
         return -1;

@@ -21,13 +21,21 @@ hash_sign_at(const char *s, size_t i, size_t len)
     return 0;
 }
 
-/* Next position >= i holding a hash sign, or len. */
+/* Next position >= i holding a hash sign, or len; memchr does the walking. */
 static size_t
 next_hash(const char *s, size_t i, size_t len)
 {
-    for (; i < len; i++)
-        if (s[i] == '#' || ((unsigned char)s[i] == 0xEF && hash_sign_at(s, i, len)))
-            return i;
+    const char *h, *w;
+
+    while (i < len) {
+        h = memchr(s + i, '#', len - i);
+        w = memchr(s + i, 0xEF, (h ? (size_t)(h - s) : len) - i); /* U+FF03 starts EF */
+        if (w == NULL)
+            return h ? (size_t)(h - s) : len;
+        if (hash_sign_at(s, (size_t)(w - s), len))
+            return (size_t)(w - s);
+        i = (size_t)(w - s) + 1;
+    }
     return len;
 }
 

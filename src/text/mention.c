@@ -27,12 +27,21 @@ at_sign_at(const char *s, size_t i, size_t len)
     return 0;
 }
 
+/* Next position >= i holding an at sign, or len. */
 static size_t
 next_at(const char *s, size_t i, size_t len)
 {
-    for (; i < len; i++)
-        if (s[i] == '@' || ((unsigned char)s[i] == 0xEF && at_sign_at(s, i, len)))
-            return i;
+    const char *a, *w;
+
+    while (i < len) {
+        a = memchr(s + i, '@', len - i);
+        w = memchr(s + i, 0xEF, (a ? (size_t)(a - s) : len) - i); /* U+FF20 starts EF */
+        if (w == NULL)
+            return a ? (size_t)(a - s) : len;
+        if (at_sign_at(s, (size_t)(w - s), len))
+            return (size_t)(w - s);
+        i = (size_t)(w - s) + 1;
+    }
     return len;
 }
 

@@ -45,7 +45,16 @@ text_nfc(struct text_scratch *sc, const char *s, size_t len, const char **out, s
 
     for (i = 0; i < len; i += k) {
         if (u[i] < 0x80) {
-            k = 1;
+            uint64_t w;
+            size_t from = i;
+            /* eight ASCII bytes at a time, then one */
+            while (i + 8 <= len) {
+                memcpy(&w, u + i, 8);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                i += 8;
+            }
+            k = i == from ? 1 : 0;
             continue;
         }
         if (!nfc_stable(utf8_at(s, i, &k)))

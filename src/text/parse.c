@@ -66,40 +66,64 @@ set_invalid(struct text_parse_result *r, enum text_invalid why)
     }
 }
 
-int
-text_parse(struct text_scratch *sc, const char *s, size_t len, const struct text_config *cfg,
-           struct text_parse_result *r)
+/*
+ * Checks what must hold before counting: size and UTF-8. Returns false
+ * with r filled when the text cannot be counted.
+ */
+static bool
+parse_precheck(const char *s, size_t len, struct text_parse_result *r)
 {
-    struct text_entities urls = {0};
-    const char *t;
-    size_t tlen, i = 0, u = 0, n, orig16;
-    long long weight = 0, max = (long long)cfg->max_weighted_length * cfg->scale;
-    long long display = 0; /* validDisplayIndex */
-    bool chars_ok = true;
     enum text_utf8_error ue;
 
     memset(r, 0, sizeof(*r));
     r->valid = true;
     if (len > TEXT_MAX_INPUT) {
         set_invalid(r, TEXT_INVALID_TOO_BIG);
-        return 0;
+        return false;
     }
     if ((ue = text_utf8_check(s, len, &r->error_offset)) != TEXT_UTF8_OK) {
         set_invalid(r, TEXT_INVALID_UTF8);
         r->utf8_error = ue;
-        return 0;
+        return false;
     }
     r->error_offset = 0;
-    if (text_nfc(sc, s, len, &t, &tlen) != 0 || parse_urls(sc, t, tlen, &urls) != 0)
-        return -1;
+    return true;
+}
 
-    size_t next_url = 0;
+/*
+ * The weighing loop of parseTweet over the normalised text t, whose URLs
+ * are urls[0..n_urls) (sorted), for the original s.
+ */
+static void
+parse_weigh(const char *s, size_t len, const char *t, size_t tlen, const struct text_entity *urls,
+            size_t n_urls, const struct text_config *cfg, struct text_parse_result *r)
+{
+    size_t i = 0, u = 0, n, orig16, next_url = 0;
+    long long weight = 0, max = (long long)cfg->max_weighted_length * cfg->scale;
+    long long display = 0; /* validDisplayIndex */
+    bool chars_ok = true;
+
     while (i < tlen) {
-        int32_t c = 0;
-        size_t end;
+        size_t stop = next_url < n_urls ? urls[next_url].start : tlen, k = i;
+        int32_t c;
 
-        if (next_url < urls.n && urls.v[next_url].start == i) {
-            end = urls.v[next_url++].end;
+        /* A run of ASCII before the next URL weighs the same per character. */
+        while (cfg->ascii_weight > 0 && k < stop && (unsigned char)t[k] < 0x80 &&
+               !(cfg->emoji_parsing && emoji_match(t, k, tlen) > 0))
+            k++;
+        if (k > i) {
+            long long w = cfg->ascii_weight, run = (long long)(k - i);
+            if (chars_ok && weight + w * run <= max)
+                display = (long long)u + run - 1;
+            else if (chars_ok && weight + w <= max)
+                display = (long long)u + (max - weight) / w - 1;
+            weight += w * run;
+            u += k - i;
+            i = k;
+            continue;
+        }
+        if (next_url < n_urls && urls[next_url].start == i) {
+            size_t end = urls[next_url++].end;
             weight += (long long)cfg->transformed_url_length * cfg->scale;
             u += text_utf8_count_utf16(t + i, end - i) - 1;
             i = end;
@@ -113,13 +137,9 @@ text_parse(struct text_scratch *sc, const char *s, size_t len, const struct text
                 u++; /* upstream steps onto the low surrogate */
             weight += char_weight(cfg, c);
             i += n;
-            if (chars_ok && chr_is_invalid(c)) {
-                chars_ok = false;
-                if (t == s)
-                    r->error_offset = i - n;
-            }
+            chars_ok = chars_ok && !chr_is_invalid(c);
         }
-        while (next_url < urls.n && urls.v[next_url].start < i)
+        while (next_url < n_urls && urls[next_url].start < i)
             next_url++; /* a URL inside an emoji sequence is not weighed apart */
         if (chars_ok && weight <= max)
             display = (long long)u;
@@ -139,9 +159,41 @@ text_parse(struct text_scratch *sc, const char *s, size_t len, const struct text
         set_invalid(r, TEXT_INVALID_TOO_LONG);
     else if (!chars_ok)
         set_invalid(r, TEXT_INVALID_CHARACTERS);
-    if (!chars_ok && t != s)
+    if (!chars_ok)
         r->error_offset = first_invalid_char(s, len);
+}
+
+int
+text_parse(struct text_scratch *sc, const char *s, size_t len, const struct text_config *cfg,
+           struct text_parse_result *r)
+{
+    struct text_entities urls = {0};
+    const char *t;
+    size_t tlen;
+
+    if (!parse_precheck(s, len, r))
+        return 0;
+    if (text_nfc(sc, s, len, &t, &tlen) != 0 || parse_urls(sc, t, tlen, &urls) != 0)
+        return -1;
+    parse_weigh(s, len, t, tlen, urls.v, urls.n, cfg, r);
     return 0;
+}
+
+int
+text_analyze(struct text_scratch *sc, const char *s, size_t len, const struct text_config *cfg,
+             unsigned opts, struct text_parse_result *r, struct text_entities *es,
+             const char **norm, size_t *norm_len)
+{
+    size_t base = es->n;
+
+    *norm = NULL;
+    *norm_len = 0;
+    if (!parse_precheck(s, len, r))
+        return 0;
+    if (text_nfc(sc, s, len, norm, norm_len) != 0 || text_extract_urls(*norm, *norm_len, es) != 0)
+        return -1;
+    parse_weigh(s, len, *norm, *norm_len, es->v + base, es->n - base, cfg, r);
+    return entities_extract_rest(*norm, *norm_len, opts, es, base);
 }
 
 const char *

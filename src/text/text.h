@@ -39,6 +39,7 @@ struct text_config {
     bool emoji_parsing;
     const struct text_weight_range *ranges;
     size_t n_ranges;
+    int ascii_weight; /* the weight every ASCII character has, or 0 if they differ */
 };
 
 extern const struct text_config text_config_v1; /* 140, every char 1 */
@@ -129,6 +130,18 @@ struct text_parse_result {
 int text_parse(struct text_scratch *sc, const char *s, size_t len, const struct text_config *cfg,
                struct text_parse_result *out /* OUT */);
 const char *text_invalid_string(enum text_invalid r); /* static string */
+
+/*
+ * text_parse and text_extract_entities(…, opts, …) in one go, finding the
+ * URLs once: what a server does with every post. The entities are those of
+ * the NFC-normalised text, which *norm / *norm_len point at afterwards (s
+ * itself, or sc's copy, valid until sc's next use). When the text is not
+ * UTF-8 or too big, *norm is NULL and no entity is added. Returns 0, or -1
+ * if memory runs out.
+ */
+int text_analyze(struct text_scratch *sc, const char *s, size_t len, const struct text_config *cfg,
+                 unsigned opts, struct text_parse_result *out, struct text_entities *entities,
+                 const char **norm /* OUT */, size_t *norm_len /* OUT */);
 
 /* ---- Entities ---- */
 

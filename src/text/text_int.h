@@ -58,6 +58,26 @@ ascii_lower(int c)
     return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+/* Flags of ASCII characters: chr_ascii[c] for c < 0x80. */
+enum {
+    CHR_SPACE = 1 << 0,     /* spacesGroup */
+    CHR_PUNCT = 1 << 1,     /* punct */
+    CHR_JSSPACE = 1 << 2,   /* JavaScript \s */
+    CHR_ALNUM = 1 << 3,     /* [A-Za-z0-9] */
+    CHR_PATH = 1 << 4,      /* validGeneralUrlPathChars */
+    CHR_PATH_END = 1 << 5,  /* validUrlPathEndingChars */
+    CHR_QUERY = 1 << 6,     /* validUrlQueryChars */
+    CHR_QUERY_END = 1 << 7, /* validUrlQueryEndingChars */
+};
+extern const unsigned char chr_ascii[128];
+
+/* validDomainChars for ASCII: neither punct nor space (control characters are). */
+static inline bool
+ascii_is_domain_char(unsigned char c)
+{
+    return !(chr_ascii[c] & (CHR_PUNCT | CHR_SPACE));
+}
+
 /* Character classes, named after the twitter-text expressions they stand for. */
 bool chr_is_space(int32_t c);            /* spacesGroup */
 bool chr_is_punct(int32_t c);            /* punct */
@@ -108,6 +128,13 @@ size_t punycode_label_length(const char *s, size_t len);
 
 int entities_push(struct text_entities *es, const struct text_entity *e);
 void entities_remove_overlaps(struct text_entities *es, size_t from);
+/*
+ * With the URLs of s already in es->v[base..es->n), adds its mentions,
+ * hashtags and cashtags and removes overlaps: text_extract_entities from
+ * its second step.
+ */
+int entities_extract_rest(const char *s, size_t len, unsigned opts, struct text_entities *es,
+                          size_t base);
 
 /* ---- Emoji (v3 counting) ---- */
 

@@ -32,7 +32,7 @@ static bool
 is_path_char(int32_t c)
 {
     if (c < 0x80)
-        return is_ascii_alnum(c) || (c != 0 && strchr("!*';:=+,.$/%#[]-_~@|&", c) != NULL);
+        return chr_ascii[c] & CHR_PATH;
     return (c >= 0x400 && c <= 0x4FF) || c == 0x2013 || chr_is_latin_accent(c);
 }
 
@@ -41,8 +41,7 @@ static bool
 is_path_end_char(int32_t c)
 {
     if (c < 0x80)
-        return is_ascii_alnum(c) || c == '+' || c == '-' || c == '=' || c == '_' || c == '#' ||
-               c == '/';
+        return chr_ascii[c] & CHR_PATH_END;
     return (c >= 0x400 && c <= 0x4FF) || chr_is_latin_accent(c);
 }
 
@@ -50,14 +49,14 @@ is_path_end_char(int32_t c)
 static bool
 is_query_char(int c)
 {
-    return is_ascii_alnum(c) || (c != 0 && strchr("!?*'@();:&=+$/%#[]-_.,~|", c) != NULL);
+    return c < 0x80 && (chr_ascii[c] & CHR_QUERY);
 }
 
 /* validUrlQueryEndingChars */
 static bool
 is_query_end_char(int c)
 {
-    return is_ascii_alnum(c) || (c != 0 && strchr("-_&=#/", c) != NULL);
+    return c < 0x80 && (chr_ascii[c] & CHR_QUERY_END);
 }
 
 /* End of the run of path characters at s[i]. */
@@ -167,10 +166,17 @@ domain_end(const char *s, size_t d, size_t len, size_t *skip)
         int32_t c = 0;
 
         while (i < len) {
+            unsigned char b = (unsigned char)s[i];
+            if (b < 0x80) { /* the common case, without decoding */
+                if (b == '-' || b == '_')
+                    underscore |= b == '_';
+                else if (!ascii_is_domain_char(b))
+                    break;
+                last_char = i++;
+                continue;
+            }
             c = utf8_at(s, i, &n);
-            if (c == '-' || c == '_')
-                underscore |= c == '_';
-            else if (!chr_is_domain_char(c))
+            if (!chr_is_domain_char(c))
                 break;
             last_char = i;
             i += n;
@@ -266,7 +272,7 @@ static size_t
 protocol_before(const char *s, size_t i, size_t skip)
 {
     for (; i + 4 <= skip; i++)
-        if (ascii_lower((unsigned char)s[i]) == 'h' && ascii_lower((unsigned char)s[i + 1]) == 't' &&
+        if ((s[i] | 0x20) == 'h' && ascii_lower((unsigned char)s[i + 1]) == 't' &&
             ascii_lower((unsigned char)s[i + 2]) == 't' && ascii_lower((unsigned char)s[i + 3]) == 'p')
             return i;
     return skip;
@@ -450,8 +456,19 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
     if (memchr(s, '.', len) == NULL)
         return 0;
     while (p < len) {
-        int32_t c = utf8_at(s, p, &n);
-        size_t q = p + n, next = q;
+        int32_t c;
+        size_t q, next;
+
+        /* Letters and digits never precede a link: skip their run. */
+        if (p > 0 && (unsigned char)s[p] < 0x80 && (chr_ascii[(unsigned char)s[p]] & CHR_ALNUM)) {
+            do
+                p++;
+            while (p < len && (unsigned char)s[p] < 0x80 && (chr_ascii[(unsigned char)s[p]] & CHR_ALNUM));
+            continue;
+        }
+        c = utf8_at(s, p, &n);
+        q = p + n;
+        next = q;
 
         /*
          * Upstream reads UTF-16: before an astral character's own attempt,
