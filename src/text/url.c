@@ -147,6 +147,61 @@ any_tld(const char *s, size_t i, size_t end)
 }
 
 /*
+ * What one scan learnt of a run of host labels ("a.b_c.d.e"), so that the
+ * many starts inside the same run cost no new scan (the run's labels after
+ * a start's first one are the same for every start): without this, a
+ * megabyte of "a_b.c" would be read once per label.
+ */
+struct host_chain {
+    size_t from, brk;     /* starts in [from, brk) see the labels scanned from `from` */
+    size_t good;          /* start of the last label followed by a TLD and free of '_', or NONE */
+    size_t good_end;      /* end of that TLD */
+    size_t label, dot;    /* the label [label, dot) of the last start inside the chain */
+    size_t underscore;    /* the last '_' in it, or NONE */
+    bool label_ok;        /* it starts and ends with a domain character */
+};
+#define NONE SIZE_MAX
+
+/*
+ * One label at s[i]: a run of domain characters, '-' and '_'. Returns the
+ * run's end; *us gets the last '_' (or NONE), *ok whether the run starts
+ * and ends with a domain character.
+ */
+static size_t
+label_scan(const char *s, size_t i, size_t len, size_t *us, bool *ok)
+{
+    size_t from = i, last = i, n;
+    bool first_ok = false, last_ok = false;
+
+    *us = NONE;
+    while (i < len) {
+        unsigned char b = (unsigned char)s[i];
+        bool dc;
+
+        if (b < 0x80) { /* the common case, without decoding */
+            n = 1;
+            if (b == '_')
+                *us = i;
+            if (b != '-' && b != '_' && !ascii_is_domain_char(b))
+                break;
+            dc = b != '-' && b != '_';
+        } else {
+            if (!chr_is_domain_char(utf8_at(s, i, &n)))
+                break;
+            dc = true;
+        }
+        if (i == from)
+            first_ok = dc;
+        last = i;
+        last_ok = dc;
+        i += n;
+    }
+    (void)last;
+    *ok = i > from && first_ok && last_ok;
+    return i;
+}
+
+/*
  * validDomain at s[d]: validSubdomain* validDomainName TLD. Labels are runs
  * of domain characters, '-' and '_', starting and ending with a domain
  * character, each followed by '.'; the last label before the TLD has no
@@ -155,54 +210,66 @@ any_tld(const char *s, size_t i, size_t end)
  * *skip set to the first position where a host might still start.
  */
 static size_t
-domain_end(const char *s, size_t d, size_t len, size_t *skip)
+domain_end(const char *s, size_t d, size_t len, size_t *skip, struct host_chain *ch)
 {
-    size_t i = d, best = 0, n;
-    bool any_tld_seen = false;
+    size_t i, t, us;
+    bool ok, tld_seen = false;
 
-    for (;;) {
-        size_t label = i, last_char = i;
-        bool underscore = false, ok;
-        int32_t c = 0;
-
-        while (i < len) {
-            unsigned char b = (unsigned char)s[i];
-            if (b < 0x80) { /* the common case, without decoding */
-                if (b == '-' || b == '_')
-                    underscore |= b == '_';
-                else if (!ascii_is_domain_char(b))
-                    break;
-                last_char = i++;
-                continue;
-            }
-            c = utf8_at(s, i, &n);
-            if (!chr_is_domain_char(c))
-                break;
-            last_char = i;
-            i += n;
+    *skip = d + 1;
+    if (d >= ch->from && d < ch->brk) {
+        /* inside a known chain: only the first label is new */
+        if (s[d] == '.')
+            return 0;
+        if (!(d > ch->label && d < ch->dot)) {
+            ch->label = d;
+            ch->dot = label_scan(s, d, len, &ch->underscore, &ch->label_ok);
         }
+        if (!ch->label_ok || !chr_is_domain_char(utf8_at(s, d, &t)))
+            return 0;
+        if (ch->good != NONE && ch->good > d)
+            return ch->good_end;
+        if (ch->underscore != NONE && ch->underscore >= d)
+            return 0;
+        t = any_tld(s, ch->dot + 1, len);
+        return t > 0 ? ch->dot + 1 + t : 0;
+    }
+
+    ch->from = d;
+    ch->good = NONE;
+    for (i = d;;) {
+        size_t label = i;
+
+        i = label_scan(s, i, len, &us, &ok);
         if (i == label || i >= len || s[i] != '.') {
             /* no dot after this run: no host can start inside it either */
-            *skip = (i > label && (i >= len || s[i] != '.')) ? i : label;
+            ch->brk = label;
+            *skip = i > label ? i : label;
             break;
         }
-        c = utf8_at(s, label, &n);
-        ok = chr_is_domain_char(c) && chr_is_domain_char(utf8_at(s, last_char, &n));
         if (!ok) {
+            ch->brk = label;
             *skip = label;
             break;
         }
+        if (label == d) { /* remember the first label for the next start */
+            ch->label = d;
+            ch->dot = i;
+            ch->underscore = us;
+            ch->label_ok = ok;
+        }
         i++; /* the dot */
-        if ((n = any_tld(s, i, len)) > 0) {
-            any_tld_seen = true;
-            if (!underscore) /* validDomainName has no '_' */
-                best = i + n;
+        if ((t = any_tld(s, i, len)) > 0) {
+            tld_seen = true;
+            if (us == NONE) { /* validDomainName has no '_' */
+                ch->good = label;
+                ch->good_end = i + t;
+            }
         }
     }
-    if (best > 0)
-        return best;
-    if (any_tld_seen || *skip <= d)
-        *skip = d + 1; /* a later start might avoid an '_': try every one */
+    if (ch->good != NONE)
+        return ch->good_end;
+    if (tld_seen || *skip <= d)
+        *skip = d + 1; /* a later start might avoid an '_': the chain makes it cheap */
     return 0;
 }
 
@@ -229,11 +296,12 @@ protocol_at(const char *s, size_t i, size_t len)
  * Returns true and fills *m, or false with *skip as domain_end sets it.
  */
 static bool
-url_at(const char *s, size_t q, size_t len, struct url_match *m, size_t *skip)
+url_at(const char *s, size_t q, size_t len, struct url_match *m, size_t *skip,
+       struct host_chain *ch)
 {
     size_t p = protocol_at(s, q, len), e, j;
 
-    e = domain_end(s, q + p, len, skip);
+    e = domain_end(s, q + p, len, skip, ch);
     if (e == 0) {
         if (p > 0)
             *skip = q + 1; /* without the protocol, "http" is no host */
@@ -451,6 +519,7 @@ int
 text_extract_urls(const char *s, size_t len, struct text_entities *out)
 {
     size_t p = 0, n, skip;
+    struct host_chain chain = {.from = NONE, .brk = 0, .label = NONE, .dot = NONE};
     struct url_match m;
 
     if (memchr(s, '.', len) == NULL)
@@ -475,7 +544,7 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
          * its high surrogate precedes a host that starts with the low one
          * ("👍.example.com" finds example.com, "..example.com" does not).
          */
-        if (n == 4 && url_at(s, p, len, &m, &skip)) {
+        if (n == 4 && url_at(s, p, len, &m, &skip, &chain)) {
             if (url_accept(s, &m, c, out) != 0)
                 return -1;
             p = m.end;
@@ -483,7 +552,7 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
         }
         /* validUrlPrecedingChars: the character at p, then the URL */
         if (may_precede_url(c) && q < len) {
-            if (url_at(s, q, len, &m, &skip)) {
+            if (url_at(s, q, len, &m, &skip, &chain)) {
                 if (url_accept(s, &m, c, out) != 0)
                     return -1;
                 p = m.end;
@@ -493,7 +562,7 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
                 next = utf8_prev(s, protocol_before(s, q + 1, skip)); /* next start tried */
         }
         /* ^: a URL at the very start, tried after the alternative above */
-        if (p == 0 && url_at(s, 0, len, &m, &skip)) {
+        if (p == 0 && url_at(s, 0, len, &m, &skip, &chain)) {
             if (url_accept(s, &m, -1, out) != 0)
                 return -1;
             p = m.end;
