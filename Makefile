@@ -27,15 +27,14 @@ SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 
 TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c) src/main.c
-GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c
+GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c $(BUILD)/gen/age_table.c
 TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)
 
 # Sanitized builds of the library for unit, conformance and fuzz smoke runs.
-ASAN_TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/tld_table.o \
-                $(BUILD)/asan/gen/emoji_table.o
+ASAN_TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/asan/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/asan/gen/%.o)
 
 DEPS_STAMP = $(BUILD)/.deps-ok
 
@@ -64,6 +63,12 @@ EMOJI_TEST ?= /usr/share/unicode/emoji/emoji-test.txt
 $(BUILD)/gen/emoji_table.c: scripts/gen-emoji.sh | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	./scripts/gen-emoji.sh $(EMOJI_TEST) > $@.tmp && mv $@.tmp $@
+
+# The Unicode version of upstream's letter classes (Debian package unicode-data).
+DERIVED_AGE ?= /usr/share/unicode/DerivedAge.txt
+$(BUILD)/gen/age_table.c: scripts/gen-age.sh | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	./scripts/gen-age.sh $(DERIVED_AGE) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

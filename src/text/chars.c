@@ -5,6 +5,7 @@
  * utf8proc's general categories (letters, marks and digits for hashtags),
  * which is where upstream's big generated classes come from too.
  */
+#include <stdlib.h>
 #include <utf8proc.h>
 
 #include "text/text_int.h"
@@ -123,11 +124,45 @@ chr_is_domain_char(int32_t c)
     return !chr_is_space(c) && !chr_is_invalid(c) && !chr_is_directional(c);
 }
 
+static int
+range_cmp(const void *key, const void *elem)
+{
+    int32_t c = *(const int32_t *)key;
+    const struct cp_range *r = elem;
+
+    return c < r->first ? -1 : c > r->last;
+}
+
+/* Was c assigned after Unicode 7.0? (Latin letters never were: no search for them.) */
+static bool
+newer_than_upstream(int32_t c)
+{
+    return c >= unicode_after_7[0].first && bsearch(&c, unicode_after_7, unicode_after_7_n, sizeof(*unicode_after_7),
+                                 range_cmp) != NULL;
+}
+
+/*
+ * Upstream's letters also hold 68 private-use code points (an artefact of
+ * the table it was generated from); a hashtag may contain them there, so
+ * here too.
+ */
+static bool
+upstream_private_letter(int32_t c)
+{
+    return (c >= 0xF870 && c <= 0xF87F) || c == 0xF882 || (c >= 0xF884 && c <= 0xF89F) ||
+           c == 0xF8B8 || (c >= 0xF8C1 && c <= 0xF8D6);
+}
+
+/* Letters and marks of Unicode 7.0, as upstream's bmp/astralLetterAndMarks. */
 bool
 chr_is_hashtag_alpha(int32_t c)
 {
     if (c < 0x80)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (upstream_private_letter(c))
+        return true;
+    if (newer_than_upstream(c))
+        return false;
     switch (utf8proc_category(c)) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
@@ -149,5 +184,6 @@ chr_is_hashtag_alnum(int32_t c)
     case 0x0F0C: case 0x00B7:
         return true;
     }
-    return chr_is_hashtag_alpha(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+    return chr_is_hashtag_alpha(c) ||
+           (utf8proc_category(c) == UTF8PROC_CATEGORY_ND && !newer_than_upstream(c));
 }

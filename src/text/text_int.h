@@ -89,6 +89,15 @@ bool chr_is_hashtag_alpha(int32_t c);    /* hashtagAlpha: letters and marks */
 bool chr_is_hashtag_alnum(int32_t c);    /* hashtagAlphaNumeric */
 bool chr_is_js_space(int32_t c);         /* JavaScript \s */
 
+/* Code point ranges, inclusive; generated tables are sorted. */
+struct cp_range {
+    int32_t first, last;
+};
+/* Assigned after Unicode 7.0, the version of upstream's letter classes
+ * (build/gen/age_table.c from DerivedAge.txt). */
+extern const struct cp_range unicode_after_7[];
+extern const size_t unicode_after_7_n;
+
 /* ---- TLDs (tables generated from tld_lib.yml at build time) ---- */
 
 enum tld_kind { TLD_GENERIC, TLD_COUNTRY };
