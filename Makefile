@@ -27,7 +27,8 @@ SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 
 TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c) src/main.c
-GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c $(BUILD)/gen/age_table.c
+GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c $(BUILD)/gen/age_table.c \
+           $(BUILD)/gen/nfcqc_table.c
 TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -69,6 +70,11 @@ DERIVED_AGE ?= /usr/share/unicode/DerivedAge.txt
 $(BUILD)/gen/age_table.c: scripts/gen-age.sh | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	./scripts/gen-age.sh $(DERIVED_AGE) > $@.tmp && mv $@.tmp $@
+
+NORM_PROPS ?= /usr/share/unicode/DerivedNormalizationProps.txt
+$(BUILD)/gen/nfcqc_table.c: scripts/gen-nfcqc.sh | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	./scripts/gen-nfcqc.sh $(NORM_PROPS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

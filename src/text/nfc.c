@@ -1,9 +1,9 @@
 /*
  * text/nfc.c - Unicode NFC normalisation, which upstream applies before
  * counting ("Á" typed as A + U+0301 is one character). Almost every post is
- * already NFC, so a quick check over the code points decides first and the
- * text is used as it is; only the rest goes through utf8proc, into the
- * caller's scratch buffers.
+ * already NFC, so UAX #15's quick check (NFC_QC from Unicode's data,
+ * build/gen/nfcqc_table.c) decides first and the text is used as it is;
+ * only the rest goes through utf8proc, into the caller's scratch buffers.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,28 +12,35 @@
 
 #include "text/text_int.h"
 
+static int
+range_cmp(const void *key, const void *elem)
+{
+    int32_t c = *(const int32_t *)key;
+    const struct cp_range *r = elem;
+
+    return c < r->first ? -1 : c > r->last;
+}
+
 /*
- * True when c cannot change under NFC whatever surrounds it: no canonical
- * decomposition, combining class 0, and never the second half of a
- * composition. Everything below U+0300 qualifies.
+ * UAX #15's quick check for one code point after one whose combining
+ * class was *last: false unless NFC_QC is Yes and combining classes do not
+ * go down (then the text might change, and is normalised to be sure).
  */
 static bool
-nfc_stable(int32_t c)
+nfc_quick_yes(int32_t c, int *last)
 {
-    const utf8proc_property_t *p;
+    int ccc;
 
-    if (c < 0x300)
+    if (c < 0x300) { /* Latin-1 and its neighbours: class 0, always Yes */
+        *last = 0;
         return true;
-    if ((c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2))
-        return false; /* Hangul vowels and trailing consonants compose algorithmically */
-    p = utf8proc_get_property(c);
-    if (p->combining_class != 0)
+    }
+    ccc = utf8proc_get_property(c)->combining_class;
+    if (ccc != 0 && *last > ccc)
         return false;
-    if (p->comb_index != UINT16_MAX && p->comb_index >= 0x8000)
-        return false; /* can combine with the character before it */
-    if (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0)
-        return false; /* canonical decomposition: maybe not composed back */
-    return true;
+    *last = ccc;
+    return bsearch(&c, nfc_qc_not_yes, nfc_qc_not_yes_n, sizeof(*nfc_qc_not_yes), range_cmp) ==
+           NULL;
 }
 
 int
@@ -42,6 +49,7 @@ text_nfc(struct text_scratch *sc, const char *s, size_t len, const char **out, s
     const unsigned char *u = (const unsigned char *)s;
     utf8proc_ssize_t n, m;
     size_t i, k;
+    int last_ccc = 0;
 
     for (i = 0; i < len; i += k) {
         if (u[i] < 0x80) {
@@ -55,9 +63,10 @@ text_nfc(struct text_scratch *sc, const char *s, size_t len, const char **out, s
                 i += 8;
             }
             k = i == from ? 1 : 0;
+            last_ccc = 0;
             continue;
         }
-        if (!nfc_stable(utf8_at(s, i, &k)))
+        if (!nfc_quick_yes(utf8_at(s, i, &k), &last_ccc))
             break;
     }
     if (i == len) {

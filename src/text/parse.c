@@ -108,9 +108,12 @@ parse_weigh(const char *s, size_t len, const char *t, size_t tlen, const struct 
         int32_t c;
 
         /* A run of ASCII before the next URL weighs the same per character. */
-        while (cfg->ascii_weight > 0 && k < stop && (unsigned char)t[k] < 0x80 &&
-               !(cfg->emoji_parsing && emoji_match(t, k, tlen) > 0))
-            k++;
+        if (cfg->ascii_weight > 0 && !cfg->emoji_parsing)
+            while (k < stop && (unsigned char)t[k] < 0x80)
+                k++;
+        else if (cfg->ascii_weight > 0) /* keycaps start with ASCII */
+            while (k < stop && (unsigned char)t[k] < 0x80 && emoji_match(t, k, tlen) == 0)
+                k++;
         if (k > i) {
             long long w = cfg->ascii_weight, run = (long long)(k - i);
             if (chars_ok && weight + w * run <= max)

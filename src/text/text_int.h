@@ -98,6 +98,10 @@ struct cp_range {
 extern const struct cp_range unicode_after_7[];
 extern const size_t unicode_after_7_n;
 
+/* NFC_QC No or Maybe (build/gen/nfcqc_table.c from DerivedNormalizationProps.txt). */
+extern const struct cp_range nfc_qc_not_yes[];
+extern const size_t nfc_qc_not_yes_n;
+
 /* ---- TLDs (tables generated from tld_lib.yml at build time) ---- */
 
 enum tld_kind { TLD_GENERIC, TLD_COUNTRY };
