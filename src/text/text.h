@@ -219,8 +219,10 @@ struct text_autolink_options {
 
 /*
  * Appends the HTML of a post to out: hashtags, mentions, cashtags and URLs
- * as links, everything else escaped. opts may be NULL for the defaults.
- * Returns 0 or -1 (no memory).
+ * as links, everything else escaped, line breaks as <br>. opts may be NULL
+ * for the defaults. Returns 0, or -1 when s is not valid UTF-8 (NUL bytes
+ * included), is over TEXT_MAX_INPUT bytes, or memory runs out; on -1 out
+ * is left as it was.
  */
 int text_autolink(struct text_buf *out, const char *s, size_t len,
                   const struct text_autolink_options *opts);

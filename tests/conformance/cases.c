@@ -364,16 +364,8 @@ run_hit_highlight(const struct conf_case *c, FILE *got)
 /*
  * autolink.yml expects twitter.com's HTML (its classes and URLs), not what
  * text_autolink() writes for our pages; text_autolink_twitter() writes it.
- * The file runs when the engine has that call (its header is there), and
- * never counts in the required total.
+ * The file never counts in the required total.
  */
-#if defined(__has_include)
-#if __has_include("text/autolink_twitter.h")
-#define HAVE_TEXT_AUTOLINK_TWITTER 1
-#endif
-#endif
-
-#ifdef HAVE_TEXT_AUTOLINK_TWITTER
 #include "text/autolink_twitter.h"
 
 static int
@@ -396,9 +388,7 @@ static const struct conf_group autolink_groups[] = {
     {NULL, run_autolink}, /* every group: the call takes the group's name */
 };
 #define AUTOLINK_GROUPS autolink_groups, sizeof(autolink_groups) / sizeof(autolink_groups[0])
-#else
-#define AUTOLINK_GROUPS NULL, 0
-#endif
+
 
 /* ---- The files ---- */
 
