@@ -9,7 +9,7 @@ PACKAGES="
     build-essential pkg-config
     libutf8proc-dev libpcre2-dev libjansson-dev unicode-data
     libcmocka-dev libyaml-dev
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev clang-format
     python3 python3-pytest
 "
 
