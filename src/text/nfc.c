@@ -21,64 +21,34 @@ range_cmp(const void *key, const void *elem)
     return c < r->first ? -1 : c > r->last;
 }
 
-/*
- * UAX #15's quick check for one code point after one whose combining
- * class was *last: false unless NFC_QC is Yes and combining classes do not
- * go down (then the text might change, and is normalised to be sure).
- */
+/* NFC_QC of c is Yes. */
 static bool
-nfc_quick_yes(int32_t c, int *last)
+qc_yes(int32_t c)
 {
-    int ccc;
-
-    if (c < 0x300) { /* Latin-1 and its neighbours: class 0, always Yes */
-        *last = 0;
-        return true;
-    }
-    ccc = utf8proc_get_property(c)->combining_class;
-    if (ccc != 0 && *last > ccc)
-        return false;
-    *last = ccc;
-    return bsearch(&c, nfc_qc_not_yes, nfc_qc_not_yes_n, sizeof(*nfc_qc_not_yes), range_cmp) ==
-           NULL;
+    return c < 0x300 || bsearch(&c, nfc_qc_not_yes, nfc_qc_not_yes_n, sizeof(*nfc_qc_not_yes),
+                                range_cmp) == NULL;
 }
 
-int
-text_nfc(struct text_scratch *sc, const char *s, size_t len, const char **out, size_t *out_len)
+static int
+ccc_of(int32_t c)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    utf8proc_ssize_t n, m;
-    size_t i, k;
-    int last_ccc = 0;
+    return c < 0x300 ? 0 : utf8proc_get_property(c)->combining_class;
+}
 
-    for (i = 0; i < len; i += k) {
-        if (u[i] < 0x80) {
-            uint64_t w;
-            size_t from = i;
-            /* eight ASCII bytes at a time, then one */
-            while (i + 8 <= len) {
-                memcpy(&w, u + i, 8);
-                if (w & 0x8080808080808080ULL)
-                    break;
-                i += 8;
-            }
-            k = i == from ? 1 : 0;
-            last_ccc = 0;
-            continue;
-        }
-        if (!nfc_quick_yes(utf8_at(s, i, &k), &last_ccc))
-            break;
-    }
-    if (i == len) {
-        *out = s;
-        *out_len = len;
-        return 0;
-    }
+/*
+ * Appends the NFC form of s[0..len) to sc->nfc, through utf8proc (into
+ * sc->cps). Returns 0, or -1 if memory runs out.
+ */
+static int
+nfc_append(struct text_scratch *sc, const char *s, size_t len)
+{
+    const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+    utf8proc_ssize_t n, m;
 
     if (len > (size_t)PTRDIFF_MAX / 8)
         return -1;
-    n = utf8proc_decompose_custom(u, (utf8proc_ssize_t)len, NULL, 0, UTF8PROC_STABLE | UTF8PROC_COMPOSE,
-                                  NULL, NULL);
+    n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, NULL, 0,
+                                  opts, NULL, NULL);
     if (n < 0)
         return -1;
     if ((size_t)n + 1 > sc->cps_cap) {
@@ -88,16 +58,82 @@ text_nfc(struct text_scratch *sc, const char *s, size_t len, const char **out, s
         sc->cps = p;
         sc->cps_cap = (size_t)n + 1;
     }
-    m = utf8proc_decompose_custom(u, (utf8proc_ssize_t)len, sc->cps, n,
-                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE, NULL, NULL);
+    m = utf8proc_decompose_custom((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, sc->cps, n,
+                                  opts, NULL, NULL);
     if (m < 0 || m > n)
         return -1;
     /* Composes in place and re-encodes as UTF-8 into the same buffer. */
-    m = utf8proc_reencode(sc->cps, m, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    m = utf8proc_reencode(sc->cps, m, opts);
     if (m < 0)
         return -1;
+    return buf_append(&sc->nfc, (const char *)sc->cps, (size_t)m);
+}
+
+/*
+ * UAX #15: text can only change around a code point whose NFC_QC is not
+ * Yes or whose combining class is out of order, and only between the
+ * nearest "boundaries" on either side (code points of class 0 with NFC_QC
+ * Yes, which nothing before them composes with). So the text is copied as
+ * it is, and only those stretches go through utf8proc: a megabyte with one
+ * decomposed accent costs what a megabyte of NFC text costs.
+ */
+int
+text_nfc(struct text_scratch *sc, const char *s, size_t len, const char **out, size_t *out_len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, k, copied = 0, boundary = 0;
+    bool changed = false;
+    int last_ccc = 0;
+
     sc->nfc.len = 0;
-    if (buf_append(&sc->nfc, (const char *)sc->cps, (size_t)m) != 0)
+    while (i < len) {
+        int32_t c;
+        int ccc;
+
+        if (u[i] < 0x80) { /* ASCII: a boundary each, eight at a time */
+            uint64_t w;
+            while (i + 8 <= len) {
+                memcpy(&w, u + i, 8);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                i += 8;
+            }
+            if (i < len && u[i] < 0x80)
+                i++;
+            boundary = i - 1;
+            last_ccc = 0;
+            continue;
+        }
+        c = utf8_at(s, i, &k);
+        ccc = ccc_of(c);
+        if (qc_yes(c) && (ccc == 0 || last_ccc <= ccc)) {
+            if (ccc == 0)
+                boundary = i;
+            last_ccc = ccc;
+            i += k;
+            continue;
+        }
+        /* s[boundary..j) may change: j is the next boundary after i */
+        size_t j = i + k;
+        while (j < len) {
+            int32_t d = utf8_at(s, j, &k);
+            if (ccc_of(d) == 0 && qc_yes(d))
+                break;
+            j += k;
+        }
+        if (buf_append(&sc->nfc, s + copied, boundary - copied) != 0 ||
+            nfc_append(sc, s + boundary, j - boundary) != 0)
+            return -1;
+        changed = true;
+        copied = boundary = i = j;
+        last_ccc = 0;
+    }
+    if (!changed) {
+        *out = s;
+        *out_len = len;
+        return 0;
+    }
+    if (buf_append(&sc->nfc, s + copied, len - copied) != 0)
         return -1;
     *out = sc->nfc.data;
     *out_len = sc->nfc.len;
