@@ -18,14 +18,28 @@ list() {
 
 table() { # kind (country|generic), ascii|unicode
     if [ "$2" = ascii ]; then
-        list | awk -v k="$1" '$1 == k && $2 !~ /[^ -~]/ { print tolower($2) }' | sort -u
+        list | awk -v k="$1" '$1 == k && $2 !~ /[^ -~]/ {
+            t = tolower($2)
+            if (t !~ /^[a-z][a-z]+$/) { print "gen-tlds: unexpected TLD " t > "/dev/stderr"; exit 1 }
+            print t }' | sort -u
     else
         list | awk -v k="$1" '$1 == k && $2 ~ /[^ -~]/ { print length($2), $2 }' \
             | sort -k1,1nr -k2,2 -u | cut -d' ' -f2
-    fi | awk -v name="tld_$1_$2" '
-        BEGIN { printf "const struct tld_entry %s[] = {\n", name; n = 0 }
-        { printf "    {\"%s\", %d},\n", $0, length($0); n++ }
-        END { printf "};\nconst size_t %s_n = %d;\n\n", name, n }'
+    fi | awk -v name="tld_$1_$2" -v ascii="$2" '
+        BEGIN { printf "const struct tld_entry %s[] = {\n", name; n = 0; j = 0; abc = "abcdefghijklmnopqrstuvwxyz" }
+        { printf "    {\"%s\", %d},\n", $0, length($0); tld[n++] = $0 }
+        END {
+            printf "};\nconst size_t %s_n = %d;\n\n", name, n
+            if (ascii != "ascii") exit
+            # where the names starting with each pair of letters begin (names are [a-z]{2,})
+            printf "const uint16_t %s_index[26 * 26 + 1] = {", name
+            for (k = 0; k <= 676; k++) {
+                while (j < n && (index(abc, substr(tld[j], 1, 1)) - 1) * 26 + index(abc, substr(tld[j], 2, 1)) - 1 < k)
+                    j++
+                printf "%s%d", (k == 0 ? "\n    " : k % 16 ? ", " : ",\n    "), j
+            }
+            printf "\n};\n\n"
+        }'
 }
 
 [ -r "$yml" ] || { echo "gen-tlds: cannot read '$yml'" >&2; exit 1; }

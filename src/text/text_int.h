@@ -121,6 +121,9 @@ struct tld_entry {
 };
 extern const struct tld_entry tld_generic_ascii[], tld_country_ascii[];
 extern const size_t tld_generic_ascii_n, tld_country_ascii_n;
+/* For the ASCII names (all [a-z]{2,}), sorted: where those starting with the
+ * letters x, y begin, at [(x - 'a') * 26 + (y - 'a')]; one more at the end. */
+extern const uint16_t tld_generic_ascii_index[26 * 26 + 1], tld_country_ascii_index[26 * 26 + 1];
 extern const struct tld_entry tld_generic_unicode[], tld_country_unicode[];
 extern const size_t tld_generic_unicode_n, tld_country_unicode_n;
 

@@ -2,8 +2,8 @@
  * text/tld.c - is there a top-level domain at this point of the text?
  * Answers upstream's validGTLD / validCCTLD expressions (a TLD from
  * tld_lib.yml not followed by [0-9a-zA-Z@+-]) and validPunycode, over the
- * tables scripts/gen-tlds.sh generates at build time: ASCII names by binary
- * search on the run of letters, the others longest first.
+ * tables scripts/gen-tlds.sh generates at build time: ASCII names through
+ * an index of their first two letters, the others longest first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +25,6 @@ tld_boundary(const char *s, size_t j, size_t end)
         return true;
     c = (unsigned char)s[j];
     return !(is_ascii_alnum(c) || c == '@' || c == '+' || c == '-');
-}
-
-static int
-tld_cmp(const void *key, const void *elem)
-{
-    return strcmp(key, ((const struct tld_entry *)elem)->name);
 }
 
 /* Case-insensitive match of a lower-case UTF-8 name at s[i..end); its byte length there, or 0. */
@@ -76,30 +70,36 @@ size_t
 tld_match(const char *s, size_t i, size_t end, enum tld_kind kind)
 {
     const struct tld_entry *ascii = kind == TLD_GENERIC ? tld_generic_ascii : tld_country_ascii;
-    size_t n_ascii = kind == TLD_GENERIC ? tld_generic_ascii_n : tld_country_ascii_n;
+    const uint16_t *index = kind == TLD_GENERIC ? tld_generic_ascii_index : tld_country_ascii_index;
     const struct tld_entry *uni = kind == TLD_GENERIC ? tld_generic_unicode : tld_country_unicode;
     size_t n_uni = kind == TLD_GENERIC ? tld_generic_unicode_n : tld_country_unicode_n;
     char key[TLD_MAX_ASCII + 1];
     unsigned char c;
-    size_t j;
+    size_t j, k, m;
 
     if (i >= end)
         return 0;
     c = (unsigned char)s[i];
     if (c >= 0x80 || (c != 0 && strchr(tld_unicode_ascii_first, ascii_lower(c)) != NULL)) {
-        size_t m = tld_match_unicode(s, i, end, uni, n_uni);
-        if (m > 0)
-            return m;
+        size_t u = tld_match_unicode(s, i, end, uni, n_uni);
+        if (u > 0)
+            return u;
     }
     for (j = i; j < end && is_ascii_alnum((unsigned char)s[j]); j++) {
         if (j - i >= TLD_MAX_ASCII)
             return 0;
         key[j - i] = (char)ascii_lower((unsigned char)s[j]);
+        if (key[j - i] < 'a' || key[j - i] > 'z')
+            return 0; /* no ASCII TLD has a digit */
     }
-    if (j == i || !tld_boundary(s, j, end))
+    if (j - i < 2 || !tld_boundary(s, j, end))
         return 0;
-    key[j - i] = '\0';
-    return bsearch(key, ascii, n_ascii, sizeof(*ascii), tld_cmp) != NULL ? j - i : 0;
+    /* the few names that start with the same two letters */
+    k = (size_t)(key[0] - 'a') * 26 + (size_t)(key[1] - 'a');
+    for (m = index[k]; m < index[k + 1]; m++)
+        if (ascii[m].len == j - i && memcmp(ascii[m].name, key, j - i) == 0)
+            return j - i;
+    return 0;
 }
 
 size_t
