@@ -16,8 +16,8 @@
  */
 #define SP (CHR_SPACE | CHR_JSSPACE)
 #define P CHR_PUNCT
-#define AL (CHR_ALNUM | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END)
-const unsigned char chr_ascii[128] = {
+#define AL (CHR_ALNUM | CHR_WORD | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END)
+const uint16_t chr_ascii[128] = {
     ['\t'] = SP, ['\n'] = SP, ['\v'] = SP, ['\f'] = SP, ['\r'] = SP, [' '] = SP,
     ['!'] = P | CHR_PATH | CHR_QUERY,
     ['#'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
@@ -30,7 +30,7 @@ const unsigned char chr_ascii[128] = {
     ['*'] = P | CHR_PATH | CHR_QUERY,
     ['+'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY,
     [','] = P | CHR_PATH | CHR_QUERY,
-    ['-'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
+    ['-'] = P | CHR_WORD | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
     ['.'] = P | CHR_PATH | CHR_QUERY,
     ['/'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
     [':'] = P | CHR_PATH | CHR_QUERY,
@@ -44,7 +44,7 @@ const unsigned char chr_ascii[128] = {
     ['\\'] = P,
     [']'] = P | CHR_PATH | CHR_QUERY,
     ['^'] = P,
-    ['_'] = P | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
+    ['_'] = P | CHR_WORD | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END,
     ['{'] = P,
     ['|'] = P | CHR_PATH | CHR_QUERY,
     ['}'] = P,

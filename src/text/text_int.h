@@ -68,8 +68,9 @@ enum {
     CHR_PATH_END = 1 << 5,  /* validUrlPathEndingChars */
     CHR_QUERY = 1 << 6,     /* validUrlQueryChars */
     CHR_QUERY_END = 1 << 7, /* validUrlQueryEndingChars */
+    CHR_WORD = 1 << 8,      /* [A-Za-z0-9_-]: the usual characters of a host label */
 };
-extern const unsigned char chr_ascii[128];
+extern const uint16_t chr_ascii[128];
 
 /* validDomainChars for ASCII: neither punct nor space (control characters are). */
 static inline bool

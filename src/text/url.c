@@ -295,16 +295,63 @@ protocol_at(const char *s, size_t i, size_t len)
  * The URL part of extractUrl at s[q]: protocol, host, port, path and query.
  * Returns true and fills *m, or false with *skip as domain_end sets it.
  */
+/*
+ * A host cannot start before skip, but a link with a protocol can
+ * ("語http://t.co"): the first "http" in s[i..skip), or skip.
+ */
+static size_t
+protocol_before(const char *s, size_t i, size_t skip)
+{
+    for (; i + 4 <= skip; i++)
+        if ((s[i] | 0x20) == 'h' && ascii_lower((unsigned char)s[i + 1]) == 't' &&
+            ascii_lower((unsigned char)s[i + 2]) == 't' && ascii_lower((unsigned char)s[i + 3]) == 'p')
+            return i;
+    return skip;
+}
+
+/*
+ * The cheap answer for most starts: a word of ASCII that ends without a
+ * dot, and is no "http(s)://", holds no host. Returns true when url_at must
+ * look closer; false with *skip set as domain_end would set it.
+ */
+static bool
+worth_a_look(const char *s, size_t q, size_t len, size_t *skip)
+{
+    size_t i = q;
+    unsigned char b = 0;
+
+    for (; i < len; i++) {
+        b = (unsigned char)s[i];
+        if (b < 0x80 && (chr_ascii[b] & CHR_WORD) && (b | 0x20) != 'h')
+            continue;
+        if ((b | 0x20) == 'h' && i > q && protocol_at(s, i, len) > 0)
+            break; /* "語http://": a link may start here */
+        if (b >= 0x80 || b == '.' || !(b == 'h' || b == 'H' || ascii_is_domain_char(b)))
+            break;
+    }
+    if (i < len && (b >= 0x80 || b == '.' || (i == q && protocol_at(s, q, len) > 0) ||
+                    (b == ':' && protocol_at(s, q, len) > 0)))
+        return true;
+    *skip = i > q ? i : q + 1;
+    return false;
+}
+
 static bool
 url_at(const char *s, size_t q, size_t len, struct url_match *m, size_t *skip,
        struct host_chain *ch)
 {
-    size_t p = protocol_at(s, q, len), e, j;
+    size_t p, e, j;
+
+    if (!worth_a_look(s, q, len, skip))
+        return false;
+    p = protocol_at(s, q, len);
 
     e = domain_end(s, q + p, len, skip, ch);
     if (e == 0) {
         if (p > 0)
             *skip = q + 1; /* without the protocol, "http" is no host */
+        else if (*skip > q + 1)
+            *skip = protocol_before(s, q + 1, *skip);
         return false;
     }
     m->start = q;
@@ -330,20 +377,6 @@ url_at(const char *s, size_t q, size_t len, struct url_match *m, size_t *skip,
     }
     m->end = e;
     return true;
-}
-
-/*
- * A host cannot start before skip, but a link with a protocol can
- * ("語http://t.co"): the first "http" in s[i..skip), or skip.
- */
-static size_t
-protocol_before(const char *s, size_t i, size_t skip)
-{
-    for (; i + 4 <= skip; i++)
-        if ((s[i] | 0x20) == 'h' && ascii_lower((unsigned char)s[i + 1]) == 't' &&
-            ascii_lower((unsigned char)s[i + 2]) == 't' && ascii_lower((unsigned char)s[i + 3]) == 'p')
-            return i;
-    return skip;
 }
 
 /* validUrlPrecedingChars: what may stand right before a link. */
@@ -430,7 +463,9 @@ url_is_valid(const char *s, const struct url_match *m)
             return false;
         i = j + 1;
     }
-    return proto + text_utf8_count_utf16(s + m->start, m->end - m->start) <= MAX_URL_LENGTH;
+    /* UTF-16 units are never more than bytes: count them only when it matters */
+    return proto + m->end - m->start <= MAX_URL_LENGTH ||
+           proto + text_utf8_count_utf16(s + m->start, m->end - m->start) <= MAX_URL_LENGTH;
 }
 
 /*
@@ -515,10 +550,70 @@ url_accept(const char *s, const struct url_match *m, int32_t before, struct text
     return 0;
 }
 
+/* Is the code point at s[i] one of a host label's (a domain character, '-' or '_')? */
+static bool
+is_label_char_at(const char *s, size_t i)
+{
+    unsigned char b = (unsigned char)s[i];
+    size_t n;
+
+    if (b < 0x80)
+        return b == '-' || b == '_' || ascii_is_domain_char(b);
+    return chr_is_domain_char(utf8_at(s, i, &n));
+}
+
+/*
+ * Where links can start at all: inside the run of label characters before
+ * a dot (a host's first label ends with one), or at an "http" before
+ * "://". The next dot and the next protocol are found with memchr and
+ * remembered until the scan passes them, so words far from a dot cost
+ * nothing and no stretch of text is searched twice.
+ */
+struct url_candidates {
+    size_t dot;   /* the next '.' at or after the scan, len if none */
+    size_t label; /* where the run of label characters ending at dot begins */
+    size_t link;  /* the next "http://" or "https://", len if none */
+};
+
+/* The first start >= p where a link could match (len if none). */
+static size_t
+next_candidate(struct url_candidates *uc, const char *s, size_t p, size_t len)
+{
+    if (uc->dot < p) {
+        const char *dot = memchr(s + p, '.', len - p);
+        uc->dot = dot != NULL ? (size_t)(dot - s) : len;
+        uc->label = uc->dot;
+        while (uc->label > p && uc->dot < len && is_label_char_at(s, utf8_prev(s, uc->label)))
+            uc->label = utf8_prev(s, uc->label);
+    }
+    if (uc->link < p) {
+        const char *c = s + p;
+        uc->link = len;
+        while ((c = memchr(c, ':', (size_t)(s + len - c))) != NULL) {
+            size_t k = (size_t)(c - s);
+            if (len - k >= 3 && c[1] == '/' && c[2] == '/') {
+                if (k >= p + 5 && protocol_at(s, k - 5, len) == 8) {
+                    uc->link = k - 5;
+                    break;
+                }
+                if (k >= p + 4 && protocol_at(s, k - 4, len) == 7) {
+                    uc->link = k - 4;
+                    break;
+                }
+            }
+            c++;
+        }
+    }
+    if (uc->label <= p)
+        return p; /* inside the run before the dot: every start may match */
+    return uc->label < uc->link ? uc->label : uc->link;
+}
+
 int
 text_extract_urls(const char *s, size_t len, struct text_entities *out)
 {
     size_t p = 0, n, skip;
+    struct url_candidates uc = {0, 0, 0};
     struct host_chain chain = {.from = NONE, .brk = 0, .label = NONE, .dot = NONE};
     struct url_match m;
 
@@ -528,6 +623,16 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
         int32_t c;
         size_t q, next;
 
+        /* No start before the next candidate can match: go to it. */
+        if (p > 0) {
+            size_t cand = next_candidate(&uc, s, p, len);
+            if (cand >= len)
+                break;
+            if (cand > p && utf8_prev(s, cand) > p) {
+                p = utf8_prev(s, cand);
+                continue;
+            }
+        }
         /* Letters and digits never precede a link: skip their run. */
         if (p > 0 && (unsigned char)s[p] < 0x80 && (chr_ascii[(unsigned char)s[p]] & CHR_ALNUM)) {
             do
@@ -559,7 +664,7 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
                 continue;
             }
             if (skip > q)
-                next = utf8_prev(s, protocol_before(s, q + 1, skip)); /* next start tried */
+                next = utf8_prev(s, skip); /* the next start tried is skip */
         }
         /* ^: a URL at the very start, tried after the alternative above */
         if (p == 0 && url_at(s, 0, len, &m, &skip, &chain)) {
