@@ -108,9 +108,17 @@ parse_weigh(const char *s, size_t len, const char *t, size_t tlen, const struct 
         int32_t c;
 
         /* A run of ASCII before the next URL weighs the same per character. */
-        if (cfg->ascii_weight > 0 && !cfg->emoji_parsing)
+        if (cfg->ascii_weight > 0 && !cfg->emoji_parsing) {
+            uint64_t w;
+            while (k + 8 <= stop) { /* eight at a time */
+                memcpy(&w, t + k, 8);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                k += 8;
+            }
             while (k < stop && (unsigned char)t[k] < 0x80)
                 k++;
+        }
         else if (cfg->ascii_weight > 0) /* keycaps start with ASCII */
             while (k < stop && (unsigned char)t[k] < 0x80 && emoji_match(t, k, tlen) == 0)
                 k++;
