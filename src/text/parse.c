@@ -203,7 +203,7 @@ text_analyze(struct text_scratch *sc, const char *s, size_t len, const struct te
         return 0;
     if (text_nfc(sc, s, len, norm, norm_len) != 0 || text_extract_urls(*norm, *norm_len, es) != 0)
         return -1;
-    parse_weigh(s, len, *norm, *norm_len, es->v + base, es->n - base, cfg, r);
+    parse_weigh(s, len, *norm, *norm_len, es->n > base ? es->v + base : NULL, es->n - base, cfg, r);
     return entities_extract_rest(*norm, *norm_len, opts, es, base);
 }
 

@@ -61,8 +61,8 @@ text_is_valid_hashtag(const char *s, size_t len)
         text_entities_release(&es);
         return false;
     }
-    ok = es.n == 1 && es.v[0].end == len && es.v[0].value_end - es.v[0].value_start ==
-                                                 len - (s[0] == '#' ? 1 : 3);
+    /* exactly one tag, and it is the whole text: "#tag", not "a>#tag" */
+    ok = es.n == 1 && es.v[0].start == 0 && es.v[0].end == len;
     text_entities_release(&es);
     return ok;
 }

@@ -176,6 +176,7 @@ replies_and_valid_items(void **state)
     assert_false(text_is_valid_list("@eric/", 6));
     assert_true(text_is_valid_hashtag("#économie", strlen("#économie")));
     assert_false(text_is_valid_hashtag("#2014", 5));
+    assert_false(text_is_valid_hashtag("a>#tag", 6)); /* a tag inside, not a tag */
     assert_true(text_is_valid_url("http://web.fonds-emprunt.qc.ca/", 31, true, true));
     assert_false(text_is_valid_url("javascript:alert(1)", 19, true, true));
     assert_false(text_is_valid_url("http://exa mple.com", 19, true, true));
