@@ -1,0 +1,27 @@
+/*
+ * cli/cli.h - the subcommands of the gazouillis binary. main.c parses the
+ * command name and hands the rest of the arguments to one of these; each
+ * parses its own options, does its job and returns the process exit status.
+ */
+#ifndef GZ_CLI_H
+#define GZ_CLI_H
+
+#ifndef GAZOUILLIS_VERSION
+#define GAZOUILLIS_VERSION "0.1.0"
+#endif
+
+/* Exit statuses shared by every subcommand. */
+enum {
+    CLI_EXIT_OK = 0,      /* done; for count, the post is valid */
+    CLI_EXIT_INVALID = 1, /* the input was refused (count still prints its JSON) */
+    CLI_EXIT_USAGE = 2,   /* bad arguments: usage went to stderr */
+    CLI_EXIT_FAILURE = 3, /* out of memory, unreadable input, unwritable output */
+};
+
+/*
+ * gazouillis count [options] [TEXT...]: weighted length, validity and
+ * entities of one post, as JSON on stdout. argv[0] is "count".
+ */
+int cli_count(int argc, char **argv);
+
+#endif
