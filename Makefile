@@ -125,7 +125,7 @@ e2e: $(BUILD)/gazouillis $(BUILD)/asan/gazouillis
 
 include fuzz/fuzz.mk
 
-test: deps all check conformance fuzz-smoke e2e
+test: deps all format-check check conformance fuzz-smoke e2e
 	@echo "make test: all tests passed"
 
 asan: $(BUILD)/asan/gazouillis $(UNIT_BIN)

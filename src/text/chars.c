@@ -14,6 +14,8 @@
  * Flags of the 128 ASCII characters (CHR_* in text_int.h), built once at
  * compile time from the expressions' character lists.
  */
+/* A table reads best laid out as one: */
+/* clang-format off */
 #define SP (CHR_SPACE | CHR_JSSPACE)
 #define P CHR_PUNCT
 #define AL (CHR_ALNUM | CHR_WORD | CHR_PATH | CHR_PATH_END | CHR_QUERY | CHR_QUERY_END)
@@ -63,6 +65,7 @@ const uint16_t chr_ascii[128] = {
 #undef SP
 #undef P
 #undef AL
+/* clang-format on */
 
 bool
 chr_is_space(int32_t c)
@@ -78,8 +81,8 @@ chr_is_js_space(int32_t c)
 {
     if (c < 0x80)
         return chr_ascii[c] & CHR_JSSPACE;
-    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-           c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+           c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
 bool
@@ -108,11 +111,13 @@ chr_is_latin_accent(int32_t c)
         return false;
     if (c <= 0x24F)
         return c != 0xD7 && c != 0xF7;
+    /* clang-format off */
     switch (c) {
     case 0x253: case 0x254: case 0x256: case 0x257: case 0x259: case 0x25B: case 0x263:
     case 0x268: case 0x26F: case 0x272: case 0x289: case 0x28B: case 0x2BB:
         return true;
     }
+    /* clang-format on */
     return (c >= 0x300 && c <= 0x36F) || (c >= 0x1E00 && c <= 0x1EFF);
 }
 
@@ -137,8 +142,8 @@ range_cmp(const void *key, const void *elem)
 static bool
 newer_than_upstream(int32_t c)
 {
-    return c >= unicode_after_7[0].first && bsearch(&c, unicode_after_7, unicode_after_7_n, sizeof(*unicode_after_7),
-                                 range_cmp) != NULL;
+    return c >= unicode_after_7[0].first && bsearch(&c, unicode_after_7, unicode_after_7_n,
+                                                    sizeof(*unicode_after_7), range_cmp) != NULL;
 }
 
 /*
@@ -163,6 +168,7 @@ chr_is_hashtag_alpha(int32_t c)
         return true;
     if (newer_than_upstream(c))
         return false;
+    /* clang-format off */
     switch (utf8proc_category(c)) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
@@ -171,6 +177,7 @@ chr_is_hashtag_alpha(int32_t c)
     default:
         return false;
     }
+    /* clang-format on */
 }
 
 bool
@@ -178,12 +185,14 @@ chr_is_hashtag_alnum(int32_t c)
 {
     if (c < 0x80)
         return is_ascii_alnum(c) || c == '_';
+    /* clang-format off */
     switch (c) {
     case 0x200C: case 0x200D: case 0xA67E: case 0x05BE: case 0x05F3: case 0x05F4: case 0xFF5E:
     case 0x301C: case 0x309B: case 0x309C: case 0x30A0: case 0x30FB: case 0x3003: case 0x0F0B:
     case 0x0F0C: case 0x00B7:
         return true;
     }
+    /* clang-format on */
     return chr_is_hashtag_alpha(c) ||
            (utf8proc_category(c) == UTF8PROC_CATEGORY_ND && !newer_than_upstream(c));
 }

@@ -11,8 +11,8 @@
 #include "text/text_int.h"
 
 #define MAX_SCREEN_NAME 20
-#define MAX_LIST_SLUG 25 /* after the slash */
-#define MAX_FEDI_NAME 64
+#define MAX_LIST_SLUG   25 /* after the slash */
+#define MAX_FEDI_NAME   64
 #define MAX_FEDI_DOMAIN 253
 
 /* Byte length of the at sign at s[i] ('@' or U+FF20), or 0. */
@@ -84,7 +84,8 @@ mention_may_start(const char *s, size_t a, size_t pos)
             return true;
     }
     r = a >= 1 && s[a - 1] == ':' ? a - 1 : a;
-    if (r < 2 || ascii_lower((unsigned char)s[r - 2]) != 'r' || ascii_lower((unsigned char)s[r - 1]) != 't')
+    if (r < 2 || ascii_lower((unsigned char)s[r - 2]) != 'r' ||
+        ascii_lower((unsigned char)s[r - 1]) != 't')
         return false;
     r -= 2;
     if (r == 0)
@@ -180,7 +181,8 @@ text_extract_mentions(const char *s, size_t len, unsigned opts, struct text_enti
         if (i + 1 < len && s[i] == '/' &&
             ((s[i + 1] >= 'a' && s[i + 1] <= 'z') || (s[i + 1] >= 'A' && s[i + 1] <= 'Z'))) {
             size_t j = i + 2;
-            while (j < len && j - (i + 1) < MAX_LIST_SLUG && (is_name_char((unsigned char)s[j]) || s[j] == '-'))
+            while (j < len && j - (i + 1) < MAX_LIST_SLUG &&
+                   (is_name_char((unsigned char)s[j]) || s[j] == '-'))
                 j++;
             e.list_end = (uint32_t)j;
             i = j;

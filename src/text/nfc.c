@@ -47,8 +47,8 @@ nfc_append(struct text_scratch *sc, const char *s, size_t len)
 
     if (len > (size_t)PTRDIFF_MAX / 8)
         return -1;
-    n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, NULL, 0,
-                                  opts, NULL, NULL);
+    n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, NULL, 0, opts,
+                                  NULL, NULL);
     if (n < 0)
         return -1;
     if ((size_t)n + 1 > sc->cps_cap) {

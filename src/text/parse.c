@@ -118,8 +118,7 @@ parse_weigh(const char *s, size_t len, const char *t, size_t tlen, const struct 
             }
             while (k < stop && (unsigned char)t[k] < 0x80)
                 k++;
-        }
-        else if (cfg->ascii_weight > 0) /* keycaps start with ASCII */
+        } else if (cfg->ascii_weight > 0) /* keycaps start with ASCII */
             while (k < stop && (unsigned char)t[k] < 0x80 && emoji_match(t, k, tlen) == 0)
                 k++;
         if (k > i) {

@@ -75,12 +75,12 @@ void text_scratch_release(struct text_scratch *sc);
 
 enum text_utf8_error {
     TEXT_UTF8_OK = 0,
-    TEXT_UTF8_NUL,           /* a NUL byte */
-    TEXT_UTF8_BAD_LEAD,      /* 0x80-0xC1 or 0xF5-0xFF where a character starts */
-    TEXT_UTF8_TRUNCATED,     /* a sequence cut short by a non-continuation byte or the end */
-    TEXT_UTF8_OVERLONG,      /* a character encoded in more bytes than needed */
-    TEXT_UTF8_SURROGATE,     /* U+D800-U+DFFF encoded directly */
-    TEXT_UTF8_OUT_OF_RANGE,  /* above U+10FFFF */
+    TEXT_UTF8_NUL,          /* a NUL byte */
+    TEXT_UTF8_BAD_LEAD,     /* 0x80-0xC1 or 0xF5-0xFF where a character starts */
+    TEXT_UTF8_TRUNCATED,    /* a sequence cut short by a non-continuation byte or the end */
+    TEXT_UTF8_OVERLONG,     /* a character encoded in more bytes than needed */
+    TEXT_UTF8_SURROGATE,    /* U+D800-U+DFFF encoded directly */
+    TEXT_UTF8_OUT_OF_RANGE, /* above U+10FFFF */
 };
 
 /* Checks s[0..len). Returns TEXT_UTF8_OK or the first error, its byte offset in *at. */
@@ -157,9 +157,10 @@ struct text_entity {
     uint32_t start, end;             /* bytes [start, end): the whole entity with its sigil */
     uint32_t value_start, value_end; /* bytes: URL; tag or screen name without sigil */
     uint32_t list_start, list_end;   /* bytes: "/slug" of a list mention, else empty */
-    uint32_t domain_start, domain_end; /* bytes: "example.org" of @user@example.org, or a URL's host */
-    uint32_t cp_start, cp_end;       /* code points [start, end), see text_entities_index() */
-    bool has_protocol;               /* URL written with http:// or https:// */
+    uint32_t domain_start,
+        domain_end;            /* bytes: "example.org" of @user@example.org, or a URL's host */
+    uint32_t cp_start, cp_end; /* code points [start, end), see text_entities_index() */
+    bool has_protocol;         /* URL written with http:// or https:// */
 };
 
 struct text_entities {
@@ -191,7 +192,8 @@ int text_extract_hashtags_checked(const char *s, size_t len, struct text_entitie
  * The screen name a post replies to ("@user hello"): true and its byte range
  * when s starts (after spaces) with a mention, false otherwise.
  */
-bool text_extract_reply(const char *s, size_t len, uint32_t *start /* OUT */, uint32_t *end /* OUT */);
+bool text_extract_reply(const char *s, size_t len, uint32_t *start /* OUT */,
+                        uint32_t *end /* OUT */);
 
 /* Fills cp_start/cp_end of es->v (sorted by start) from the byte offsets. */
 void text_entities_index(const char *s, size_t len, struct text_entities *es);

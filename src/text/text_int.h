@@ -80,15 +80,15 @@ ascii_is_domain_char(unsigned char c)
 }
 
 /* Character classes, named after the twitter-text expressions they stand for. */
-bool chr_is_space(int32_t c);            /* spacesGroup */
-bool chr_is_punct(int32_t c);            /* punct */
-bool chr_is_invalid(int32_t c);          /* invalidCharsGroup: FFFE FEFF FFFF */
-bool chr_is_directional(int32_t c);      /* directionalMarkersGroup */
-bool chr_is_latin_accent(int32_t c);     /* latinAccentChars */
-bool chr_is_domain_char(int32_t c);      /* validDomainChars */
-bool chr_is_hashtag_alpha(int32_t c);    /* hashtagAlpha: letters and marks */
-bool chr_is_hashtag_alnum(int32_t c);    /* hashtagAlphaNumeric */
-bool chr_is_js_space(int32_t c);         /* JavaScript \s */
+bool chr_is_space(int32_t c);         /* spacesGroup */
+bool chr_is_punct(int32_t c);         /* punct */
+bool chr_is_invalid(int32_t c);       /* invalidCharsGroup: FFFE FEFF FFFF */
+bool chr_is_directional(int32_t c);   /* directionalMarkersGroup */
+bool chr_is_latin_accent(int32_t c);  /* latinAccentChars */
+bool chr_is_domain_char(int32_t c);   /* validDomainChars */
+bool chr_is_hashtag_alpha(int32_t c); /* hashtagAlpha: letters and marks */
+bool chr_is_hashtag_alnum(int32_t c); /* hashtagAlphaNumeric */
+bool chr_is_js_space(int32_t c);      /* JavaScript \s */
 
 /* Code point ranges, inclusive; generated tables are sorted. */
 struct cp_range {

@@ -14,15 +14,15 @@
 
 #include "text/text_int.h"
 
-#define MAX_URL_LENGTH 4096 /* UTF-16 units, protocol included */
+#define MAX_URL_LENGTH      4096 /* UTF-16 units, protocol included */
 #define MAX_TCO_SLUG_LENGTH 40
 
 /* One match of the extractUrl expression; byte offsets. */
 struct url_match {
-    size_t start, end;                 /* $3, the URL (end is the scan's lastIndex) */
-    size_t proto_end;                  /* $4 is [start, proto_end); empty when absent */
-    size_t domain_start, domain_end;   /* $5 */
-    size_t path_start, path_end;       /* $7, empty when absent */
+    size_t start, end;               /* $3, the URL (end is the scan's lastIndex) */
+    size_t proto_end;                /* $4 is [start, proto_end); empty when absent */
+    size_t domain_start, domain_end; /* $5 */
+    size_t path_start, path_end;     /* $7, empty when absent */
 };
 
 /* ---- character classes of the path and query ---- */
@@ -153,12 +153,12 @@ any_tld(const char *s, size_t i, size_t end)
  * megabyte of "a_b.c" would be read once per label.
  */
 struct host_chain {
-    size_t from, brk;     /* starts in [from, brk) see the labels scanned from `from` */
-    size_t good;          /* start of the last label followed by a TLD and free of '_', or NONE */
-    size_t good_end;      /* end of that TLD */
-    size_t label, dot;    /* the label [label, dot) of the last start inside the chain */
-    size_t underscore;    /* the last '_' in it, or NONE */
-    bool label_ok;        /* it starts and ends with a domain character */
+    size_t from, brk;  /* starts in [from, brk) see the labels scanned from `from` */
+    size_t good;       /* start of the last label followed by a TLD and free of '_', or NONE */
+    size_t good_end;   /* end of that TLD */
+    size_t label, dot; /* the label [label, dot) of the last start inside the chain */
+    size_t underscore; /* the last '_' in it, or NONE */
+    bool label_ok;     /* it starts and ends with a domain character */
 };
 #define NONE SIZE_MAX
 
@@ -280,8 +280,8 @@ protocol_at(const char *s, size_t i, size_t len)
     size_t k;
 
     if (len - i < 7 || ascii_lower((unsigned char)s[i]) != 'h' ||
-        ascii_lower((unsigned char)s[i + 1]) != 't' || ascii_lower((unsigned char)s[i + 2]) != 't' ||
-        ascii_lower((unsigned char)s[i + 3]) != 'p')
+        ascii_lower((unsigned char)s[i + 1]) != 't' ||
+        ascii_lower((unsigned char)s[i + 2]) != 't' || ascii_lower((unsigned char)s[i + 3]) != 'p')
         return 0;
     k = i + 4;
     if (ascii_lower((unsigned char)s[k]) == 's')
@@ -304,7 +304,8 @@ protocol_before(const char *s, size_t i, size_t skip)
 {
     for (; i + 4 <= skip; i++)
         if ((s[i] | 0x20) == 'h' && ascii_lower((unsigned char)s[i + 1]) == 't' &&
-            ascii_lower((unsigned char)s[i + 2]) == 't' && ascii_lower((unsigned char)s[i + 3]) == 'p')
+            ascii_lower((unsigned char)s[i + 2]) == 't' &&
+            ascii_lower((unsigned char)s[i + 3]) == 'p')
             return i;
     return skip;
 }
@@ -479,8 +480,8 @@ tco_end(const char *s, const struct url_match *m)
     size_t i = m->proto_end, j;
 
     if (m->end - i < 6 || ascii_lower((unsigned char)s[i]) != 't' || s[i + 1] != '.' ||
-        ascii_lower((unsigned char)s[i + 2]) != 'c' || ascii_lower((unsigned char)s[i + 3]) != 'o' ||
-        s[i + 4] != '/')
+        ascii_lower((unsigned char)s[i + 2]) != 'c' ||
+        ascii_lower((unsigned char)s[i + 3]) != 'o' || s[i + 4] != '/')
         return m->end;
     for (j = i + 5; j < m->end && is_ascii_alnum((unsigned char)s[j]); j++)
         ;
@@ -637,7 +638,8 @@ text_extract_urls(const char *s, size_t len, struct text_entities *out)
         if (p > 0 && (unsigned char)s[p] < 0x80 && (chr_ascii[(unsigned char)s[p]] & CHR_ALNUM)) {
             do
                 p++;
-            while (p < len && (unsigned char)s[p] < 0x80 && (chr_ascii[(unsigned char)s[p]] & CHR_ALNUM));
+            while (p < len && (unsigned char)s[p] < 0x80 &&
+                   (chr_ascii[(unsigned char)s[p]] & CHR_ALNUM));
             continue;
         }
         c = utf8_at(s, p, &n);

@@ -46,8 +46,8 @@ text_utf8_check(const char *s, size_t len, size_t *at)
             *at = i;
             /* 0xC0/0xC1 can only start an overlong two-byte form */
             return (c == 0xC0 || c == 0xC1) ? TEXT_UTF8_OVERLONG
-                   : c > 0xF4               ? (c <= 0xF7 ? TEXT_UTF8_OUT_OF_RANGE : TEXT_UTF8_BAD_LEAD)
-                                            : TEXT_UTF8_BAD_LEAD;
+                   : c > 0xF4 ? (c <= 0xF7 ? TEXT_UTF8_OUT_OF_RANGE : TEXT_UTF8_BAD_LEAD)
+                              : TEXT_UTF8_BAD_LEAD;
         }
         n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);

@@ -70,16 +70,16 @@ text_is_valid_hashtag(const char *s, size_t len)
 /* ---- URLs ---- */
 
 #define UNRESERVED "[a-z\\x{0400}-\\x{04FF}0-9\\-._~]"
-#define PCT "(?:%[0-9a-f]{2})"
-#define SUBDELIMS "[!$&'()*+,;=]"
-#define PCHAR "(?:" UNRESERVED "|" PCT "|" SUBDELIMS "|[:|@])"
-#define USERINFO "(?:" UNRESERVED "|" PCT "|" SUBDELIMS "|:)*"
-#define DECOCTET "(?:[0-9]|(?:[1-9][0-9])|(?:1[0-9]{2})|(?:2[0-4][0-9])|(?:25[0-5]))"
-#define IPV4 "(?:" DECOCTET "(?:\\." DECOCTET "){3})"
-#define IP "(?:" IPV4 "|(?:\\[[a-f0-9:\\.]+\\]))"
-#define PORT "[0-9]{1,5}"
+#define PCT        "(?:%[0-9a-f]{2})"
+#define SUBDELIMS  "[!$&'()*+,;=]"
+#define PCHAR      "(?:" UNRESERVED "|" PCT "|" SUBDELIMS "|[:|@])"
+#define USERINFO   "(?:" UNRESERVED "|" PCT "|" SUBDELIMS "|:)*"
+#define DECOCTET   "(?:[0-9]|(?:[1-9][0-9])|(?:1[0-9]{2})|(?:2[0-4][0-9])|(?:25[0-5]))"
+#define IPV4       "(?:" DECOCTET "(?:\\." DECOCTET "){3})"
+#define IP         "(?:" IPV4 "|(?:\\[[a-f0-9:\\.]+\\]))"
+#define PORT       "[0-9]{1,5}"
 #define DOMAIN                                                                                     \
-    "(?:(?:(?:[a-z0-9](?:[a-z0-9_\\-]*[a-z0-9])?)\\.)*(?:(?:[a-z0-9](?:[a-z0-9\\-]*[a-z0-9])?)"  \
+    "(?:(?:(?:[a-z0-9](?:[a-z0-9_\\-]*[a-z0-9])?)\\.)*(?:(?:[a-z0-9](?:[a-z0-9\\-]*[a-z0-9])?)"    \
     "\\.)(?:[a-z](?:[a-z0-9\\-]*[a-z0-9])?))"
 #define U "[^\\x00-\\x7f]"
 #define UDOMAIN                                                                                    \
@@ -111,8 +111,9 @@ url_compile(void)
     PCRE2_SIZE off;
 
     for (k = 0; k < P_COUNT; k++) {
-        url_re[k] = pcre2_compile((PCRE2_SPTR)url_patterns[k], PCRE2_ZERO_TERMINATED,
-                                  PCRE2_UTF | PCRE2_CASELESS | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
+        url_re[k] =
+            pcre2_compile((PCRE2_SPTR)url_patterns[k], PCRE2_ZERO_TERMINATED,
+                          PCRE2_UTF | PCRE2_CASELESS | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
         if (url_re[k] != NULL)
             pcre2_jit_compile(url_re[k], PCRE2_JIT_COMPLETE); /* optional: falls back */
     }
@@ -169,7 +170,8 @@ text_is_valid_url(const char *s, size_t len, bool unicode_domains, bool require_
         return false;
 #define PART(k) s + part[k][0], part[k][1] - part[k][0]
     /* 1 scheme, 2 authority, 3 path, 4 query, 5 fragment */
-    if (require_protocol && !(set[1] && whole_match(P_SCHEME, PART(1)) && whole_match(P_HTTP, PART(1))))
+    if (require_protocol &&
+        !(set[1] && whole_match(P_SCHEME, PART(1)) && whole_match(P_HTTP, PART(1))))
         return false;
     if (!whole_match(P_PATH, PART(3)))
         return false;

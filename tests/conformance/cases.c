@@ -389,7 +389,6 @@ static const struct conf_group autolink_groups[] = {
 };
 #define AUTOLINK_GROUPS autolink_groups, sizeof(autolink_groups) / sizeof(autolink_groups[0])
 
-
 /* ---- The files ---- */
 
 static const struct conf_group validate_groups[] = {

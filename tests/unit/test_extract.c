@@ -66,7 +66,7 @@ links_without_protocol_and_their_ends(void **state)
     assert_value(s, &es.v[0], "www.chantier.qc.ca");
     assert_false(es.v[0].has_protocol);
     assert_value(s, &es.v[1], "http://www.csmoesac.qc.ca/"); /* not the final period */
-    assert_value(s, &es.v[2], "groupedde.com/a_propos");    /* not the parenthesis */
+    assert_value(s, &es.v[2], "groupedde.com/a_propos");     /* not the parenthesis */
     text_entities_release(&es);
 }
 
@@ -128,8 +128,8 @@ static void
 fediverse_form_needs_a_real_host(void **state)
 {
     /* no dot, a dash at an edge, an accent glued, a digit-only TLD, an e-mail */
-    static const char *const texts[] = {"@eric@localhost", "@eric@-bad.org", "@eric@ok.org@more",
-                                        "@eric@host.123", "eric@example.org", "@eric@.org"};
+    static const char *const texts[] = {"@eric@localhost", "@eric@-bad.org",   "@eric@ok.org@more",
+                                        "@eric@host.123",  "eric@example.org", "@eric@.org"};
     struct text_entities es = {0};
     size_t k, i;
 

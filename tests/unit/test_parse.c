@@ -30,8 +30,9 @@ static void
 reference_posts_fit(void **state)
 {
     /* the longest post of the reference document, with its link */
-    const char *s = "Qu’est-ce qu’un Pôle Territorial de Coopération Économique ? "
-                    "http://fr.wikipedia.org/wiki/Pôle_territorial_de_coopération_économique #innover";
+    const char *s =
+        "Qu’est-ce qu’un Pôle Territorial de Coopération Économique ? "
+        "http://fr.wikipedia.org/wiki/Pôle_territorial_de_coopération_économique #innover";
     struct text_parse_result r = parse(s, strlen(s), &text_config_v1);
 
     (void)state;
@@ -78,7 +79,8 @@ configs_weigh_cjk_and_emoji_differently(void **state)
 static void
 decomposed_accents_count_once(void **state)
 {
-    const char *s = "E\xcc\x81" "conomie"; /* É typed as E + U+0301 */
+    const char *s = "E\xcc\x81"
+                    "conomie"; /* É typed as E + U+0301 */
     struct text_parse_result r = parse(s, strlen(s), &text_config_v1);
 
     (void)state;
@@ -133,7 +135,9 @@ seconds_per_byte(const char *s, size_t len, int reps)
     clock_gettime(CLOCK_MONOTONIC, &a);
     for (k = 0; k < reps; k++) {
         es.n = 0;
-        assert_int_equal(text_analyze(&sc, s, len, &text_config_v1, TEXT_FEDIVERSE, &r, &es, &norm, &norm_len), 0);
+        assert_int_equal(
+            text_analyze(&sc, s, len, &text_config_v1, TEXT_FEDIVERSE, &r, &es, &norm, &norm_len),
+            0);
     }
     clock_gettime(CLOCK_MONOTONIC, &b);
     text_entities_release(&es);
@@ -177,8 +181,8 @@ a_megabyte_of_posts_costs_what_its_posts_cost(void **state)
 static void
 hostile_input_stays_linear(void **state)
 {
-    static const char *const units[] = {"a.", "a_b.c", "_a.ca", "語", "#", "@a", "@a@b.",
-                                        "http://x", "(x.", "a.b/", "$a.b"};
+    static const char *const units[] = {"a.",    "a_b.c",    "_a.ca", "語",   "#",   "@a",
+                                        "@a@b.", "http://x", "(x.",   "a.b/", "$a.b"};
     size_t k, small = 64 << 10, big = 1 << 20;
     char *s = malloc(big);
 
@@ -204,7 +208,9 @@ analyze_agrees_with_parse_and_extract(void **state)
     size_t norm_len, k;
 
     (void)state;
-    assert_int_equal(text_analyze(&sc, s, strlen(s), &text_config_v1, TEXT_FEDIVERSE, &ra, &a, &norm, &norm_len), 0);
+    assert_int_equal(
+        text_analyze(&sc, s, strlen(s), &text_config_v1, TEXT_FEDIVERSE, &ra, &a, &norm, &norm_len),
+        0);
     assert_int_equal(text_parse(&sc, s, strlen(s), &text_config_v1, &rb), 0);
     assert_int_equal(text_extract_entities(s, strlen(s), TEXT_FEDIVERSE, &b), 0);
     assert_memory_equal(&ra, &rb, sizeof(ra));

@@ -29,7 +29,8 @@ check(const char *s, size_t len, size_t *at)
 static void
 accepts_french_and_emoji(void **state)
 {
-    const char *s = "Coopérer dans les territoires… d’échelle 😷 👨‍👩‍👧 ＃innover";
+    const char *s =
+        "Coopérer dans les territoires… d’échelle 😷 👨‍👩‍👧 ＃innover";
     size_t at = 99;
 
     (void)state;
@@ -45,17 +46,17 @@ names_each_fault_with_its_offset(void **state)
         size_t len, at;
         enum text_utf8_error e;
     } cases[] = {
-        {"ab\xc0\xaf", 4, 2, TEXT_UTF8_OVERLONG},         /* overlong '/' */
-        {"\xe0\x80\xaf", 3, 0, TEXT_UTF8_OVERLONG},       /* three-byte overlong */
-        {"\xf0\x80\x80\xaf", 4, 0, TEXT_UTF8_OVERLONG},   /* four-byte overlong */
-        {"x\xed\xa0\x80y", 5, 1, TEXT_UTF8_SURROGATE},   /* lone high surrogate */
-        {"\xed\xbf\xbf", 3, 0, TEXT_UTF8_SURROGATE},      /* lone low surrogate */
-        {"abc\xe2\x82", 5, 3, TEXT_UTF8_TRUNCATED},      /* € cut short at the end */
-        {"\xe2\x82z", 3, 0, TEXT_UTF8_TRUNCATED},         /* € cut short by a letter */
-        {"a\x80", 2, 1, TEXT_UTF8_BAD_LEAD},              /* stray continuation */
+        {"ab\xc0\xaf", 4, 2, TEXT_UTF8_OVERLONG},       /* overlong '/' */
+        {"\xe0\x80\xaf", 3, 0, TEXT_UTF8_OVERLONG},     /* three-byte overlong */
+        {"\xf0\x80\x80\xaf", 4, 0, TEXT_UTF8_OVERLONG}, /* four-byte overlong */
+        {"x\xed\xa0\x80y", 5, 1, TEXT_UTF8_SURROGATE},  /* lone high surrogate */
+        {"\xed\xbf\xbf", 3, 0, TEXT_UTF8_SURROGATE},    /* lone low surrogate */
+        {"abc\xe2\x82", 5, 3, TEXT_UTF8_TRUNCATED},     /* € cut short at the end */
+        {"\xe2\x82z", 3, 0, TEXT_UTF8_TRUNCATED},       /* € cut short by a letter */
+        {"a\x80", 2, 1, TEXT_UTF8_BAD_LEAD},            /* stray continuation */
         {"\xff", 1, 0, TEXT_UTF8_BAD_LEAD},
         {"\xf4\x90\x80\x80", 4, 0, TEXT_UTF8_OUT_OF_RANGE}, /* U+110000 */
-        {"abcdefghij\0k", 12, 10, TEXT_UTF8_NUL},         /* NUL after the fast path */
+        {"abcdefghij\0k", 12, 10, TEXT_UTF8_NUL},           /* NUL after the fast path */
     };
     size_t k, at;
 
@@ -82,7 +83,8 @@ static void
 nfc_leaves_composed_text_alone_and_composes_the_rest(void **state)
 {
     struct text_scratch sc = {0};
-    const char *composed = "Économie d’échelle", *decomposed = "E\xcc\x81" "conomie";
+    const char *composed = "Économie d’échelle", *decomposed = "E\xcc\x81"
+                                                               "conomie";
     const char *out;
     size_t len;
 
