@@ -43,12 +43,15 @@ DEPS_STAMP = $(BUILD)/.deps-ok
 
 all: $(BUILD)/gazouillis
 
-# Installs the Debian packages only when pkg-config cannot find a library.
+# Installs the Debian packages only when pkg-config cannot find a library (or
+# a data file or test tool of the list in scripts/install-deps.sh is missing).
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && [ -r $(EMOJI_TEST) ]; then :; \
-	 else echo "make: libraries missing, running scripts/install-deps.sh"; ./scripts/install-deps.sh; fi
+	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && [ -r $(EMOJI_TEST) ] && \
+	    command -v clang-format >/dev/null && $(PYTHON) -c 'import pytest' 2>/dev/null; then :; \
+	 else echo "make: a library or tool is missing, running scripts/install-deps.sh"; \
+	      ./scripts/install-deps.sh; fi
 	@touch $@
 
 $(BUILD)/gen/tld_table.c: third_party/twitter-text/tld_lib.yml scripts/gen-tlds.sh
