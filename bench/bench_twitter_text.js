@@ -241,7 +241,10 @@ function cmdDump(texts, out) {
     texts.forEach((text, i) => {
         const r = twttr.parseTweet(text, V1);
         const ents = twttr.extractEntitiesWithIndices(text);
-        twttr.modifyIndicesFromUTF16ToUnicode(text, ents); // UTF-16 units -> code points
+        // UTF-16 units -> code points. Not upstream's modifyIndicesFromUTF16ToUnicode:
+        // it leaves an end index unconverted when the entity holds astral characters.
+        for (const e of ents)
+            e.indices = e.indices.map((u) => Array.from(text.slice(0, u)).length);
         lines.push(
             JSON.stringify({
                 i,

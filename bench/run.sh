@@ -13,6 +13,7 @@
 #   BENCH_SECONDS     seconds per repetition, default 2
 #   BENCH_REPS        repetitions, default 5
 #   BENCH_COUNT       generated posts, default 5000 (plus the 51 reference ones)
+#   BENCH_RANDOM      texts of random syntax for the agreement check, default 20000
 #   BENCH_LIN_BUDGET  seconds allowed per side for the 1 MiB linearity run, default 60
 #   BENCH_UPDATE_RESULTS=1  also rewrite the results table in bench/RESULTS.md
 #
@@ -35,7 +36,7 @@ TT_VERSION=3.1.0
 SAMPLE=$SHARED/samples/000_aefccae2ae176f54.txt
 
 mkdir -p "$OUT"
-rm -f "$OUT"/c_*.txt "$OUT"/js_*.txt "$OUT"/*.jsonl "$OUT"/agreement.txt "$OUT"/summary.md
+rm -f "$OUT"/c_*.txt "$OUT"/js_*.txt "$OUT"/*.jsonl "$OUT"/agreement*.txt "$OUT"/summary.md
 failed=""
 fail() {
     echo "bench: FAILED: $*" >&2
@@ -128,9 +129,19 @@ if [ $C_OK = 1 ]; then
 fi
 step js_dump 300 node bench/bench_twitter_text.js dump "$CORPUS" "$OUT/js.jsonl"
 
-# ---- 5. agreement ----
+# ---- 5. agreement: the corpus, then random pieces of syntax ----
 "$PYTHON" bench/compare.py "$CORPUS" "$OUT/c.jsonl" "$OUT/js.jsonl" >"$OUT/agreement.txt"
 agree=$(sed -n 's/^agreement: //p' "$OUT/agreement.txt")
+RANDOM_TEXTS=$OUT/random.txt
+if "$PYTHON" bench/make_random.py --out "$RANDOM_TEXTS" --count "${BENCH_RANDOM:-20000}"; then
+    [ $C_OK = 1 ] && step c_rdump 300 "$OUT/bench_text" dump "$RANDOM_TEXTS" "$OUT/c_random.jsonl"
+    step js_rdump 300 node bench/bench_twitter_text.js dump "$RANDOM_TEXTS" "$OUT/js_random.jsonl"
+    "$PYTHON" bench/compare.py "$RANDOM_TEXTS" "$OUT/c_random.jsonl" "$OUT/js_random.jsonl" \
+        >"$OUT/agreement_random.txt"
+    agree_random=$(sed -n 's/^agreement: //p' "$OUT/agreement_random.txt")
+else
+    fail "random texts"
+fi
 
 # ---- 6. summary ----
 num() { # thousands separators, or "n/a"
@@ -198,6 +209,8 @@ ntexts=$(wc -l <"$CORPUS" | tr -d ' ')
     echo "Target C/JS >= 20x: $target."
     echo
     echo "agreement: $(or_na "$agree")"
+    echo "agreement on random syntax: $(or_na "${agree_random:-}")" \
+        "(known differences: README.md, \"How exact, how fast\")"
     if [ -n "$failed" ]; then
         echo
         echo "Steps that failed:$failed"
@@ -211,6 +224,11 @@ if [ -n "$agree" ] && [ "$(echo "$agree" | awk '{ split($1, a, "/"); print (a[1]
     echo
     echo "WARNING: C and JS disagree; the details ($OUT/agreement.txt):"
     grep -v '^agreement:' "$OUT/agreement.txt"
+fi
+if [ -s "$OUT/agreement_random.txt" ]; then
+    echo
+    echo "Random syntax, where C and JS differ ($OUT/agreement_random.txt):"
+    grep -v '^agreement:' "$OUT/agreement_random.txt" | head -n 40
 fi
 
 if [ "${BENCH_UPDATE_RESULTS:-0}" = 1 ]; then
