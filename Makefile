@@ -138,7 +138,7 @@ bench: $(BUILD)/libgztext.a
 
 run: deps all
 	@echo "the server arrives with the next issue; meanwhile:"
-	$(BUILD)/gazouillis count "Jacques Beaudet: il faut travailler ensemble. #innover http://groupedde.com/"
+	$(BUILD)/gazouillis count --pretty "Jacques Beaudet: il faut travailler ensemble. #innover http://groupedde.com/"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
