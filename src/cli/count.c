@@ -196,27 +196,6 @@ count_read(FILE *f, size_t *len /* OUT */)
     return buf;
 }
 
-/* The stable code of a reason, as the JSON "reason" field shows it. */
-static const char *
-count_reason_code(enum text_invalid r)
-{
-    switch (r) {
-    case TEXT_VALID:
-        return NULL;
-    case TEXT_INVALID_EMPTY:
-        return "empty";
-    case TEXT_INVALID_TOO_LONG:
-        return "too_long";
-    case TEXT_INVALID_CHARACTERS:
-        return "invalid_characters";
-    case TEXT_INVALID_UTF8:
-        return "invalid_utf8";
-    case TEXT_INVALID_TOO_BIG:
-        return "too_big";
-    }
-    return "invalid";
-}
-
 /*
  * Writes into msg the sentence explaining why s[0..len) (what text_parse
  * was given) is invalid; msg is left empty when r says it is valid.
@@ -406,7 +385,7 @@ count_post(const struct count_opts *o, const char *in, size_t in_len)
         "displayRangeEnd", r.display_range_end,
         "validRangeStart", r.valid_range_start,
         "validRangeEnd", r.valid_range_end,
-        "reason", count_reason_code(r.reason),
+        "reason", r.valid ? NULL : text_invalid_string(r.reason),
         "message", msg[0] != '\0' ? msg : NULL,
         "entities", entities,
         "replyTo", reply,

@@ -6,6 +6,7 @@
  * which is where upstream's big generated classes come from too.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <utf8proc.h>
 
 #include "text/text_int.h"
@@ -138,12 +139,18 @@ range_cmp(const void *key, const void *elem)
     return c < r->first ? -1 : c > r->last;
 }
 
+bool
+cp_in_ranges(int32_t c, const struct cp_range *r, size_t n)
+{
+    return n > 0 && c >= r[0].first && c <= r[n - 1].last &&
+           bsearch(&c, r, n, sizeof(*r), range_cmp) != NULL;
+}
+
 /* Was c assigned after Unicode 7.0? (Latin letters never were: no search for them.) */
 static bool
 newer_than_upstream(int32_t c)
 {
-    return c >= unicode_after_7[0].first && bsearch(&c, unicode_after_7, unicode_after_7_n,
-                                                    sizeof(*unicode_after_7), range_cmp) != NULL;
+    return cp_in_ranges(c, unicode_after_7, unicode_after_7_n);
 }
 
 /*
@@ -195,4 +202,35 @@ chr_is_hashtag_alnum(int32_t c)
     /* clang-format on */
     return chr_is_hashtag_alpha(c) ||
            (utf8proc_category(c) == UTF8PROC_CATEGORY_ND && !newer_than_upstream(c));
+}
+
+const struct sign SIGN_HASH = {'#', 0x83}; /* U+FF03 is EF BC 83 */
+const struct sign SIGN_AT = {'@', 0xA0};   /* U+FF20 is EF BC A0 */
+
+size_t
+sign_at(const char *s, size_t i, size_t len, const struct sign *g)
+{
+    if (s[i] == g->ascii)
+        return 1;
+    if (len - i >= 3 && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+        (unsigned char)s[i + 2] == g->fullwidth_last)
+        return 3;
+    return 0;
+}
+
+size_t
+next_sign(const char *s, const struct sign *g, size_t i, size_t len)
+{
+    const char *a, *w;
+
+    while (i < len) {
+        a = memchr(s + i, g->ascii, len - i);
+        w = memchr(s + i, 0xEF, (a ? (size_t)(a - s) : len) - i); /* full width starts EF */
+        if (w == NULL)
+            return a ? (size_t)(a - s) : len;
+        if (sign_at(s, (size_t)(w - s), len, g))
+            return (size_t)(w - s);
+        i = (size_t)(w - s) + 1;
+    }
+    return len;
 }

@@ -13,30 +13,7 @@
 static size_t
 hash_sign_at(const char *s, size_t i, size_t len)
 {
-    if (s[i] == '#')
-        return 1;
-    if (len - i >= 3 && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
-        (unsigned char)s[i + 2] == 0x83)
-        return 3;
-    return 0;
-}
-
-/* Next position >= i holding a hash sign, or len; memchr does the walking. */
-static size_t
-next_hash(const char *s, size_t i, size_t len)
-{
-    const char *h, *w;
-
-    while (i < len) {
-        h = memchr(s + i, '#', len - i);
-        w = memchr(s + i, 0xEF, (h ? (size_t)(h - s) : len) - i); /* U+FF03 starts EF */
-        if (w == NULL)
-            return h ? (size_t)(h - s) : len;
-        if (hash_sign_at(s, (size_t)(w - s), len))
-            return (size_t)(w - s);
-        i = (size_t)(w - s) + 1;
-    }
-    return len;
+    return sign_at(s, i, len, &SIGN_HASH);
 }
 
 /* endHashtagMatch: a hash sign or "://" right after the tag. */
@@ -55,7 +32,7 @@ text_extract_hashtags(const char *s, size_t len, struct text_entities *out)
 {
     size_t pos = 0, h, n;
 
-    for (h = next_hash(s, 0, len); h < len; h = next_hash(s, h + 1, len)) {
+    for (h = next_sign(s, &SIGN_HASH, 0, len); h < len; h = next_sign(s, &SIGN_HASH, h + 1, len)) {
         size_t sign = hash_sign_at(s, h, len), body, i, before;
         bool alpha = false;
         int32_t c;

@@ -19,30 +19,7 @@
 static size_t
 at_sign_at(const char *s, size_t i, size_t len)
 {
-    if (s[i] == '@')
-        return 1;
-    if (len - i >= 3 && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
-        (unsigned char)s[i + 2] == 0xA0)
-        return 3;
-    return 0;
-}
-
-/* Next position >= i holding an at sign, or len. */
-static size_t
-next_at(const char *s, size_t i, size_t len)
-{
-    const char *a, *w;
-
-    while (i < len) {
-        a = memchr(s + i, '@', len - i);
-        w = memchr(s + i, 0xEF, (a ? (size_t)(a - s) : len) - i); /* U+FF20 starts EF */
-        if (w == NULL)
-            return a ? (size_t)(a - s) : len;
-        if (at_sign_at(s, (size_t)(w - s), len))
-            return (size_t)(w - s);
-        i = (size_t)(w - s) + 1;
-    }
-    return len;
+    return sign_at(s, i, len, &SIGN_AT);
 }
 
 static bool
@@ -140,7 +117,7 @@ text_extract_mentions(const char *s, size_t len, unsigned opts, struct text_enti
 {
     size_t pos = 0, a, i, name, sign;
 
-    for (a = next_at(s, 0, len); a < len; a = next_at(s, a + 1, len)) {
+    for (a = next_sign(s, &SIGN_AT, 0, len); a < len; a = next_sign(s, &SIGN_AT, a + 1, len)) {
         struct text_entity e = {.type = TEXT_ENTITY_MENTION};
 
         if (a < pos || !mention_may_start(s, a, pos))

@@ -12,21 +12,11 @@
 
 #include "text/text_int.h"
 
-static int
-range_cmp(const void *key, const void *elem)
-{
-    int32_t c = *(const int32_t *)key;
-    const struct cp_range *r = elem;
-
-    return c < r->first ? -1 : c > r->last;
-}
-
 /* NFC_QC of c is Yes. */
 static bool
 qc_yes(int32_t c)
 {
-    return c < 0x300 || bsearch(&c, nfc_qc_not_yes, nfc_qc_not_yes_n, sizeof(*nfc_qc_not_yes),
-                                range_cmp) == NULL;
+    return c < 0x300 || !cp_in_ranges(c, nfc_qc_not_yes, nfc_qc_not_yes_n);
 }
 
 static int

@@ -90,10 +90,24 @@ bool chr_is_hashtag_alpha(int32_t c); /* hashtagAlpha: letters and marks */
 bool chr_is_hashtag_alnum(int32_t c); /* hashtagAlphaNumeric */
 bool chr_is_js_space(int32_t c);      /* JavaScript \s */
 
+/* A sign in its ASCII and full-width forms ('#' U+FF03, '@' U+FF20). */
+struct sign {
+    char ascii;
+    unsigned char fullwidth_last; /* the full-width form is EF BC and this */
+};
+extern const struct sign SIGN_HASH, SIGN_AT;
+/* Byte length of the sign at s[i], or 0. */
+size_t sign_at(const char *s, size_t i, size_t len, const struct sign *g);
+/* The next position >= i holding the sign, or len; memchr does the walking. */
+size_t next_sign(const char *s, const struct sign *g, size_t i, size_t len);
+
 /* Code point ranges, inclusive; generated tables are sorted. */
 struct cp_range {
     int32_t first, last;
 };
+/* Is c in one of the sorted ranges r[0..n)? */
+bool cp_in_ranges(int32_t c, const struct cp_range *r, size_t n);
+
 /* Assigned after Unicode 7.0, the version of upstream's letter classes
  * (build/gen/age_table.c from DerivedAge.txt). */
 extern const struct cp_range unicode_after_7[];

@@ -15,56 +15,49 @@
 
 /* ---- items found by the extractors ---- */
 
+/*
+ * The single entity the extractor finds when it is all of s[0..len):
+ * upstream's isValid* extract from the item and compare with it.
+ */
+static bool
+whole_entity(const char *s, size_t len, enum text_entity_type type, struct text_entity *e /* OUT */)
+{
+    struct text_entities es = {0};
+    size_t at;
+    bool ok = len >= 2 && text_utf8_check(s, len, &at) == TEXT_UTF8_OK &&
+              (type == TEXT_ENTITY_HASHTAG ? text_extract_hashtags_checked(s, len, &es)
+                                           : text_extract_mentions(s, len, 0, &es)) == 0 &&
+              es.n == 1 && es.v[0].start == 0 && es.v[0].end == len;
+
+    if (ok)
+        *e = es.v[0];
+    text_entities_release(&es);
+    return ok;
+}
+
 bool
 text_is_valid_username(const char *s, size_t len)
 {
-    struct text_entities es = {0};
-    bool ok;
+    struct text_entity e;
 
-    if (len < 2 || text_utf8_check(s, len, &(size_t){0}) != TEXT_UTF8_OK ||
-        text_extract_mentions(s, len, 0, &es) != 0) {
-        text_entities_release(&es);
-        return false;
-    }
-    ok = es.n == 1 && es.v[0].list_start == es.v[0].list_end && es.v[0].value_end == len &&
-         es.v[0].start == 0;
-    text_entities_release(&es);
-    return ok;
+    return whole_entity(s, len, TEXT_ENTITY_MENTION, &e) && e.list_start == e.list_end;
 }
 
 bool
 text_is_valid_list(const char *s, size_t len)
 {
-    struct text_entities es = {0};
-    bool ok;
+    struct text_entity e;
 
-    /* ^validMentionOrList$ with nothing before the at sign and a list */
-    if (len < 2 || text_utf8_check(s, len, &(size_t){0}) != TEXT_UTF8_OK ||
-        text_extract_mentions(s, len, 0, &es) != 0) {
-        text_entities_release(&es);
-        return false;
-    }
-    ok = es.n == 1 && es.v[0].start == 0 && es.v[0].list_end > es.v[0].list_start &&
-         es.v[0].end == len;
-    text_entities_release(&es);
-    return ok;
+    /* ^validMentionOrList$: nothing before the at sign, and a list */
+    return whole_entity(s, len, TEXT_ENTITY_MENTION, &e) && e.list_end > e.list_start;
 }
 
 bool
 text_is_valid_hashtag(const char *s, size_t len)
 {
-    struct text_entities es = {0};
-    bool ok;
+    struct text_entity e;
 
-    if (len < 2 || text_utf8_check(s, len, &(size_t){0}) != TEXT_UTF8_OK ||
-        text_extract_hashtags_checked(s, len, &es) != 0) {
-        text_entities_release(&es);
-        return false;
-    }
-    /* exactly one tag, and it is the whole text: "#tag", not "a>#tag" */
-    ok = es.n == 1 && es.v[0].start == 0 && es.v[0].end == len;
-    text_entities_release(&es);
-    return ok;
+    return whole_entity(s, len, TEXT_ENTITY_HASHTAG, &e); /* "#tag", not "a>#tag" */
 }
 
 /* ---- URLs ---- */
