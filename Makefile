@@ -9,7 +9,7 @@ CONFORMANCE_DIR ?= $(SHARED)/conformance/twitter-text
 PYTHON  ?= /usr/bin/python3
 
 # Libraries of the program and of its tests (pkg-config names).
-PKGS      = libutf8proc libpcre2-8 jansson
+PKGS      = libutf8proc libpcre2-8 jansson libmicrohttpd sqlite3 libsodium libcmark
 TEST_PKGS = cmocka yaml-0.1
 
 WARN    = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wpointer-arith \
@@ -26,11 +26,13 @@ ALL_CFLAGS  = $(CSTD) $(OPT) $(WARN) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS
 SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
+SERVER_SRC = $(foreach d,http store auth api web,$(wildcard src/$(d)/*.c))
 CLI_SRC  = $(wildcard src/cli/*.c) src/main.c
 GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c $(BUILD)/gen/age_table.c \
            $(BUILD)/gen/nfcqc_table.c
 TEXT_OBJ = $(TEXT_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)
 
@@ -49,7 +51,7 @@ deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && [ -r $(EMOJI_TEST) ] && \
-	    command -v clang-format >/dev/null && $(PYTHON) -c 'import pytest' 2>/dev/null; then :; \
+	    command -v clang-format >/dev/null && $(PYTHON) -c 'import pytest, requests' 2>/dev/null; then :; \
 	 else echo "make: a library or tool is missing, running scripts/install-deps.sh"; \
 	      ./scripts/install-deps.sh; fi
 	@touch $@
@@ -86,8 +88,13 @@ $(BUILD)/libgztext.a: $(TEXT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/gazouillis: $(CLI_OBJ) $(BUILD)/libgztext.a
-	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+# The server's layers (http, store, auth, api, web) in one library.
+$(BUILD)/libgzserver.a: $(SERVER_OBJ) | $(DEPS_STAMP)
+	@rm -f $@
+	ar rcs $@ $(SERVER_OBJ)
+
+$(BUILD)/gazouillis: $(CLI_OBJ) $(BUILD)/libgzserver.a $(BUILD)/libgztext.a
+	$(CC) $(OPT) -pthread -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 # ---- sanitized objects ----
 $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
@@ -102,18 +109,23 @@ $(BUILD)/asan/libgztext.a: $(ASAN_TEXT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/asan/unit/%: tests/unit/%.c $(BUILD)/asan/libgztext.a
+$(BUILD)/asan/libgzserver.a: $(SERVER_SRC:%.c=$(BUILD)/asan/%.o) | $(DEPS_STAMP)
+	@rm -f $@
+	ar rcs $@ $(SERVER_SRC:%.c=$(BUILD)/asan/%.o)
+
+$(BUILD)/asan/unit/%: tests/unit/%.c $(BUILD)/asan/libgzserver.a $(BUILD)/asan/libgztext.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/asan/libgztext.a \
-	  $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -MMD -MP -pthread -o $@ $< \
+	  $(BUILD)/asan/libgzserver.a $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS)
 
 $(BUILD)/asan/conformance: $(wildcard tests/conformance/*.c) $(BUILD)/asan/libgztext.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -o $@ $(wildcard tests/conformance/*.c) \
 	  $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS)
 
-$(BUILD)/asan/gazouillis: $(CLI_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libgztext.a
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/asan/gazouillis: $(CLI_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libgzserver.a \
+                          $(BUILD)/asan/libgztext.a
+	$(CC) $(SAN) -pthread -o $@ $^ $(PKG_LIBS)
 
 # ---- tests ----
 check: $(UNIT_BIN)

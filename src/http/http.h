@@ -1,0 +1,142 @@
+/*
+ * http/http.h - the HTTP layer: libmicrohttpd behind our own request and
+ * response, a route table, and the server's life (start, graceful stop,
+ * per-request log line, metrics). It knows nothing of events or posts:
+ * handlers in api/ and web/ take a struct request and fill a struct
+ * response, so they can be tested without a socket. microhttpd.h appears
+ * only in http/server.c.
+ */
+#ifndef GZ_HTTP_H
+#define GZ_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+struct kv {
+    const char *name, *value;
+};
+
+struct http_server;
+
+/*
+ * One request. Everything it points to lives in req->arena, freed when the
+ * response has been sent. Headers, query arguments and cookies are copied
+ * in at the start, so the lookups below need no connection.
+ */
+struct request {
+    struct arena arena;
+    const char *method;      /* "GET", "POST", ... */
+    const char *path;        /* decoded, without the query string */
+    const char *remote_addr; /* "127.0.0.1" */
+    struct kv *headers;      /* names as sent; lookups ignore case */
+    size_t n_headers;
+    struct kv *query; /* decoded ?name=value pairs */
+    size_t n_query;
+    struct kv *cookies;
+    size_t n_cookies;
+    struct kv params[4]; /* ":name" segments of the matched route */
+    size_t n_params;
+    const char *body; /* NUL-terminated; body_len excludes the NUL */
+    size_t body_len;
+    void *app;                  /* http_config.app */
+    struct http_server *server; /* for http_metrics_write() */
+};
+
+/* Lookups: the first value of that name, or NULL. The result is borrowed. */
+const char *request_header(const struct request *req, const char *name);
+const char *request_query(const struct request *req, const char *name);
+const char *request_cookie(const struct request *req, const char *name);
+const char *request_param(const struct request *req, const char *name);
+
+/*
+ * Parses an application/x-www-form-urlencoded body (or query string) into
+ * pairs allocated in req->arena. Returns 0, or -1 when it is malformed (bad
+ * percent-escape) or memory runs out.
+ */
+int request_form(struct request *req, const char *s, size_t len, struct kv **out, size_t *n_out);
+const char *kv_get(const struct kv *kv, size_t n, const char *name);
+
+#define RESPONSE_MAX_HEADERS 8
+
+struct response {
+    int status;               /* 0 until a handler sets one */
+    const char *content_type; /* static or in the request arena */
+    char *body;               /* freed with free() after sending when body_owned */
+    size_t body_len;
+    bool body_owned;
+    struct kv headers[RESPONSE_MAX_HEADERS]; /* values static or in the request arena */
+    size_t n_headers;
+};
+
+/* The handlers' helpers. Each returns 0, or -1 when memory runs out. */
+/* Copies s into the response. */
+int response_body(struct response *res, int status, const char *content_type, const char *s,
+                  size_t len);
+/* Takes data (malloc'd) as the body; it is freed after sending, also on failure. */
+int response_body_take(struct response *res, int status, const char *content_type, char *data,
+                       size_t len);
+/* {"error": "message"} with the status; the message is formatted and JSON-escaped. */
+int response_error(struct response *res, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The status and a generic message for an rc of core/rc.h. */
+int response_error_rc(struct response *res, int rc);
+/* Adds a header (name and value must outlive the request: static or arena). */
+int response_header(struct response *res, const char *name, const char *value);
+/* The HTTP status for an rc: RC_NOTFOUND 404, RC_INVALID 422, RC_CONFLICT 409, ... */
+int http_status_for_rc(int rc);
+
+typedef int (*http_handler)(struct request *req, struct response *res);
+
+/* Route flags, checked by the router before the handler runs. */
+enum {
+    ROUTE_JSON_BODY = 1 << 0, /* POST/PUT/PATCH body must be JSON (415 otherwise) */
+};
+
+/*
+ * One entry of the route table (http/routes.c of the application).
+ * pattern segments starting with ':' capture one path segment into
+ * req->params; a final "*" matches the rest of the path.
+ */
+struct route {
+    const char *method; /* "GET", "POST", ...; GET routes answer HEAD too */
+    const char *pattern;
+    http_handler handler;
+    unsigned flags;
+    size_t body_limit; /* bytes; 0 means http_config.max_body */
+};
+
+/*
+ * Finds the route for method and path, filling req->params. Returns the
+ * route, or NULL with *status 404 (no path matches) or 405 (the path
+ * matches for another method).
+ */
+const struct route *http_route_find(const struct route *routes, size_t n, struct request *req,
+                                    int *status);
+
+struct http_config {
+    const char *address; /* "127.0.0.1" */
+    uint16_t port;       /* 0: any free port, see http_server_port() */
+    unsigned threads;    /* worker threads; 0: one per core */
+    size_t max_body;     /* default body limit, 1 MiB when 0 */
+    const struct route *routes;
+    size_t n_routes;
+    void *app;
+};
+
+/* Starts listening. Returns 0, or -1 with a message logged (port taken, ...). */
+int http_server_start(const struct http_config *cfg, struct http_server **out);
+uint16_t http_server_port(const struct http_server *srv);
+/*
+ * Stops accepting, lets the requests in flight finish (up to timeout_ms),
+ * then stops the workers and frees the server.
+ */
+void http_server_stop(struct http_server *srv, unsigned timeout_ms);
+
+/* Appends the Prometheus text of the server's counters (requests by status,
+ * latency histogram, open connections) to a malloc'd string; -1 on no memory. */
+int http_metrics_write(struct http_server *srv, char **out, size_t *len);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * store/store.h - the domain operations on stored data. sqlite.c implements
+ * them on SQLite (WAL, foreign keys, a versioned schema); nothing above this
+ * header sees SQL. A struct store is one connection: use it from one thread
+ * at a time (the server keeps one per worker thread).
+ *
+ * Strings read back are allocated in the caller's arena. Functions return an
+ * rc of core/rc.h; on failure nothing is written (each write is one
+ * transaction) and store_errmsg() says what SQLite said.
+ *
+ * Times are ISO 8601 strings as the API gives them ("2014-11-20T18:00:00-05:00"),
+ * stored as given so an event document round-trips byte for byte; row
+ * timestamps (created_at of posts, accounts) are UTC "YYYY-MM-DDTHH:MM:SSZ".
+ * IDs are 64-bit, time-sortable: milliseconds since 1970 << 16 | a sequence.
+ */
+#ifndef GZ_STORE_H
+#define GZ_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+
+/*
+ * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
+ * keys and a busy timeout, and applies the schema in one transaction. A
+ * database whose schema is newer than STORE_SCHEMA_VERSION is refused with
+ * RC_INVALID; store_open_error() then says why, in words for the operator.
+ */
+int store_open(const char *dir, struct store **out);
+const char *store_open_error(void); /* why the last store_open of this thread failed */
+void store_close(struct store *st); /* accepts NULL */
+const char *store_errmsg(struct store *st);
+int store_checkpoint(struct store *st); /* WAL checkpoint (TRUNCATE), at shutdown */
+int64_t store_new_id(void);             /* a fresh time-sortable id, thread-safe */
+
+/* ---- accounts ---- */
+
+struct account {
+    int64_t id;
+    const char *username;      /* [a-z0-9_]{1,30}, unique */
+    const char *display_name;  /* may be "" */
+    const char *role;          /* "admin" | "editor" | "member" */
+    const char *password_hash; /* argon2id string, or "" for none */
+    const char *created_at;
+    bool disabled;
+};
+
+int store_account_add(struct store *st, const struct account *a,
+                      int64_t *id_out); /* RC_CONFLICT: taken */
+int store_account_by_name(struct store *st, struct arena *ar, const char *username,
+                          struct account *out);
+int store_account_by_id(struct store *st, struct arena *ar, int64_t id, struct account *out);
+int store_account_count(struct store *st, int64_t *n_out);
+int store_account_set_password(struct store *st, int64_t id, const char *password_hash);
+
+/* ---- API tokens (the secret is never stored: its SHA-256) ---- */
+
+int store_token_add(struct store *st, int64_t account_id, const unsigned char hash[32],
+                    const char *scopes, int64_t *id_out);
+/* The account owning the token with that hash, and the token's scopes. */
+int store_token_find(struct store *st, struct arena *ar, const unsigned char hash[32],
+                     struct account *out, const char **scopes_out);
+
+/* ---- events ---- */
+
+struct person {
+    const char *name;
+    const char *affiliation;  /* "" when none */
+    const char *role;         /* panelist | moderator | speaker | host | organizer */
+    const char *aliases_json; /* a JSON array of strings, "[]" when none */
+    const char *url;          /* NULL when none */
+};
+
+struct org {
+    const char *kind; /* organizer | sponsor | supplier | partner */
+    const char *name;
+    const char *url; /* NULL when none */
+};
+
+struct event {
+    int64_t id;
+    const char *slug; /* [a-z0-9-]{1,64}, unique */
+    const char *title;
+    const char *hashtag;                                                /* without '#' */
+    const char *lang;                                                   /* "fr", "en" */
+    int char_limit;                                                     /* 140 by default */
+    const char *starts_at, *ends_at, *timezone, *series;                /* NULL when none */
+    const char *venue_name, *venue_address, *venue_url;                 /* NULL when none */
+    int64_t attendance;                                                 /* -1 when none */
+    const char *context_md, *disclaimer_md, *conclusion_md, *signature; /* NULL when none */
+    const char *state;     /* draft | live | ended | published */
+    int64_t created_by;    /* account id */
+    struct person *people; /* in order */
+    size_t n_people;
+    struct org *orgs; /* in order */
+    size_t n_orgs;
+};
+
+/* Adds the event with its people and organizations (e->id used when non-zero). */
+int store_event_add(struct store *st, const struct event *e,
+                    int64_t *id_out); /* RC_CONFLICT: slug taken */
+int store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out);
+/* Replaces every field, the people and the organizations of the event with id e->id. */
+int store_event_update(struct store *st, const struct event *e);
+int store_event_delete(struct store *st, int64_t id); /* its posts too */
+/* All events, newest start first, without people and organizations. */
+int store_event_list(struct store *st, struct arena *ar, struct event **out, size_t *n_out);
+int store_editor_add(struct store *st, int64_t event_id, int64_t account_id);
+int store_is_editor(struct store *st, int64_t event_id, int64_t account_id, bool *out);
+
+/* ---- posts ---- */
+
+struct post {
+    int64_t id;
+    int64_t event_id;
+    int64_t account_id;
+    const char *author;                 /* username, filled on read */
+    const char *text;                   /* NFC */
+    const char *html;                   /* autolinked at write time */
+    const char *speaker_name;           /* a person of the event, or NULL */
+    bool speaker_audience;              /* the floor */
+    const char *speaker_label;          /* "Commentaire de l'assemblée", or NULL */
+    const char *lang;                   /* NULL: the event's */
+    const char *state;                  /* visible | pending | hidden */
+    const char *created_at, *edited_at; /* edited_at NULL when never */
+    int64_t likes;
+    const char *const *tags; /* extracted hashtags, lower case, on write */
+    size_t n_tags;
+};
+
+/* Adds a post and its tags (p->id used when non-zero, else a new id in *id_out). */
+int store_post_add(struct store *st, const struct post *p, int64_t *id_out);
+int store_post_get(struct store *st, struct arena *ar, int64_t id, struct post *out);
+/* Text, html, speaker and tags of post p->id; sets edited_at. */
+int store_post_update(struct store *st, const struct post *p);
+int store_post_delete(struct store *st, int64_t id);
+
+struct post_query {
+    int64_t event_id; /* 0: every event */
+    const char *tag;  /* lower case, or NULL */
+    int64_t max_id;   /* only ids < max_id (0: no bound) */
+    int64_t since_id; /* only ids > since_id */
+    int limit;        /* 1..200 */
+    bool oldest_first;
+    bool visible_only;
+};
+int store_post_list(struct store *st, struct arena *ar, const struct post_query *q,
+                    struct post **out, size_t *n_out);
+/* Full-text search (FTS5, diacritics removed: "cooperer" finds "Coopérer"). */
+int store_post_search(struct store *st, struct arena *ar, const char *query, int limit,
+                      struct post **out, size_t *n_out);
+int store_post_count(struct store *st, int64_t *n_out);
+
+#endif
