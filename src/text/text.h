@@ -206,6 +206,13 @@ bool text_is_valid_hashtag(const char *s, size_t len);  /* "#tag" */
 /* A whole URL; unicode_domains allows IDN hosts, require_protocol http(s). */
 bool text_is_valid_url(const char *s, size_t len, bool unicode_domains, bool require_protocol);
 
+/*
+ * Appends the form hashtags are compared and stored in: NFC, lower case
+ * ("Économie" and "économie" are one tag). Returns 0, or -1 when s is not
+ * UTF-8 or memory runs out.
+ */
+int text_tag_fold(struct text_buf *out, const char *s, size_t len);
+
 /* ---- HTML ---- */
 
 /* Appends s[0..len) HTML-escaped (& < > " ') to out. Returns 0 or -1 (no memory). */

@@ -199,6 +199,21 @@ overlaps_keep_the_earlier_entity(void **state)
     text_entities_release(&es);
 }
 
+static void
+tags_fold_to_one_form(void **state)
+{
+    struct text_buf a = {0}, b = {0};
+
+    (void)state;
+    assert_int_equal(text_tag_fold(&a, "ÉCONOMIE", strlen("ÉCONOMIE")), 0);
+    assert_int_equal(text_tag_fold(&b, "E\xcc\x81conomie", strlen("E\xcc\x81conomie")), 0);
+    assert_string_equal(a.data, "économie");
+    assert_string_equal(b.data, "économie");
+    assert_int_equal(text_tag_fold(&a, "\xc0\xaf", 2), -1); /* not UTF-8 */
+    text_buf_release(&a);
+    text_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -212,6 +227,7 @@ main(void)
         cmocka_unit_test(without_the_option_twitter_rules_hold),
         cmocka_unit_test(replies_and_valid_items),
         cmocka_unit_test(overlaps_keep_the_earlier_entity),
+        cmocka_unit_test(tags_fold_to_one_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
