@@ -136,6 +136,7 @@ conformance: $(BUILD)/asan/conformance
 
 e2e: $(BUILD)/gazouillis $(BUILD)/asan/gazouillis
 	GAZOUILLIS_BIN=$(abspath $(BUILD)/gazouillis) GAZOUILLIS_ASAN_BIN=$(abspath $(BUILD)/asan/gazouillis) \
+	  GAZOUILLIS_SHARED=$(abspath $(SHARED)) \
 	  $(PYTHON) -m pytest -q tests/e2e
 
 include fuzz/fuzz.mk

@@ -15,6 +15,9 @@ static const struct command {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"serve", cli_serve, "run the server (the web pages and the API)"},
+    {"user", cli_user, "create an account (prints its password once)"},
+    {"token", cli_token, "create an API bearer token (printed once)"},
     {"count", cli_count, "weighted length, validity and entities of a post, as JSON"},
 };
 

@@ -24,4 +24,20 @@ enum {
  */
 int cli_count(int argc, char **argv);
 
+/* gazouillis serve [--listen HOST:PORT] [--data DIR] [--public-url URL]: runs the server. */
+int cli_serve(int argc, char **argv);
+
+/*
+ * gazouillis user add NAME [--role ROLE] [--data DIR]: creates an account
+ * and prints its generated password once; "user password NAME" prints a
+ * new one. argv[0] is "user".
+ */
+int cli_user(int argc, char **argv);
+
+/*
+ * gazouillis token create NAME [--scopes S] [--data DIR]: prints a new API
+ * bearer token once (only its hash is stored). argv[0] is "token".
+ */
+int cli_token(int argc, char **argv);
+
 #endif

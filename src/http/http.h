@@ -25,11 +25,17 @@ struct http_server;
  * One request. Everything it points to lives in req->arena, freed when the
  * response has been sent. Headers, query arguments and cookies are copied
  * in at the start, so the lookups below need no connection.
+ *
+ * Handlers run on libmicrohttpd's worker threads (a pool, one per core by
+ * default): several at once on different threads, one at a time on each,
+ * and a handler that blocks holds up the other connections of its thread.
+ * A per-thread resource (a database connection) belongs in a pthread key
+ * or a _Thread_local, opened on first use.
  */
 struct request {
     struct arena arena;
     const char *method;      /* "GET", "POST", ... */
-    const char *path;        /* decoded, without the query string */
+    const char *path;        /* percent-decoded by MHD ("%2F" is a '/'), without the query */
     const char *remote_addr; /* "127.0.0.1" */
     struct kv *headers;      /* names as sent; lookups ignore case */
     size_t n_headers;
@@ -37,9 +43,9 @@ struct request {
     size_t n_query;
     struct kv *cookies;
     size_t n_cookies;
-    struct kv params[4]; /* ":name" segments of the matched route */
+    struct kv params[4]; /* ":name" segments of the matched route; "*" for a final '*' */
     size_t n_params;
-    const char *body; /* NUL-terminated; body_len excludes the NUL */
+    const char *body; /* NUL-terminated, "" when none; body_len excludes the NUL */
     size_t body_len;
     void *app;                  /* http_config.app */
     struct http_server *server; /* for http_metrics_write() */
@@ -53,10 +59,13 @@ const char *request_param(const struct request *req, const char *name);
 
 /*
  * Parses an application/x-www-form-urlencoded body (or query string) into
- * pairs allocated in req->arena. Returns 0, or -1 when it is malformed (bad
- * percent-escape) or memory runs out.
+ * pairs allocated in req->arena: '+' is a space, %XX a byte, "name" alone
+ * has the value "", empty pairs ("&&") are skipped. Returns 0, or -1 (with
+ * *out NULL and *n_out 0) when it is malformed (a bad percent-escape, a NUL
+ * byte raw or as %00) or memory runs out. Values may still be bad UTF-8.
  */
 int request_form(struct request *req, const char *s, size_t len, struct kv **out, size_t *n_out);
+/* The first value of that name (compared exactly), or NULL. */
 const char *kv_get(const struct kv *kv, size_t n, const char *name);
 
 #define RESPONSE_MAX_HEADERS 8
@@ -64,7 +73,8 @@ const char *kv_get(const struct kv *kv, size_t n, const char *name);
 struct response {
     int status;               /* 0 until a handler sets one */
     const char *content_type; /* static or in the request arena */
-    char *body;               /* freed with free() after sending when body_owned */
+    char *body;               /* freed with free() after sending when body_owned, */
+                              /* else static or in the request arena */
     size_t body_len;
     bool body_owned;
     struct kv headers[RESPONSE_MAX_HEADERS]; /* values static or in the request arena */
@@ -83,7 +93,11 @@ int response_error(struct response *res, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The status and a generic message for an rc of core/rc.h. */
 int response_error_rc(struct response *res, int rc);
-/* Adds a header (name and value must outlive the request: static or arena). */
+/*
+ * Adds a header (name and value must outlive the request: static or arena).
+ * -1 when RESPONSE_MAX_HEADERS are there already. A value with a line break,
+ * or a Content-Length (the server sets it), turns the response into a 500.
+ */
 int response_header(struct response *res, const char *name, const char *value);
 /* The HTTP status for an rc: RC_NOTFOUND 404, RC_INVALID 422, RC_CONFLICT 409, ... */
 int http_status_for_rc(int rc);
@@ -101,7 +115,8 @@ enum {
  * req->params; a final "*" matches the rest of the path.
  */
 struct route {
-    const char *method; /* "GET", "POST", ...; GET routes answer HEAD too */
+    const char *method; /* "GET", "POST", ...; GET routes answer HEAD too: */
+                        /* the handler sees "HEAD", the server sends no body */
     const char *pattern;
     http_handler handler;
     unsigned flags;
@@ -110,18 +125,19 @@ struct route {
 
 /*
  * Finds the route for method and path, filling req->params. Returns the
- * route, or NULL with *status 404 (no path matches) or 405 (the path
- * matches for another method).
+ * route (first match in table order, *status 200), or NULL with *status 404
+ * (no path matches), 405 (the path matches for another method) or 500 (no
+ * memory for the captures). "/a/" and "/a" are different paths.
  */
 const struct route *http_route_find(const struct route *routes, size_t n, struct request *req,
                                     int *status);
 
 struct http_config {
-    const char *address; /* "127.0.0.1" */
-    uint16_t port;       /* 0: any free port, see http_server_port() */
-    unsigned threads;    /* worker threads; 0: one per core */
-    size_t max_body;     /* default body limit, 1 MiB when 0 */
-    const struct route *routes;
+    const char *address;        /* an IP literal: "127.0.0.1" (NULL), "::1" or "[::1]" */
+    uint16_t port;              /* 0: any free port, see http_server_port() */
+    unsigned threads;           /* worker threads; 0: one per core */
+    size_t max_body;            /* default body limit, 1 MiB when 0 */
+    const struct route *routes; /* kept, not copied: must outlive the server */
     size_t n_routes;
     void *app;
 };
@@ -130,13 +146,20 @@ struct http_config {
 int http_server_start(const struct http_config *cfg, struct http_server **out);
 uint16_t http_server_port(const struct http_server *srv);
 /*
- * Stops accepting, lets the requests in flight finish (up to timeout_ms),
- * then stops the workers and frees the server.
+ * Stops accepting (new connections are refused at once), lets the requests
+ * in flight finish (up to timeout_ms; their responses say Connection:
+ * close), then stops the workers, closes idle connections and frees the
+ * server. Call it from one thread, not from a handler. NULL is a no-op.
  */
 void http_server_stop(struct http_server *srv, unsigned timeout_ms);
 
-/* Appends the Prometheus text of the server's counters (requests by status,
- * latency histogram, open connections) to a malloc'd string; -1 on no memory. */
+/*
+ * Appends the Prometheus text of the server's counters (requests by status
+ * and by class, latency histogram, open connections, requests in flight) to
+ * *out, a malloc'd string of *len bytes or NULL (then *len is 0), which is
+ * reallocated, kept NUL-terminated and *len updated. On no memory it returns
+ * -1 and leaves *out and *len as they were (the caller still frees *out).
+ */
 int http_metrics_write(struct http_server *srv, char **out, size_t *len);
 
 #endif

@@ -4,9 +4,15 @@
  * header sees SQL. A struct store is one connection: use it from one thread
  * at a time (the server keeps one per worker thread).
  *
- * Strings read back are allocated in the caller's arena. Functions return an
- * rc of core/rc.h; on failure nothing is written (each write is one
- * transaction) and store_errmsg() says what SQLite said.
+ * Strings read back are allocated in the caller's arena (NULL columns stay
+ * NULL); strings passed in are only borrowed for the call. Functions return
+ * an rc of core/rc.h; on failure nothing is written (each write is one
+ * transaction) and store_errmsg() says what SQLite said. RC_CONFLICT: a
+ * unique value (id, username, slug, token) is taken; RC_NOTFOUND: no such
+ * row, or the event or account a write points to does not exist;
+ * RC_INVALID: a value outside its set (role, state, kind, aliases not a JSON
+ * array) or a required one missing; RC_FULL: disk full; RC_IO: the rest
+ * (logged). Every id_out may be NULL.
  *
  * Times are ISO 8601 strings as the API gives them ("2014-11-20T18:00:00-05:00"),
  * stored as given so an event document round-trips byte for byte; row
@@ -33,7 +39,8 @@ struct store;
  * RC_INVALID; store_open_error() then says why, in words for the operator.
  */
 int store_open(const char *dir, struct store **out);
-const char *store_open_error(void); /* why the last store_open of this thread failed */
+/* Why the last store_open() of this thread failed; a thread-local buffer, "" after success. */
+const char *store_open_error(void);
 void store_close(struct store *st); /* accepts NULL */
 const char *store_errmsg(struct store *st);
 int store_checkpoint(struct store *st); /* WAL checkpoint (TRUNCATE), at shutdown */
@@ -51,6 +58,11 @@ struct account {
     bool disabled;
 };
 
+/*
+ * a->id is used when non-zero, else a new id. NULL display_name and
+ * password_hash are stored as "", a NULL role as "member", a NULL
+ * created_at as now.
+ */
 int store_account_add(struct store *st, const struct account *a,
                       int64_t *id_out); /* RC_CONFLICT: taken */
 int store_account_by_name(struct store *st, struct arena *ar, const char *username,
@@ -63,7 +75,11 @@ int store_account_set_password(struct store *st, int64_t id, const char *passwor
 
 int store_token_add(struct store *st, int64_t account_id, const unsigned char hash[32],
                     const char *scopes, int64_t *id_out);
-/* The account owning the token with that hash, and the token's scopes. */
+/*
+ * The account owning the token with that hash, and the token's scopes
+ * (NULL scopes are stored as "read"). RC_NOTFOUND for an unknown hash and
+ * for a disabled account's token.
+ */
 int store_token_find(struct store *st, struct arena *ar, const unsigned char hash[32],
                      struct account *out, const char **scopes_out);
 
@@ -102,16 +118,28 @@ struct event {
     size_t n_orgs;
 };
 
-/* Adds the event with its people and organizations (e->id used when non-zero). */
+/*
+ * Adds the event with its people and organizations (e->id used when
+ * non-zero). char_limit 0 is stored as 140, a NULL state as "draft",
+ * created_by 0 as none; a person's NULL affiliation as "", NULL
+ * aliases_json as "[]".
+ */
 int store_event_add(struct store *st, const struct event *e,
                     int64_t *id_out); /* RC_CONFLICT: slug taken */
 int store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out);
-/* Replaces every field, the people and the organizations of the event with id e->id. */
+/*
+ * Replaces every field, the people and the organizations of the event with
+ * id e->id (created_by is kept as it was). RC_NOTFOUND when there is none.
+ */
 int store_event_update(struct store *st, const struct event *e);
 int store_event_delete(struct store *st, int64_t id); /* its posts too */
-/* All events, newest start first, without people and organizations. */
+/*
+ * All events, latest start first (offsets are honoured, so zones compare
+ * right), events without starts_at last; without people and organizations.
+ */
 int store_event_list(struct store *st, struct arena *ar, struct event **out, size_t *n_out);
-int store_editor_add(struct store *st, int64_t event_id, int64_t account_id);
+int store_editor_add(struct store *st, int64_t event_id,
+                     int64_t account_id); /* already an editor: RC_OK */
 int store_is_editor(struct store *st, int64_t event_id, int64_t account_id, bool *out);
 
 /* ---- posts ---- */
@@ -134,25 +162,34 @@ struct post {
     size_t n_tags;
 };
 
-/* Adds a post and its tags (p->id used when non-zero, else a new id in *id_out). */
+/*
+ * Adds a post and its tags (p->id used when non-zero, else a new id in
+ * *id_out). Kept as given, for imports: created_at (NULL: now), edited_at,
+ * state (NULL: "visible"), likes. account_id 0 is no author; NULL html is "".
+ */
 int store_post_add(struct store *st, const struct post *p, int64_t *id_out);
 int store_post_get(struct store *st, struct arena *ar, int64_t id, struct post *out);
-/* Text, html, speaker and tags of post p->id; sets edited_at. */
+/* Text, html, speaker and tags of post p->id; sets edited_at to now. */
 int store_post_update(struct store *st, const struct post *p);
-int store_post_delete(struct store *st, int64_t id);
+int store_post_delete(struct store *st, int64_t id); /* with its tags and search entry */
 
 struct post_query {
     int64_t event_id; /* 0: every event */
     const char *tag;  /* lower case, or NULL */
     int64_t max_id;   /* only ids < max_id (0: no bound) */
     int64_t since_id; /* only ids > since_id */
-    int limit;        /* 1..200 */
+    int limit;        /* 1..200; 0 or less means 20, more means 200 */
     bool oldest_first;
     bool visible_only;
 };
 int store_post_list(struct store *st, struct arena *ar, const struct post_query *q,
                     struct post **out, size_t *n_out);
-/* Full-text search (FTS5, diacritics removed: "cooperer" finds "Coopérer"). */
+/*
+ * Full-text search of visible posts (FTS5, diacritics removed: "cooperer"
+ * finds "Coopérer"), newest first. Each blank-separated word of query
+ * is a prefix and all must match; FTS5 syntax in query is plain text. A
+ * query without words finds nothing. limit as in struct post_query.
+ */
 int store_post_search(struct store *st, struct arena *ar, const char *query, int limit,
                       struct post **out, size_t *n_out);
 int store_post_count(struct store *st, int64_t *n_out);

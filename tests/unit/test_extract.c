@@ -206,7 +206,12 @@ tags_fold_to_one_form(void **state)
 
     (void)state;
     assert_int_equal(text_tag_fold(&a, "ÉCONOMIE", strlen("ÉCONOMIE")), 0);
-    assert_int_equal(text_tag_fold(&b, "E\xcc\x81" "conomie", strlen("E\xcc\x81" "conomie")), 0);
+    assert_int_equal(text_tag_fold(&b,
+                                   "E\xcc\x81"
+                                   "conomie",
+                                   strlen("E\xcc\x81"
+                                          "conomie")),
+                     0);
     assert_string_equal(a.data, "économie");
     assert_string_equal(b.data, "économie");
     assert_int_equal(text_tag_fold(&a, "\xc0\xaf", 2), -1); /* not UTF-8 */

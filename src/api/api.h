@@ -1,0 +1,54 @@
+/*
+ * api/api.h - what the JSON handlers share: reading a JSON body with a
+ * message a client can act on, writing JSON, knowing who asks and what
+ * they may change, and the event document (DESIGN.md) in both directions.
+ */
+#ifndef GZ_API_API_H
+#define GZ_API_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "api/app.h"
+#include "http/http.h"
+#include "store/store.h"
+
+/* Answers status with j as the body; takes the reference. Returns 0 or -1. */
+int api_json(struct response *res, int status, json_t *j);
+
+/*
+ * The request body as a JSON object. On failure (not JSON, not UTF-8, not an
+ * object) res holds the 400 and NULL is returned. The caller decrefs.
+ */
+json_t *api_body_object(struct request *req, struct response *res);
+
+/*
+ * The signed-in account ("Authorization: Bearer …"). On failure res holds a
+ * 401 (or 500) and false is returned.
+ */
+bool api_account(struct request *req, struct response *res, struct store *st, struct account *out);
+
+/* May acc change event e (admins, and the event's editors)? */
+bool api_may_edit(struct store *st, const struct account *acc, const struct event *e);
+
+/* The event and post documents (api/document.c). */
+
+/*
+ * Reads an event document into *e (strings point into doc or ar). partial:
+ * fields absent from doc keep the values *e holds (PATCH). Posts and
+ * comments are not read here. Returns true, or false with a 422 in res
+ * naming the field.
+ */
+bool document_read_event(json_t *doc, struct arena *ar, bool partial, struct event *e,
+                         struct response *res);
+/* The event document of e, with these posts (oldest first; may be NULL). */
+json_t *document_event(const struct event *e, const struct post *posts, size_t n_posts);
+/* One post as the API shows it. */
+json_t *document_post(const struct post *p);
+
+/* Decimal string of an id (ids travel as strings in JSON, as in Mastodon). */
+json_t *document_id(int64_t id);
+/* Parses a decimal id string; false when it is not one. */
+bool document_parse_id(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * api/app.h - what every handler of the server shares: where the data
+ * lives, the public URL, and one store connection per worker thread.
+ */
+#ifndef GZ_API_APP_H
+#define GZ_API_APP_H
+
+#include <stdbool.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+struct app {
+    const char *data_dir;
+    const char *public_url; /* "http://127.0.0.1:8080", no trailing slash */
+    bool secure_cookies;    /* the public URL is https */
+};
+
+/*
+ * The store connection of the calling thread, opened on first use and
+ * closed when the thread ends. NULL (logged) when it cannot be opened.
+ */
+struct store *app_store(const struct app *app);
+/* Closes the calling thread's connection now, if it has one. */
+void app_store_close_thread(void);
+
+/* The route table of the server (api/routes.c). */
+extern const struct route app_routes[];
+extern const size_t app_n_routes;
+
+#endif

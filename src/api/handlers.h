@@ -1,0 +1,23 @@
+/*
+ * api/handlers.h - the handlers of the route table (api/routes.c), named
+ * after their routes.
+ */
+#ifndef GZ_API_HANDLERS_H
+#define GZ_API_HANDLERS_H
+
+#include "http/http.h"
+
+int api_healthz(struct request *req, struct response *res);
+int api_metrics(struct request *req, struct response *res);
+int api_events_create(struct request *req, struct response *res);
+int api_events_list(struct request *req, struct response *res);
+int api_events_get(struct request *req, struct response *res);
+int api_events_update(struct request *req, struct response *res);
+int api_events_delete(struct request *req, struct response *res);
+int api_posts_create(struct request *req, struct response *res);
+int api_posts_list(struct request *req, struct response *res);
+int api_posts_get(struct request *req, struct response *res);
+int api_posts_update(struct request *req, struct response *res);
+int api_posts_delete(struct request *req, struct response *res);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * api/health.c - /healthz for load balancers and supervisors (the store
+ * answers a query), /metrics for Prometheus: the HTTP counters of the
+ * server, and how many posts there are.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/handlers.h"
+#include "core/rc.h"
+
+/* GET /healthz */
+int
+api_healthz(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    int64_t n;
+
+    if (st == NULL || store_post_count(st, &n) != RC_OK)
+        return response_error(res, 503, "the store does not answer");
+    return response_body(res, 200, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
+#define POSTS_METRIC                                                                               \
+    "# HELP gazouillis_posts Posts stored.\n"                                                      \
+    "# TYPE gazouillis_posts gauge\n"                                                              \
+    "gazouillis_posts %lld\n"
+
+/* GET /metrics */
+int
+api_metrics(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    char *text = NULL, *all;
+    size_t len = 0;
+    int64_t posts = -1;
+    int n;
+
+    if (http_metrics_write(req->server, &text, &len) != 0)
+        return -1;
+    if (st != NULL && store_post_count(st, &posts) != RC_OK)
+        posts = -1;
+    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts);
+    if (n < 0 || (all = malloc(len + (size_t)n + 1)) == NULL) {
+        free(text);
+        return -1;
+    }
+    memcpy(all, text, len);
+    snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts);
+    free(text);
+    n += (int)len;
+    return response_body_take(res, 200, "text/plain; version=0.0.4; charset=utf-8", all, (size_t)n);
+}

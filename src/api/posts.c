@@ -1,0 +1,578 @@
+/*
+ * api/posts.c - the posts of an event: written by its editors, checked by
+ * the text engine against the event's limit (422 with the length when it
+ * does not fit), stored with their hashtags and their HTML, listed newest
+ * first with max_id / since_id / limit. A post over the limit is stored
+ * only when an editor says so ("force": true): the reference document has
+ * one of 145 characters, and a record of what was said beats a rule.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "api/posts.h"
+#include "core/rc.h"
+#include "text/text.h"
+
+#define DEFAULT_LIMIT  20
+#define MAX_LIMIT      200
+#define MAX_POST_BYTES 8192
+#define MAX_TAGS       32
+
+/* What a text becomes before it is stored. */
+struct prepared {
+    const char *text; /* NFC, in the request arena */
+    const char *html;
+    const char **tags; /* folded, unique */
+    size_t n_tags;
+    double weighted_length;
+};
+
+/* The counting rules of an event: twitter-text v1 with the event's limit. */
+static struct text_config
+event_config(const struct event *e)
+{
+    struct text_config cfg = text_config_v1;
+
+    cfg.max_weighted_length = e->char_limit;
+    return cfg;
+}
+
+/* Folds s[0..len) into the arena; NULL on failure. */
+static const char *
+fold(struct arena *ar, const char *s, size_t len)
+{
+    struct text_buf b = {0};
+    const char *r = NULL;
+
+    if (text_tag_fold(&b, s, len) == 0)
+        r = arena_strndup(ar, b.data, b.len);
+    text_buf_release(&b);
+    return r;
+}
+
+/*
+ * Checks and prepares a post's text. add_tag: append " #tag" when the event
+ * hashtag is missing. force: keep a text over the limit. False with res
+ * filled when the text cannot be posted.
+ */
+static bool
+prepare(struct request *req, struct response *res, const struct event *e, const char *text,
+        size_t len, bool add_tag, bool force, struct prepared *out)
+{
+    struct text_config cfg = event_config(e);
+    struct text_scratch sc = {0};
+    struct text_entities es = {0};
+    struct text_buf html = {0};
+    struct text_parse_result r;
+    const char *norm, *event_tag = fold(&req->arena, e->hashtag, strlen(e->hashtag));
+    size_t norm_len, i, k;
+    bool ok = false, has_tag = false;
+
+    if (event_tag == NULL ||
+        text_analyze(&sc, text, len, &cfg, TEXT_FEDIVERSE, &r, &es, &norm, &norm_len) != 0) {
+        response_error_rc(res, RC_NOMEM);
+        goto out;
+    }
+    for (i = 0; norm != NULL && i < es.n; i++) {
+        const struct text_entity *x = &es.v[i];
+        const char *t;
+        if (x->type != TEXT_ENTITY_HASHTAG)
+            continue;
+        t = fold(&req->arena, norm + x->value_start, x->value_end - x->value_start);
+        has_tag = has_tag || (t != NULL && strcmp(t, event_tag) == 0);
+    }
+    if (add_tag && !has_tag && r.reason == TEXT_VALID) {
+        /* the event's hashtag, added as the composer would */
+        const char *with = arena_printf(&req->arena, "%.*s #%s", (int)norm_len, norm, e->hashtag);
+        text_entities_release(&es);
+        text_scratch_release(&sc);
+        memset(&es, 0, sizeof(es));
+        memset(&sc, 0, sizeof(sc));
+        if (with == NULL || text_analyze(&sc, with, strlen(with), &cfg, TEXT_FEDIVERSE, &r, &es,
+                                         &norm, &norm_len) != 0) {
+            response_error_rc(res, RC_NOMEM);
+            goto out;
+        }
+    }
+    switch (r.reason) {
+    case TEXT_VALID:
+        break;
+    case TEXT_INVALID_EMPTY:
+        response_error(res, 422, "the post is empty");
+        goto out;
+    case TEXT_INVALID_UTF8:
+        response_error(res, 422, "the post holds a NUL character or is not UTF-8");
+        goto out;
+    case TEXT_INVALID_CHARACTERS:
+        response_error(res, 422, "the post holds U+FFFE, U+FEFF or U+FFFF, which no post may");
+        goto out;
+    case TEXT_INVALID_TOO_BIG:
+        response_error(res, 413, "the post is far too long");
+        goto out;
+    case TEXT_INVALID_TOO_LONG:
+        if (force && r.weighted_length <= 2 * e->char_limit)
+            break;
+        api_json(res, 422,
+                 json_pack("{s:s, s:i, s:i}", "error",
+                           arena_printf(&req->arena, "the post is %d characters, the limit is %d",
+                                        (int)r.weighted_length, e->char_limit),
+                           "weighted_length", (int)r.weighted_length, "limit", e->char_limit));
+        goto out;
+    }
+    if (text_autolink(&html, norm, norm_len, NULL) != 0) {
+        response_error_rc(res, RC_NOMEM);
+        goto out;
+    }
+    out->text = arena_strndup(&req->arena, norm, norm_len);
+    out->html = arena_strndup(&req->arena, html.data ? html.data : "", html.len);
+    out->tags = arena_alloc(&req->arena, MAX_TAGS * sizeof(*out->tags));
+    out->n_tags = 0;
+    out->weighted_length = r.weighted_length;
+    if (out->text == NULL || out->html == NULL || out->tags == NULL) {
+        response_error_rc(res, RC_NOMEM);
+        goto out;
+    }
+    for (i = 0; i < es.n && out->n_tags < MAX_TAGS; i++) {
+        const char *t;
+        if (es.v[i].type != TEXT_ENTITY_HASHTAG)
+            continue;
+        t = fold(&req->arena, norm + es.v[i].value_start, es.v[i].value_end - es.v[i].value_start);
+        if (t == NULL) {
+            response_error_rc(res, RC_NOMEM);
+            goto out;
+        }
+        for (k = 0; k < out->n_tags && strcmp(out->tags[k], t) != 0; k++)
+            ;
+        if (k == out->n_tags)
+            out->tags[out->n_tags++] = t;
+    }
+    ok = true;
+out:
+    text_buf_release(&html);
+    text_entities_release(&es);
+    text_scratch_release(&sc);
+    return ok;
+}
+
+/*
+ * The speaker of a post: null or absent for nobody, {"name": …} for one of
+ * the event's people (or one of their aliases), {"audience": true,
+ * "label": …} for the floor.
+ */
+static bool
+read_speaker(json_t *sp, const struct event *e, struct post *p, struct response *res)
+{
+    json_t *name, *audience, *label;
+    size_t i;
+
+    p->speaker_name = p->speaker_label = NULL;
+    p->speaker_audience = false;
+    if (sp == NULL || json_is_null(sp))
+        return true;
+    if (!json_is_object(sp)) {
+        response_error(res, 422, "'speaker' must be null, {\"name\": …} or {\"audience\": true}");
+        return false;
+    }
+    name = json_object_get(sp, "name");
+    audience = json_object_get(sp, "audience");
+    label = json_object_get(sp, "label");
+    if (json_is_true(audience)) {
+        if (label != NULL && !json_is_null(label) &&
+            (!json_is_string(label) || json_string_length(label) > 300)) {
+            response_error(res, 422, "'speaker.label' must be a short string");
+            return false;
+        }
+        p->speaker_audience = true;
+        p->speaker_label = json_is_string(label) ? json_string_value(label) : NULL;
+        return true;
+    }
+    if (!json_is_string(name)) {
+        response_error(res, 422, "'speaker.name' must be the name of one of the event's people");
+        return false;
+    }
+    for (i = 0; i < e->n_people; i++) {
+        json_t *aliases = json_loads(e->people[i].aliases_json, 0, NULL);
+        bool match = strcmp(e->people[i].name, json_string_value(name)) == 0;
+        size_t k;
+        for (k = 0; !match && k < json_array_size(aliases); k++)
+            match =
+                strcmp(json_string_value(json_array_get(aliases, k)), json_string_value(name)) == 0;
+        json_decref(aliases);
+        if (match) {
+            p->speaker_name = e->people[i].name;
+            return true;
+        }
+    }
+    response_error(res, 422, "'%s' is none of the event's people", json_string_value(name));
+    return false;
+}
+
+/* A post as the API shows it: the document's fields, its HTML and tags. */
+static json_t *
+post_json(const struct post *p, const char *slug)
+{
+    json_t *j = document_post(p);
+
+    if (j != NULL) {
+        json_object_set_new(j, "html", json_string(p->html ? p->html : ""));
+        json_object_set_new(j, "edited_at", p->edited_at ? json_string(p->edited_at) : json_null());
+        json_object_set_new(j, "event", json_string(slug));
+    }
+    return j;
+}
+
+static bool
+event_of(struct request *req, struct response *res, struct store *st, const char *slug,
+         struct event *e)
+{
+    int rc = store_event_get(st, &req->arena, slug, e);
+
+    if (rc == RC_NOTFOUND)
+        response_error(res, 404, "no event '%s'", slug);
+    else if (rc != RC_OK)
+        response_error_rc(res, rc);
+    return rc == RC_OK;
+}
+
+int
+posts_all(struct store *st, struct arena *ar, int64_t event_id, struct post **out, size_t *n_out)
+{
+    struct post_query q = {
+        .event_id = event_id, .limit = MAX_LIMIT, .oldest_first = true, .visible_only = true};
+    struct post *all = NULL, *page;
+    size_t n = 0, cap = 0, got;
+    int rc;
+
+    for (;;) {
+        if ((rc = store_post_list(st, ar, &q, &page, &got)) != RC_OK)
+            return rc;
+        if (n + got > cap) {
+            struct post *bigger;
+            cap = (n + got) * 2;
+            if ((bigger = arena_alloc(ar, cap * sizeof(*bigger))) == NULL)
+                return RC_NOMEM;
+            if (n > 0)
+                memcpy(bigger, all, n * sizeof(*all));
+            all = bigger;
+        }
+        if (got > 0)
+            memcpy(all + n, page, got * sizeof(*page));
+        n += got;
+        if (got < (size_t)q.limit)
+            break;
+        q.since_id = page[got - 1].id;
+    }
+    *out = all;
+    *n_out = n;
+    return RC_OK;
+}
+
+bool
+posts_import(struct request *req, struct response *res, struct store *st, const struct event *e,
+             json_t *posts)
+{
+    size_t i;
+    json_t *jp;
+
+    if (!json_is_array(posts)) {
+        response_error(res, 422, "'posts' must be an array");
+        return false;
+    }
+    json_array_foreach(posts, i, jp)
+    {
+        struct post p = {.event_id = e->id, .state = "visible"};
+        struct prepared pr;
+        struct account acc;
+        const char *author, *text, *created, *id;
+        json_t *likes;
+        int rc;
+
+        if (!json_is_object(jp) || !json_is_string(json_object_get(jp, "text")) ||
+            !json_is_string(json_object_get(jp, "author"))) {
+            response_error(res, 422, "'posts[%zu]' must be an object with 'text' and 'author'", i);
+            return false;
+        }
+        text = json_string_value(json_object_get(jp, "text"));
+        author = json_string_value(json_object_get(jp, "author"));
+        id = json_string_value(json_object_get(jp, "id"));
+        created = json_string_value(json_object_get(jp, "created_at"));
+        likes = json_object_get(jp, "likes");
+        if ((id != NULL && !document_parse_id(id, &p.id)) ||
+            (json_object_get(jp, "id") != NULL && id == NULL)) {
+            response_error(res, 422, "'posts[%zu].id' must be a decimal string", i);
+            return false;
+        }
+        if (!prepare(req, res, e, text, json_string_length(json_object_get(jp, "text")), false,
+                     true, &pr) ||
+            !read_speaker(json_object_get(jp, "speaker"), e, &p, res))
+            return false;
+        /* the author, created without a password when unknown here */
+        rc = store_account_by_name(st, &req->arena, author, &acc);
+        if (rc == RC_NOTFOUND) {
+            struct account na = {
+                .username = author, .display_name = "", .role = "member", .password_hash = ""};
+            rc = store_account_add(st, &na, &acc.id);
+        }
+        if (rc != RC_OK) {
+            response_error(res, rc == RC_INVALID ? 422 : http_status_for_rc(rc),
+                           "'posts[%zu].author' cannot be used: %s", i, author);
+            return false;
+        }
+        p.account_id = acc.id;
+        p.text = pr.text;
+        p.html = pr.html;
+        p.tags = pr.tags;
+        p.n_tags = pr.n_tags;
+        p.created_at = created;
+        p.likes = json_is_integer(likes) ? json_integer_value(likes) : 0;
+        if ((rc = store_post_add(st, &p, &p.id)) != RC_OK) {
+            response_error(res, http_status_for_rc(rc), "'posts[%zu]' cannot be stored (%s)", i,
+                           rc == RC_CONFLICT ? "its id is taken" : "storage failed");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* POST /api/v1/events/:slug/posts {"text": …, "speaker": …, "force": false} */
+int
+api_posts_create(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct account acc;
+    struct event e;
+    struct prepared pr;
+    struct post p = {.state = "visible"};
+    json_t *body = NULL, *text, *force;
+    int rc;
+
+    if (st == NULL)
+        return response_error_rc(res, RC_IO);
+    if (!api_account(req, res, st, &acc) || !event_of(req, res, st, request_param(req, "slug"), &e))
+        return 0;
+    if (!api_may_edit(st, &acc, &e))
+        return response_error(res, 403, "only the event's editors post to it");
+    if ((body = api_body_object(req, res)) == NULL)
+        return 0;
+    text = json_object_get(body, "text");
+    force = json_object_get(body, "force");
+    if (!json_is_string(text)) {
+        response_error(res, 422, "'text' must be a string");
+        goto out;
+    }
+    if (json_string_length(text) > MAX_POST_BYTES) {
+        response_error(res, 413, "'text' is longer than %d bytes", MAX_POST_BYTES);
+        goto out;
+    }
+    if (force != NULL && !json_is_boolean(force)) {
+        response_error(res, 422, "'force' must be true or false");
+        goto out;
+    }
+    if (!read_speaker(json_object_get(body, "speaker"), &e, &p, res) ||
+        !prepare(req, res, &e, json_string_value(text), json_string_length(text), true,
+                 json_is_true(force), &pr))
+        goto out;
+    p.event_id = e.id;
+    p.account_id = acc.id;
+    p.author = acc.username;
+    p.text = pr.text;
+    p.html = pr.html;
+    p.tags = pr.tags;
+    p.n_tags = pr.n_tags;
+    if ((rc = store_post_add(st, &p, &p.id)) != RC_OK ||
+        (rc = store_post_get(st, &req->arena, p.id, &p)) != RC_OK) {
+        response_error_rc(res, rc);
+        goto out;
+    }
+    response_header(res, "Location",
+                    arena_printf(&req->arena, "/api/v1/posts/%lld", (long long)p.id));
+    api_json(res, 201, post_json(&p, e.slug));
+out:
+    json_decref(body);
+    return 0;
+}
+
+/* An optional id argument of the query string; false with a 400 when malformed. */
+static bool
+query_id(struct request *req, struct response *res, const char *name, int64_t *out)
+{
+    const char *v = request_query(req, name);
+
+    *out = 0;
+    if (v == NULL || *v == '\0')
+        return true;
+    if (!document_parse_id(v, out)) {
+        response_error(res, 400, "'%s' must be a post id", name);
+        return false;
+    }
+    return true;
+}
+
+/* GET /api/v1/events/:slug/posts?max_id=&since_id=&limit= : newest first. */
+int
+api_posts_list(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct post_query q = {.limit = DEFAULT_LIMIT, .visible_only = true};
+    const char *limit = request_query(req, "limit");
+    struct event e;
+    struct post *posts;
+    size_t n, i;
+    json_t *arr;
+    int rc;
+
+    if (st == NULL)
+        return response_error_rc(res, RC_IO);
+    if (!event_of(req, res, st, request_param(req, "slug"), &e))
+        return 0;
+    if (strcmp(e.state, "draft") == 0)
+        return response_error(res, 404, "no event '%s'", e.slug);
+    if (!query_id(req, res, "max_id", &q.max_id) || !query_id(req, res, "since_id", &q.since_id))
+        return 0;
+    if (limit != NULL) {
+        char *end;
+        long v = strtol(limit, &end, 10);
+        if (*limit == '\0' || *end != '\0' || v < 1)
+            return response_error(res, 400, "'limit' must be a number from 1 to %d", MAX_LIMIT);
+        q.limit = v > MAX_LIMIT ? MAX_LIMIT : (int)v;
+    }
+    q.event_id = e.id;
+    if ((rc = store_post_list(st, &req->arena, &q, &posts, &n)) != RC_OK)
+        return response_error_rc(res, rc);
+    if ((arr = json_array()) == NULL)
+        return -1;
+    for (i = 0; i < n; i++)
+        json_array_append_new(arr, post_json(&posts[i], e.slug));
+    if (n == (size_t)q.limit)
+        response_header(res, "Link",
+                        arena_printf(&req->arena,
+                                     "</api/v1/events/%s/posts?max_id=%lld&limit=%d>; "
+                                     "rel=\"next\"",
+                                     e.slug, (long long)posts[n - 1].id, q.limit));
+    return api_json(res, 200, arr);
+}
+
+/* The post of ":id" and its event, or a 404 in res. */
+static bool
+post_for(struct request *req, struct response *res, struct store *st, struct post *p,
+         struct event *e)
+{
+    int64_t id;
+    int rc;
+
+    if (!document_parse_id(request_param(req, "id"), &id))
+        return response_error(res, 404, "no post '%s'", request_param(req, "id")), false;
+    rc = store_post_get(st, &req->arena, id, p);
+    if (rc == RC_NOTFOUND)
+        return response_error(res, 404, "no post %lld", (long long)id), false;
+    if (rc != RC_OK)
+        return response_error_rc(res, rc), false;
+    /* the event by id: list and match, events are few */
+    struct event *list;
+    size_t n, i;
+    if ((rc = store_event_list(st, &req->arena, &list, &n)) != RC_OK)
+        return response_error_rc(res, rc), false;
+    for (i = 0; i < n && list[i].id != p->event_id; i++)
+        ;
+    if (i == n)
+        return response_error(res, 404, "no post %lld", (long long)id), false;
+    return event_of(req, res, st, list[i].slug, e);
+}
+
+/* GET /api/v1/posts/:id */
+int
+api_posts_get(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct post p;
+    struct event e;
+
+    if (st == NULL)
+        return response_error_rc(res, RC_IO);
+    if (!post_for(req, res, st, &p, &e))
+        return 0;
+    if (strcmp(p.state, "visible") != 0 || strcmp(e.state, "draft") == 0)
+        return response_error(res, 404, "no post %s", request_param(req, "id"));
+    return api_json(res, 200, post_json(&p, e.slug));
+}
+
+/* May acc change or delete post p? Its author and the admins. */
+static bool
+may_change_post(const struct account *acc, const struct post *p)
+{
+    return strcmp(acc->role, "admin") == 0 || acc->id == p->account_id;
+}
+
+/* PATCH /api/v1/posts/:id {"text": …, "speaker": …, "force": …} */
+int
+api_posts_update(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct account acc;
+    struct post p;
+    struct event e;
+    struct prepared pr;
+    json_t *body = NULL, *text, *force;
+    int rc;
+
+    if (st == NULL)
+        return response_error_rc(res, RC_IO);
+    if (!api_account(req, res, st, &acc) || !post_for(req, res, st, &p, &e))
+        return 0;
+    if (!may_change_post(&acc, &p))
+        return response_error(res, 403, "only its author and the admins change a post");
+    if ((body = api_body_object(req, res)) == NULL)
+        return 0;
+    text = json_object_get(body, "text");
+    force = json_object_get(body, "force");
+    if (text != NULL && !json_is_string(text)) {
+        response_error(res, 422, "'text' must be a string");
+        goto out;
+    }
+    if (force != NULL && !json_is_boolean(force)) {
+        response_error(res, 422, "'force' must be true or false");
+        goto out;
+    }
+    if (json_object_get(body, "speaker") != NULL &&
+        !read_speaker(json_object_get(body, "speaker"), &e, &p, res))
+        goto out;
+    if (!prepare(req, res, &e, text ? json_string_value(text) : p.text,
+                 text ? json_string_length(text) : strlen(p.text), text != NULL,
+                 json_is_true(force), &pr))
+        goto out;
+    p.text = pr.text;
+    p.html = pr.html;
+    p.tags = pr.tags;
+    p.n_tags = pr.n_tags;
+    if ((rc = store_post_update(st, &p)) != RC_OK ||
+        (rc = store_post_get(st, &req->arena, p.id, &p)) != RC_OK) {
+        response_error_rc(res, rc);
+        goto out;
+    }
+    api_json(res, 200, post_json(&p, e.slug));
+out:
+    json_decref(body);
+    return 0;
+}
+
+/* DELETE /api/v1/posts/:id */
+int
+api_posts_delete(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct account acc;
+    struct post p;
+    struct event e;
+    int rc;
+
+    if (st == NULL)
+        return response_error_rc(res, RC_IO);
+    if (!api_account(req, res, st, &acc) || !post_for(req, res, st, &p, &e))
+        return 0;
+    if (!may_change_post(&acc, &p))
+        return response_error(res, 403, "only its author and the admins delete a post");
+    if ((rc = store_post_delete(st, p.id)) != RC_OK)
+        return response_error_rc(res, rc);
+    return response_body(res, 204, NULL, "", 0);
+}

@@ -1,0 +1,165 @@
+/*
+ * cli/serve.c - "gazouillis serve": opens the store (creating the first
+ * admin of an empty one and printing its password once), starts the HTTP
+ * server, and on SIGTERM or SIGINT stops accepting, lets requests in flight
+ * finish, checkpoints the database and exits 0.
+ *
+ * Signals are blocked before any thread starts, so only this thread, in
+ * sigwait(), ever sees them: no handler runs in the middle of a request.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "auth/auth.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#define STOP_TIMEOUT_MS 10000
+
+static void
+serve_usage(FILE *f)
+{
+    fputs("usage: gazouillis serve [--listen HOST:PORT] [--data DIR] [--public-url URL]\n"
+          "                        [--threads N]\n"
+          "  --listen      address to listen on (default 127.0.0.1:8080; port 0: any free one)\n"
+          "  --data        data directory: gazouillis.db and media/ (default ./data)\n"
+          "  --public-url  the address people use, for links and cookies\n"
+          "                (default http://HOST:PORT)\n"
+          "  --threads     worker threads (default: one per core)\n",
+          f);
+}
+
+/* "HOST:PORT", ":PORT" or "PORT" into host (static or argv) and port. */
+static int
+parse_listen(const char *s, char *host, size_t host_size, unsigned *port)
+{
+    const char *colon = strrchr(s, ':');
+    char *end;
+    unsigned long p;
+
+    if (colon == NULL) {
+        snprintf(host, host_size, "127.0.0.1");
+        colon = s - 1;
+    } else if (colon == s) {
+        snprintf(host, host_size, "127.0.0.1");
+    } else if ((size_t)(colon - s) < host_size) {
+        memcpy(host, s, (size_t)(colon - s));
+        host[colon - s] = '\0';
+    } else {
+        return -1;
+    }
+    errno = 0;
+    p = strtoul(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end != '\0' || errno != 0 || p > 65535)
+        return -1;
+    *port = (unsigned)p;
+    return 0;
+}
+
+int
+cli_serve(int argc, char **argv)
+{
+    const char *listen = "127.0.0.1:8080", *data = "./data", *public_url = NULL;
+    char host[64], admin[64], password[128], url[256];
+    unsigned port, threads = 0;
+    struct http_server *srv = NULL;
+    struct store *st = NULL;
+    struct app app;
+    sigset_t stop;
+    bool created = false;
+    int i, sig, status = CLI_EXIT_FAILURE;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
+            serve_usage(stdout);
+            return CLI_EXIT_OK;
+        } else if (i + 1 < argc && strcmp(argv[i], "--listen") == 0) {
+            listen = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--data") == 0) {
+            data = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--public-url") == 0) {
+            public_url = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--threads") == 0) {
+            threads = (unsigned)strtoul(argv[++i], NULL, 10);
+        } else {
+            fprintf(stderr, "gazouillis serve: unknown option '%s'\n", argv[i]);
+            serve_usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (parse_listen(listen, host, sizeof(host), &port) != 0) {
+        fprintf(stderr, "gazouillis serve: '%s' is not HOST:PORT\n", listen);
+        return CLI_EXIT_USAGE;
+    }
+    if (public_url != NULL && strncmp(public_url, "http://", 7) != 0 &&
+        strncmp(public_url, "https://", 8) != 0) {
+        fprintf(stderr, "gazouillis serve: --public-url must start with http:// or https://\n");
+        return CLI_EXIT_USAGE;
+    }
+
+    /* Only this thread takes the stop signals, in sigwait() below. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (auth_init() != 0) {
+        log_warnx("cannot initialise libsodium");
+        goto out;
+    }
+    if (store_open(data, &st) != 0) {
+        log_warnx("cannot open the store in '%s': %s", data, store_open_error());
+        goto out;
+    }
+    if (auth_ensure_admin(st, admin, sizeof(admin), password, sizeof(password), &created) != 0) {
+        log_warnx("cannot create the first admin account: %s", store_errmsg(st));
+        goto out;
+    }
+
+    app.data_dir = data;
+    if (public_url == NULL) {
+        snprintf(url, sizeof(url), "http://%s:%u", host, port);
+        public_url = url;
+    }
+    app.public_url = public_url;
+    app.secure_cookies = strncmp(public_url, "https://", 8) == 0;
+    struct http_config cfg = {
+        .address = host,
+        .port = (uint16_t)port,
+        .threads = threads,
+        .routes = app_routes,
+        .n_routes = app_n_routes,
+        .app = &app,
+    };
+    if (http_server_start(&cfg, &srv) != 0)
+        goto out;
+    if (public_url == url) /* port 0: say the one we got */
+        snprintf(url, sizeof(url), "http://%s:%u", host, (unsigned)http_server_port(srv));
+    if (created)
+        printf("first start: created the admin account '%s' with password: %s\n"
+               "(shown once: note it now; change it after signing in)\n",
+               admin, password);
+    printf("gazouillis listening on %s (data in %s)\n", public_url, data);
+    fflush(stdout);
+
+    if (sigwait(&stop, &sig) == 0)
+        log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    http_server_stop(srv, STOP_TIMEOUT_MS);
+    srv = NULL;
+    if (store_checkpoint(st) != 0)
+        log_warnx("checkpoint failed: %s", store_errmsg(st));
+    status = CLI_EXIT_OK;
+out:
+    if (srv != NULL)
+        http_server_stop(srv, STOP_TIMEOUT_MS);
+    store_close(st);
+    return status;
+}

@@ -1,0 +1,27 @@
+/*
+ * http/http_int.h - what the files of http/ share and nobody else needs:
+ * the cookie parser server.c runs once per request, and the Allow list of a
+ * 405. Tests may include it; api/ and web/ use http.h only.
+ */
+#ifndef GZ_HTTP_INT_H
+#define GZ_HTTP_INT_H
+
+#include "http/http.h"
+
+/*
+ * Parses every Cookie header of req->headers into req->cookies (in
+ * req->arena). Pairs without '=' or with an empty name are skipped; a
+ * value in double quotes loses them; nothing is percent-decoded. Returns 0,
+ * or -1 when memory runs out (req->cookies is then left empty).
+ */
+int request_cookies_load(struct request *req);
+
+/*
+ * Writes into buf (NUL-terminated, at most size bytes) the methods that
+ * have a route for path, comma-separated as an Allow header wants them,
+ * HEAD added after GET. Returns the length written, 0 when none.
+ */
+size_t http_route_allow(const struct route *routes, size_t n, const char *path, char *buf,
+                        size_t size);
+
+#endif

@@ -1,0 +1,1509 @@
+/*
+ * store/sqlite.c - store.h on SQLite, the only file that sees <sqlite3.h>.
+ *
+ * A struct store is one connection, in WAL mode so readers never wait for
+ * the writer, with foreign keys on and a busy timeout so two connections
+ * that write at once queue instead of failing. The server opens one per
+ * worker thread; the connection is opened NOMUTEX, so it must not be shared.
+ *
+ * Its parts, in order: errors (SQLite codes to rcs, the message kept for
+ * store_errmsg()), statements (each SQL text prepared once per connection
+ * and kept), transactions, opening and the schema upgrade (schema.c holds
+ * the SQL), ids, then accounts, tokens, events and posts.
+ *
+ * Every value reaches SQL through a bound parameter; the only SQL built at
+ * run time is PRAGMA user_version = N with N from our own constant. Writes
+ * of more than one statement run in BEGIN IMMEDIATE ... COMMIT and are rolled
+ * back whole on any failure. Strings read back are copied into the caller's
+ * arena before the statement is reset, so nothing returned points into
+ * SQLite.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+#include "core/rc.h"
+#include "store/store.h"
+#include "store/store_int.h"
+
+#define SQ_BUSY_TIMEOUT_MS 5000
+#define SQ_MAX_LIMIT       200 /* most posts one list or search returns */
+#define SQ_DEFAULT_LIMIT   20  /* when the caller asks for 0 */
+#define SQ_MAX_WORDS       16  /* words of a search query that count */
+#define SQ_ID_TRIES        8   /* fresh ids tried when another process took one */
+
+/* The UTC row timestamp, in SQL, so one statement sees one instant. */
+#define SQ_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+/* ---- statements ---- */
+
+enum sq_stmt_id {
+    SQ_BEGIN,
+    SQ_BEGIN_WRITE,
+    SQ_COMMIT,
+    SQ_ACCOUNT_ADD,
+    SQ_ACCOUNT_BY_NAME,
+    SQ_ACCOUNT_BY_ID,
+    SQ_ACCOUNT_COUNT,
+    SQ_ACCOUNT_SET_PASSWORD,
+    SQ_TOKEN_ADD,
+    SQ_TOKEN_FIND,
+    SQ_EVENT_ADD,
+    SQ_EVENT_GET,
+    SQ_EVENT_UPDATE,
+    SQ_EVENT_DELETE,
+    SQ_EVENT_LIST,
+    SQ_PERSON_ADD,
+    SQ_PERSON_LIST,
+    SQ_PERSON_CLEAR,
+    SQ_ORG_ADD,
+    SQ_ORG_LIST,
+    SQ_ORG_CLEAR,
+    SQ_EDITOR_ADD,
+    SQ_IS_EDITOR,
+    SQ_POST_ADD,
+    SQ_POST_GET,
+    SQ_POST_UPDATE,
+    SQ_POST_DELETE,
+    SQ_POST_COUNT,
+    SQ_TAG_ADD,
+    SQ_TAG_CLEAR,
+    SQ_POST_SEARCH,
+    /* Eight forms of one list, indexed by SQ_LIST_EVENT | SQ_LIST_TAG | SQ_LIST_ASC. */
+    SQ_POST_LIST,
+    SQ_N_STMT = SQ_POST_LIST + 8
+};
+
+#define SQ_LIST_EVENT 1
+#define SQ_LIST_TAG   2
+#define SQ_LIST_ASC   4
+
+#define ACCOUNT_COLS                                                                               \
+    "a.id, a.username, a.display_name, a.role, a.password_hash, a.created_at, a.disabled"
+
+#define EVENT_COLS                                                                                 \
+    "id, slug, title, hashtag, lang, char_limit, starts_at, ends_at, timezone, series, "           \
+    "venue_name, venue_address, venue_url, attendance, context_md, disclaimer_md, "                \
+    "conclusion_md, signature, state, created_by"
+
+/*
+ * The tags come back as one string split on U+001F, in the order they were
+ * given: group_concat() follows the scan, and the only index that serves
+ * post_id = ? is the primary key (post_id, position). An ORDER BY here would
+ * cost a subquery per post, three times the price.
+ */
+#define POST_COLS                                                                                  \
+    "p.id, p.event_id, p.account_id, a.username, p.text, p.html, p.speaker_name, "                 \
+    "p.speaker_audience, p.speaker_label, p.lang, p.state, p.created_at, p.edited_at, p.likes, "   \
+    "(SELECT group_concat(tag, char(31)) FROM post_tags WHERE post_id = p.id)"
+
+#define POST_ACCOUNT " LEFT JOIN accounts a ON a.id = p.account_id"
+
+/*
+ * ?1 event, ?2 tag, ?3 max_id (INT64_MAX for none), ?4 since_id,
+ * ?5 visible_only, ?6 limit. A form binds all six even when it reads fewer.
+ */
+#define POST_LIST(join, where, order)                                                              \
+    "SELECT " POST_COLS " FROM posts p" join POST_ACCOUNT                                          \
+    " WHERE p.id < ?3 AND p.id > ?4 AND (?5 = 0 OR p.state = 'visible')" where " ORDER BY " order  \
+    " LIMIT ?6"
+/* Ordered by the column of the index walked, so LIMIT stops the walk instead of a sort. */
+#define BY_TAG   " JOIN post_tags t ON t.post_id = p.id AND t.tag = ?2"
+#define BY_EVENT " AND p.event_id = ?1"
+#define DESC     "p.id DESC"
+#define ASC      "p.id ASC"
+#define TAG_DESC "t.post_id DESC"
+#define TAG_ASC  "t.post_id ASC"
+
+static const char *const sq_sql[SQ_N_STMT] = {
+    [SQ_BEGIN] = "BEGIN",
+    [SQ_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+    [SQ_COMMIT] = "COMMIT",
+
+    [SQ_ACCOUNT_ADD] =
+        "INSERT INTO accounts (id, username, display_name, role, password_hash, "
+        "created_at, disabled) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, " SQ_NOW "), ?7)",
+    [SQ_ACCOUNT_BY_NAME] = "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.username = ?1",
+    [SQ_ACCOUNT_BY_ID] = "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.id = ?1",
+    [SQ_ACCOUNT_COUNT] = "SELECT count(*) FROM accounts",
+    [SQ_ACCOUNT_SET_PASSWORD] = "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
+
+    [SQ_TOKEN_ADD] = "INSERT INTO tokens (account_id, hash, scopes, created_at) "
+                     "VALUES (?1, ?2, ?3, " SQ_NOW ")",
+    [SQ_TOKEN_FIND] = "SELECT " ACCOUNT_COLS ", t.scopes FROM tokens t "
+                      "JOIN accounts a ON a.id = t.account_id "
+                      "WHERE t.hash = ?1 AND a.disabled = 0",
+
+    [SQ_EVENT_ADD] = "INSERT INTO events (id, slug, title, hashtag, lang, char_limit, starts_at, "
+                     "ends_at, timezone, series, venue_name, venue_address, venue_url, "
+                     "attendance, context_md, disclaimer_md, conclusion_md, signature, state, "
+                     "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                     "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, " SQ_NOW ")",
+    [SQ_EVENT_GET] = "SELECT " EVENT_COLS " FROM events WHERE slug = ?1",
+    [SQ_EVENT_UPDATE] = "UPDATE events SET slug = ?2, title = ?3, hashtag = ?4, lang = ?5, "
+                        "char_limit = ?6, starts_at = ?7, ends_at = ?8, timezone = ?9, "
+                        "series = ?10, venue_name = ?11, venue_address = ?12, venue_url = ?13, "
+                        "attendance = ?14, context_md = ?15, disclaimer_md = ?16, "
+                        "conclusion_md = ?17, signature = ?18, state = ?19 WHERE id = ?1",
+    [SQ_EVENT_DELETE] = "DELETE FROM events WHERE id = ?1",
+    /* julianday() reads the offsets, so events of different zones sort in real time. */
+    [SQ_EVENT_LIST] = "SELECT " EVENT_COLS " FROM events ORDER BY julianday(starts_at) IS NULL, "
+                      "julianday(starts_at) DESC, id DESC",
+    [SQ_PERSON_ADD] = "INSERT INTO event_people (event_id, position, name, affiliation, role, "
+                      "aliases, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [SQ_PERSON_LIST] = "SELECT name, affiliation, role, aliases, url FROM event_people "
+                       "WHERE event_id = ?1 ORDER BY position",
+    [SQ_PERSON_CLEAR] = "DELETE FROM event_people WHERE event_id = ?1",
+    [SQ_ORG_ADD] = "INSERT INTO event_orgs (event_id, position, kind, name, url) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQ_ORG_LIST] = "SELECT kind, name, url FROM event_orgs WHERE event_id = ?1 ORDER BY position",
+    [SQ_ORG_CLEAR] = "DELETE FROM event_orgs WHERE event_id = ?1",
+    [SQ_EDITOR_ADD] = "INSERT INTO event_editors (event_id, account_id) VALUES (?1, ?2) "
+                      "ON CONFLICT DO NOTHING",
+    [SQ_IS_EDITOR] = "SELECT 1 FROM event_editors WHERE event_id = ?1 AND account_id = ?2",
+
+    [SQ_POST_ADD] =
+        "INSERT INTO posts (id, event_id, account_id, speaker_name, speaker_audience, "
+        "speaker_label, text, html, lang, state, created_at, edited_at, likes) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, coalesce(?11, " SQ_NOW "), ?12, ?13)",
+    [SQ_POST_GET] = "SELECT " POST_COLS " FROM posts p" POST_ACCOUNT " WHERE p.id = ?1",
+    [SQ_POST_UPDATE] =
+        "UPDATE posts SET text = ?2, html = ?3, speaker_name = ?4, "
+        "speaker_audience = ?5, speaker_label = ?6, edited_at = " SQ_NOW " WHERE id = ?1",
+    [SQ_POST_DELETE] = "DELETE FROM posts WHERE id = ?1",
+    [SQ_POST_COUNT] = "SELECT count(*) FROM posts",
+    [SQ_TAG_ADD] = "INSERT INTO post_tags (post_id, tag, position) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT DO NOTHING",
+    [SQ_TAG_CLEAR] = "DELETE FROM post_tags WHERE post_id = ?1",
+    /*
+     * Newest first: FTS5 walks its doclists backwards and stops at the limit,
+     * where ranking would score every match (65 ms for 20,000 matches here).
+     */
+    [SQ_POST_SEARCH] =
+        "SELECT " POST_COLS " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid" POST_ACCOUNT
+        " WHERE posts_fts MATCH ?1 AND p.state = 'visible' "
+        "ORDER BY posts_fts.rowid DESC LIMIT ?2",
+
+    [SQ_POST_LIST + 0] = POST_LIST("", "", DESC),
+    [SQ_POST_LIST + SQ_LIST_EVENT] = POST_LIST("", BY_EVENT, DESC),
+    [SQ_POST_LIST + SQ_LIST_TAG] = POST_LIST(BY_TAG, "", TAG_DESC),
+    [SQ_POST_LIST + SQ_LIST_EVENT + SQ_LIST_TAG] = POST_LIST(BY_TAG, BY_EVENT, TAG_DESC),
+    [SQ_POST_LIST + SQ_LIST_ASC] = POST_LIST("", "", ASC),
+    [SQ_POST_LIST + SQ_LIST_ASC + SQ_LIST_EVENT] = POST_LIST("", BY_EVENT, ASC),
+    [SQ_POST_LIST + SQ_LIST_ASC + SQ_LIST_TAG] = POST_LIST(BY_TAG, "", TAG_ASC),
+    [SQ_POST_LIST + SQ_LIST_ASC + SQ_LIST_EVENT + SQ_LIST_TAG] =
+        POST_LIST(BY_TAG, BY_EVENT, TAG_ASC),
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[SQ_N_STMT]; /* prepared on first use, finalized at close */
+    char errmsg[256];              /* what went wrong last, for store_errmsg() */
+};
+
+static _Thread_local char open_error[512];
+static _Atomic uint64_t last_id;
+
+/* ---- errors ---- */
+
+static int
+sq_rc(int src)
+{
+    switch (src) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return RC_CONFLICT;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return RC_NOTFOUND; /* the event or account it points to is not there */
+    }
+    switch (src & 0xff) {
+    case SQLITE_CONSTRAINT: /* CHECK, NOT NULL: a value outside its set */
+    case SQLITE_TOOBIG:
+        return RC_INVALID;
+    case SQLITE_FULL:
+        return RC_FULL;
+    case SQLITE_NOMEM:
+        return RC_NOMEM;
+    }
+    return RC_IO;
+}
+
+/*
+ * Called right after a SQLite call failed: keeps SQLite's message for
+ * store_errmsg() and returns the rc. Failures that are not the caller's
+ * doing are logged; SQLite's messages name columns, never bound values, so
+ * no secret reaches the log.
+ */
+static int
+sq_fail(struct store *st, const char *what)
+{
+    int rc = sq_rc(sqlite3_extended_errcode(st->db));
+
+    snprintf(st->errmsg, sizeof(st->errmsg), "cannot %s: %s", what, sqlite3_errmsg(st->db));
+    if (rc == RC_IO || rc == RC_FULL || rc == RC_NOMEM)
+        log_warnx("sqlite: %s", st->errmsg);
+    return rc;
+}
+
+static int
+sq_notfound(struct store *st, const char *what)
+{
+    snprintf(st->errmsg, sizeof(st->errmsg), "cannot %s: not found", what);
+    return RC_NOTFOUND;
+}
+
+static int
+sq_nomem(struct store *st, const char *what)
+{
+    snprintf(st->errmsg, sizeof(st->errmsg), "cannot %s: out of memory", what);
+    return RC_NOMEM;
+}
+
+/* ---- statements ---- */
+
+/* The cached statement id, prepared on first use with SQLite told it will live long. */
+static int
+sq_prepare(struct store *st, enum sq_stmt_id id, sqlite3_stmt **out /* OUT */)
+{
+    if (st->stmt[id] == NULL &&
+        sqlite3_prepare_v3(st->db, sq_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
+                           NULL) != SQLITE_OK) {
+        *out = NULL;
+        return sq_fail(st, "prepare a statement");
+    }
+    *out = st->stmt[id];
+    return RC_OK;
+}
+
+/*
+ * Hands a cached statement back: reset, so it ends its read and lets WAL
+ * checkpoints proceed, and its bindings cleared, so no caller's string is
+ * kept. Accepts NULL.
+ */
+static void
+sq_release(sqlite3_stmt *stmt)
+{
+    if (stmt != NULL) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+    }
+}
+
+/* Steps a bound statement that returns no row, then releases it. */
+static int
+sq_run(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+    int rc = sqlite3_step(stmt) == SQLITE_DONE ? RC_OK : sq_fail(st, what);
+
+    sq_release(stmt);
+    return rc;
+}
+
+/* Steps a bound statement to its first row: RC_OK on a row, RC_NOTFOUND on none. */
+static int
+sq_row(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+    int src = sqlite3_step(stmt);
+
+    if (src == SQLITE_ROW)
+        return RC_OK;
+    if (src == SQLITE_DONE)
+        return sq_notfound(st, what);
+    return sq_fail(st, what);
+}
+
+/* Runs a cached statement without parameters (BEGIN, COMMIT). */
+static int
+sq_simple(struct store *st, enum sq_stmt_id id, const char *what)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, id, &stmt)) != RC_OK)
+        return rc;
+    return sq_run(st, stmt, what);
+}
+
+/*
+ * Column col as a copy in ar; SQL NULL stays NULL. Sets *nomem when the
+ * arena (or SQLite's conversion) runs out of memory.
+ */
+static char *
+sq_text(sqlite3_stmt *stmt, int col, struct arena *ar, bool *nomem)
+{
+    const unsigned char *s;
+    char *copy;
+
+    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+        return NULL;
+    if ((s = sqlite3_column_text(stmt, col)) == NULL ||
+        (copy = arena_strndup(ar, (const char *)s, (size_t)sqlite3_column_bytes(stmt, col))) ==
+            NULL) {
+        *nomem = true;
+        return NULL;
+    }
+    return copy;
+}
+
+/*
+ * Room for item n of an arena array of *cap items of size bytes: the same
+ * array, or a copy twice as big (the old one stays in the arena until it
+ * is released). NULL when out of memory.
+ */
+static void *
+sq_grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t size)
+{
+    size_t want;
+    void *bigger;
+
+    if (n < *cap)
+        return items;
+    want = *cap != 0 ? *cap * 2 : 8;
+    if (want > SIZE_MAX / size || (bigger = arena_alloc(ar, want * size)) == NULL)
+        return NULL;
+    if (n != 0)
+        memcpy(bigger, items, n * size);
+    *cap = want;
+    return bigger;
+}
+
+/* ---- transactions ---- */
+
+/* Starts a transaction: BEGIN IMMEDIATE for a write, so it never fails half-way on a lock. */
+static int
+sq_begin(struct store *st, bool write)
+{
+    return sq_simple(st, write ? SQ_BEGIN_WRITE : SQ_BEGIN, "begin a transaction");
+}
+
+static int
+sq_commit(struct store *st)
+{
+    return sq_simple(st, SQ_COMMIT, "commit");
+}
+
+/* Undoes the open transaction, if any; called on every failure path after sq_begin(). */
+static void
+sq_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db) &&
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+        log_warnx("sqlite: cannot roll back: %s", sqlite3_errmsg(st->db));
+}
+
+/* Ends a transaction: commits when rc is RC_OK, else rolls back. Returns the final rc. */
+static int
+sq_end(struct store *st, int rc)
+{
+    if (rc == RC_OK)
+        rc = sq_commit(st);
+    if (rc != RC_OK)
+        sq_rollback(st);
+    return rc;
+}
+
+/*
+ * Steps an INSERT whose ?1 is the row id: the caller's when non-zero, else
+ * a fresh store_new_id(), and another if a second process drew the same id
+ * in the same millisecond. The statement is released.
+ */
+static int
+sq_insert_id(struct store *st, sqlite3_stmt *stmt, int64_t id, int64_t *id_out, const char *what)
+{
+    bool fresh = id == 0;
+    int rc = RC_OK, tries;
+
+    for (tries = 1;; tries++) {
+        if (fresh)
+            id = store_new_id();
+        if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK) {
+            rc = sq_fail(st, what);
+            break;
+        }
+        if (sqlite3_step(stmt) == SQLITE_DONE)
+            break;
+        rc = sq_fail(st, what);
+        if (!fresh || tries == SQ_ID_TRIES ||
+            sqlite3_extended_errcode(st->db) != SQLITE_CONSTRAINT_PRIMARYKEY)
+            break;
+        sqlite3_reset(stmt); /* keeps the other bindings */
+        rc = RC_OK;
+    }
+    sq_release(stmt);
+    if (rc == RC_OK && id_out != NULL)
+        *id_out = id;
+    return rc;
+}
+
+/* ---- opening ---- */
+
+static void open_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void
+open_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(open_error, sizeof(open_error), fmt, ap);
+    va_end(ap);
+}
+
+const char *
+store_open_error(void)
+{
+    return open_error;
+}
+
+/* One row of one text column, e.g. of PRAGMA journal_mode; "" when none. */
+static int
+sq_pragma(sqlite3 *db, const char *sql, char *buf, size_t size)
+{
+    sqlite3_stmt *stmt = NULL;
+    const unsigned char *s;
+    int src;
+
+    buf[0] = '\0';
+    if ((src = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+        goto out;
+    if ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((s = sqlite3_column_text(stmt, 0)) != NULL)
+            snprintf(buf, size, "%s", (const char *)s);
+        src = SQLITE_OK;
+    } else if (src == SQLITE_DONE) {
+        src = SQLITE_OK;
+    }
+out:
+    sqlite3_finalize(stmt);
+    return src;
+}
+
+/*
+ * Brings the schema of the database at path up to STORE_SCHEMA_VERSION in
+ * one transaction, or refuses a database written by a newer gazouillis.
+ */
+static int
+sq_migrate(struct store *st, const char *path)
+{
+    char buf[64];
+    long version, from;
+    int rc = RC_IO;
+
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        open_fail("cannot read '%s': %s", path, sqlite3_errmsg(st->db));
+        return rc;
+    }
+    if (sq_pragma(st->db, "PRAGMA user_version", buf, sizeof(buf)) != SQLITE_OK) {
+        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        open_fail("cannot read the schema version of '%s': %s", path, sqlite3_errmsg(st->db));
+        goto out;
+    }
+    version = strtol(buf, NULL, 10);
+    if (version > STORE_SCHEMA_VERSION || version < 0) {
+        open_fail("%s has schema version %ld, this gazouillis knows up to %d: upgrade gazouillis",
+                  path, version, STORE_SCHEMA_VERSION);
+        rc = RC_INVALID;
+        goto out;
+    }
+    if (version == STORE_SCHEMA_VERSION) {
+        rc = RC_OK;
+        goto out;
+    }
+    for (from = version; version < STORE_SCHEMA_VERSION; version++) {
+        if (sqlite3_exec(st->db, sq_migrations[version], NULL, NULL, NULL) != SQLITE_OK) {
+            rc = sq_rc(sqlite3_extended_errcode(st->db));
+            open_fail("cannot upgrade '%s' from schema version %ld: %s", path, version,
+                      sqlite3_errmsg(st->db));
+            goto out;
+        }
+    }
+    snprintf(buf, sizeof(buf), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+    if (sqlite3_exec(st->db, buf, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
+        goto out;
+    }
+    if (from == 0)
+        log_info("store: created '%s' (schema version %d)", path, STORE_SCHEMA_VERSION);
+    else
+        log_info("store: upgraded '%s' from schema version %ld to %d", path, from,
+                 STORE_SCHEMA_VERSION);
+    return RC_OK;
+out:
+    sq_rollback(st);
+    return rc;
+}
+
+int
+store_open(const char *dir, struct store **out)
+{
+    struct store *st = NULL;
+    struct stat sb;
+    char path[PATH_MAX], mode[16];
+    int rc = RC_IO;
+
+    *out = NULL;
+    open_error[0] = '\0';
+    if (sqlite3_threadsafe() == 0) {
+        open_fail("this SQLite is built without thread support");
+        return RC_INVALID;
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        open_fail("cannot create directory '%s': %s", dir, strerror(errno));
+        return errno == ENOSPC ? RC_FULL : RC_IO;
+    }
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        open_fail("'%s' is not a directory", dir);
+        return RC_INVALID;
+    }
+    if ((size_t)snprintf(path, sizeof(path), "%s/gazouillis.db", dir) >= sizeof(path)) {
+        open_fail("data directory name too long: '%.64s...'", dir);
+        return RC_INVALID;
+    }
+    if ((st = calloc(1, sizeof(*st))) == NULL) {
+        open_fail("cannot open '%s': out of memory", path);
+        return RC_NOMEM;
+    }
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        open_fail("cannot open '%s': %s", path,
+                  st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+        rc = st->db != NULL ? sq_rc(sqlite3_extended_errcode(st->db)) : RC_NOMEM;
+        goto out;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, SQ_BUSY_TIMEOUT_MS);
+    /* journal_mode answers with the mode it got: anything but "wal" is a failure. */
+    if (sq_pragma(st->db, "PRAGMA journal_mode = WAL", mode, sizeof(mode)) != SQLITE_OK ||
+        strcmp(mode, "wal") != 0) {
+        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        open_fail("cannot use '%s' in WAL mode: %s", path,
+                  mode[0] != '\0' ? mode : sqlite3_errmsg(st->db));
+        goto out;
+    }
+    if (sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        open_fail("cannot set up '%s': %s", path, sqlite3_errmsg(st->db));
+        goto out;
+    }
+    if ((rc = sq_migrate(st, path)) != RC_OK)
+        goto out;
+    *out = st;
+    return RC_OK;
+out:
+    sqlite3_close(st->db); /* harmless on NULL */
+    free(st);
+    return rc;
+}
+
+void
+store_close(struct store *st)
+{
+    size_t i;
+
+    if (st == NULL)
+        return;
+    for (i = 0; i < SQ_N_STMT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    /* Lets SQLite refresh its planner statistics where they went stale. */
+    sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);
+    if (sqlite3_close(st->db) != SQLITE_OK)
+        log_warnx("sqlite: cannot close: %s", sqlite3_errmsg(st->db));
+    free(st);
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+    return st != NULL ? st->errmsg : "no store";
+}
+
+int
+store_checkpoint(struct store *st)
+{
+    if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
+        SQLITE_OK)
+        return sq_fail(st, "checkpoint");
+    return RC_OK;
+}
+
+/*
+ * Milliseconds since 1970 in the high bits, a sequence in the low 16. When
+ * the clock has not moved (or went back), the last id plus one: ids stay
+ * strictly increasing in this process, at the cost of running a little
+ * ahead of the clock under a burst of more than 65536 ids a millisecond.
+ */
+int64_t
+store_new_id(void)
+{
+    struct timespec ts;
+    uint64_t now, last, next;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    now = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) << 16;
+    last = atomic_load(&last_id);
+    do
+        next = now > last ? now : last + 1;
+    while (!atomic_compare_exchange_weak(&last_id, &last, next));
+    return (int64_t)next;
+}
+
+/* ---- accounts ---- */
+
+static int
+sq_read_account(sqlite3_stmt *stmt, struct arena *ar, struct account *a /* OUT */)
+{
+    bool nomem = false;
+
+    memset(a, 0, sizeof(*a));
+    a->id = sqlite3_column_int64(stmt, 0);
+    a->username = sq_text(stmt, 1, ar, &nomem);
+    a->display_name = sq_text(stmt, 2, ar, &nomem);
+    a->role = sq_text(stmt, 3, ar, &nomem);
+    a->password_hash = sq_text(stmt, 4, ar, &nomem);
+    a->created_at = sq_text(stmt, 5, ar, &nomem);
+    a->disabled = sqlite3_column_int(stmt, 6) != 0;
+    return nomem ? RC_NOMEM : RC_OK;
+}
+
+int
+store_account_add(struct store *st, const struct account *a, int64_t *id_out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_ACCOUNT_ADD, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_text(stmt, 2, a->username, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, a->display_name != NULL ? a->display_name : "", -1,
+                          SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 4, a->role != NULL ? a->role : "member", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(stmt, 5, a->password_hash != NULL ? a->password_hash : "", -1,
+                          SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 6, a->created_at, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 7, a->disabled) != SQLITE_OK) {
+        rc = sq_fail(st, "add account");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_insert_id(st, stmt, a->id, id_out, "add account");
+}
+
+/* The one account stmt (bound by the caller) selects, then releases stmt. */
+static int
+sq_account_one(struct store *st, sqlite3_stmt *stmt, struct arena *ar, struct account *out)
+{
+    int rc;
+
+    if ((rc = sq_row(st, stmt, "find account")) == RC_OK &&
+        (rc = sq_read_account(stmt, ar, out)) != RC_OK)
+        rc = sq_nomem(st, "find account");
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_account_by_name(struct store *st, struct arena *ar, const char *username, struct account *out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_ACCOUNT_BY_NAME, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_text(stmt, 1, username, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "find account");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_account_one(st, stmt, ar, out);
+}
+
+int
+store_account_by_id(struct store *st, struct arena *ar, int64_t id, struct account *out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_ACCOUNT_BY_ID, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK) {
+        rc = sq_fail(st, "find account");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_account_one(st, stmt, ar, out);
+}
+
+/* The count(*) a cached statement returns. */
+static int
+sq_count(struct store *st, enum sq_stmt_id id, int64_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, id, &stmt)) != RC_OK)
+        return rc;
+    if ((rc = sq_row(st, stmt, "count")) == RC_OK)
+        *n_out = sqlite3_column_int64(stmt, 0);
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_account_count(struct store *st, int64_t *n_out)
+{
+    return sq_count(st, SQ_ACCOUNT_COUNT, n_out);
+}
+
+int
+store_account_set_password(struct store *st, int64_t id, const char *password_hash)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_ACCOUNT_SET_PASSWORD, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, password_hash, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "set password");
+        sq_release(stmt);
+        return rc;
+    }
+    if ((rc = sq_run(st, stmt, "set password")) == RC_OK && sqlite3_changes(st->db) == 0)
+        rc = sq_notfound(st, "set password");
+    return rc;
+}
+
+/* ---- tokens ---- */
+
+int
+store_token_add(struct store *st, int64_t account_id, const unsigned char hash[32],
+                const char *scopes, int64_t *id_out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_TOKEN_ADD, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, account_id) != SQLITE_OK ||
+        sqlite3_bind_blob(stmt, 2, hash, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, scopes != NULL ? scopes : "read", -1, SQLITE_STATIC) !=
+            SQLITE_OK) {
+        rc = sq_fail(st, "add token");
+        sq_release(stmt);
+        return rc;
+    }
+    if ((rc = sq_run(st, stmt, "add token")) == RC_OK && id_out != NULL)
+        *id_out = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+int
+store_token_find(struct store *st, struct arena *ar, const unsigned char hash[32],
+                 struct account *out, const char **scopes_out)
+{
+    sqlite3_stmt *stmt;
+    bool nomem = false;
+    const char *scopes;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_TOKEN_FIND, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_blob(stmt, 1, hash, 32, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "find token");
+        goto out;
+    }
+    if ((rc = sq_row(st, stmt, "find token")) != RC_OK)
+        goto out;
+    scopes = sq_text(stmt, 7, ar, &nomem);
+    if ((rc = sq_read_account(stmt, ar, out)) != RC_OK || nomem) {
+        rc = sq_nomem(st, "find token");
+        goto out;
+    }
+    if (scopes_out != NULL)
+        *scopes_out = scopes;
+out:
+    sq_release(stmt);
+    return rc;
+}
+
+/* ---- events ---- */
+
+/* Binds ?2..?19, the fields that SQ_EVENT_ADD and SQ_EVENT_UPDATE share. */
+static int
+sq_bind_event(sqlite3_stmt *stmt, const struct event *e)
+{
+    const char *texts[] = {e->slug, e->title, e->hashtag, e->lang};
+    const char *more[] = {e->starts_at,  e->ends_at,       e->timezone, e->series,
+                          e->venue_name, e->venue_address, e->venue_url};
+    const char *docs[] = {e->context_md, e->disclaimer_md, e->conclusion_md, e->signature};
+    int i, src = SQLITE_OK;
+
+    for (i = 0; i < 4 && src == SQLITE_OK; i++)
+        src = sqlite3_bind_text(stmt, 2 + i, texts[i], -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int(stmt, 6, e->char_limit > 0 ? e->char_limit : 140);
+    for (i = 0; i < 7 && src == SQLITE_OK; i++)
+        src = sqlite3_bind_text(stmt, 7 + i, more[i], -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = e->attendance >= 0 ? sqlite3_bind_int64(stmt, 14, e->attendance)
+                                 : sqlite3_bind_null(stmt, 14);
+    for (i = 0; i < 4 && src == SQLITE_OK; i++)
+        src = sqlite3_bind_text(stmt, 15 + i, docs[i], -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(stmt, 19, e->state != NULL ? e->state : "draft", -1, SQLITE_STATIC);
+    return src;
+}
+
+/* Inserts the people and organizations of e under event_id, in their order. */
+static int
+sq_event_members(struct store *st, int64_t event_id, const struct event *e)
+{
+    sqlite3_stmt *stmt;
+    const struct person *p;
+    const struct org *o;
+    size_t i;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_PERSON_ADD, &stmt)) != RC_OK)
+        return rc;
+    for (i = 0; i < e->n_people; i++) {
+        p = &e->people[i];
+        if (sqlite3_bind_int64(stmt, 1, event_id) != SQLITE_OK ||
+            sqlite3_bind_int64(stmt, 2, (int64_t)i) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 3, p->name, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 4, p->affiliation != NULL ? p->affiliation : "", -1,
+                              SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 5, p->role, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 6, p->aliases_json != NULL ? p->aliases_json : "[]", -1,
+                              SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 7, p->url, -1, SQLITE_STATIC) != SQLITE_OK) {
+            rc = sq_fail(st, "add person");
+            sq_release(stmt);
+            return rc;
+        }
+        if ((rc = sq_run(st, stmt, "add person")) != RC_OK)
+            return rc;
+    }
+    if ((rc = sq_prepare(st, SQ_ORG_ADD, &stmt)) != RC_OK)
+        return rc;
+    for (i = 0; i < e->n_orgs; i++) {
+        o = &e->orgs[i];
+        if (sqlite3_bind_int64(stmt, 1, event_id) != SQLITE_OK ||
+            sqlite3_bind_int64(stmt, 2, (int64_t)i) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 3, o->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 4, o->name, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 5, o->url, -1, SQLITE_STATIC) != SQLITE_OK) {
+            rc = sq_fail(st, "add organization");
+            sq_release(stmt);
+            return rc;
+        }
+        if ((rc = sq_run(st, stmt, "add organization")) != RC_OK)
+            return rc;
+    }
+    return RC_OK;
+}
+
+int
+store_event_add(struct store *st, const struct event *e, int64_t *id_out)
+{
+    sqlite3_stmt *stmt;
+    int64_t id = 0;
+    int rc;
+
+    if ((rc = sq_begin(st, true)) != RC_OK)
+        return rc;
+    if ((rc = sq_prepare(st, SQ_EVENT_ADD, &stmt)) != RC_OK)
+        goto out;
+    if (sq_bind_event(stmt, e) != SQLITE_OK ||
+        (e->created_by != 0 ? sqlite3_bind_int64(stmt, 20, e->created_by)
+                            : sqlite3_bind_null(stmt, 20)) != SQLITE_OK) {
+        rc = sq_fail(st, "add event");
+        sq_release(stmt);
+        goto out;
+    }
+    if ((rc = sq_insert_id(st, stmt, e->id, &id, "add event")) != RC_OK)
+        goto out;
+    rc = sq_event_members(st, id, e);
+out:
+    if ((rc = sq_end(st, rc)) == RC_OK && id_out != NULL)
+        *id_out = id;
+    return rc;
+}
+
+static int
+sq_read_event(sqlite3_stmt *stmt, struct arena *ar, struct event *e /* OUT */)
+{
+    bool nomem = false;
+
+    memset(e, 0, sizeof(*e));
+    e->id = sqlite3_column_int64(stmt, 0);
+    e->slug = sq_text(stmt, 1, ar, &nomem);
+    e->title = sq_text(stmt, 2, ar, &nomem);
+    e->hashtag = sq_text(stmt, 3, ar, &nomem);
+    e->lang = sq_text(stmt, 4, ar, &nomem);
+    e->char_limit = sqlite3_column_int(stmt, 5);
+    e->starts_at = sq_text(stmt, 6, ar, &nomem);
+    e->ends_at = sq_text(stmt, 7, ar, &nomem);
+    e->timezone = sq_text(stmt, 8, ar, &nomem);
+    e->series = sq_text(stmt, 9, ar, &nomem);
+    e->venue_name = sq_text(stmt, 10, ar, &nomem);
+    e->venue_address = sq_text(stmt, 11, ar, &nomem);
+    e->venue_url = sq_text(stmt, 12, ar, &nomem);
+    e->attendance =
+        sqlite3_column_type(stmt, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, 13);
+    e->context_md = sq_text(stmt, 14, ar, &nomem);
+    e->disclaimer_md = sq_text(stmt, 15, ar, &nomem);
+    e->conclusion_md = sq_text(stmt, 16, ar, &nomem);
+    e->signature = sq_text(stmt, 17, ar, &nomem);
+    e->state = sq_text(stmt, 18, ar, &nomem);
+    e->created_by = sqlite3_column_int64(stmt, 19) /* 0 for NULL */;
+    return nomem ? RC_NOMEM : RC_OK;
+}
+
+/* Fills e->people and e->orgs from the tables, in position order. */
+static int
+sq_read_members(struct store *st, struct arena *ar, struct event *e)
+{
+    sqlite3_stmt *stmt;
+    struct person *p;
+    struct org *o;
+    size_t cap = 0;
+    bool nomem = false;
+    int rc, src;
+
+    if ((rc = sq_prepare(st, SQ_PERSON_LIST, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, e->id) != SQLITE_OK) {
+        rc = sq_fail(st, "read people");
+        goto out;
+    }
+    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((e->people = sq_grow(ar, e->people, e->n_people, &cap, sizeof(*p))) == NULL) {
+            rc = sq_nomem(st, "read people");
+            goto out;
+        }
+        p = &e->people[e->n_people++];
+        p->name = sq_text(stmt, 0, ar, &nomem);
+        p->affiliation = sq_text(stmt, 1, ar, &nomem);
+        p->role = sq_text(stmt, 2, ar, &nomem);
+        p->aliases_json = sq_text(stmt, 3, ar, &nomem);
+        p->url = sq_text(stmt, 4, ar, &nomem);
+    }
+    if (src != SQLITE_DONE) {
+        rc = sq_fail(st, "read people");
+        goto out;
+    }
+    sq_release(stmt);
+    cap = 0;
+    if ((rc = sq_prepare(st, SQ_ORG_LIST, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, e->id) != SQLITE_OK) {
+        rc = sq_fail(st, "read organizations");
+        goto out;
+    }
+    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((e->orgs = sq_grow(ar, e->orgs, e->n_orgs, &cap, sizeof(*o))) == NULL) {
+            rc = sq_nomem(st, "read organizations");
+            goto out;
+        }
+        o = &e->orgs[e->n_orgs++];
+        o->kind = sq_text(stmt, 0, ar, &nomem);
+        o->name = sq_text(stmt, 1, ar, &nomem);
+        o->url = sq_text(stmt, 2, ar, &nomem);
+    }
+    if (src != SQLITE_DONE)
+        rc = sq_fail(st, "read organizations");
+    else if (nomem)
+        rc = sq_nomem(st, "read event");
+out:
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    /* One read transaction, so the people belong to the event that was read. */
+    if ((rc = sq_begin(st, false)) != RC_OK)
+        return rc;
+    if ((rc = sq_prepare(st, SQ_EVENT_GET, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC) != SQLITE_OK)
+        rc = sq_fail(st, "read event");
+    else if ((rc = sq_row(st, stmt, "read event")) == RC_OK &&
+             sq_read_event(stmt, ar, out) != RC_OK)
+        rc = sq_nomem(st, "read event");
+    sq_release(stmt);
+    if (rc == RC_OK)
+        rc = sq_read_members(st, ar, out);
+out:
+    return sq_end(st, rc);
+}
+
+int
+store_event_update(struct store *st, const struct event *e)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_begin(st, true)) != RC_OK)
+        return rc;
+    if ((rc = sq_prepare(st, SQ_EVENT_UPDATE, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_int64(stmt, 1, e->id) != SQLITE_OK || sq_bind_event(stmt, e) != SQLITE_OK) {
+        rc = sq_fail(st, "update event");
+        sq_release(stmt);
+        goto out;
+    }
+    if ((rc = sq_run(st, stmt, "update event")) != RC_OK)
+        goto out;
+    if (sqlite3_changes(st->db) == 0) {
+        rc = sq_notfound(st, "update event");
+        goto out;
+    }
+    if ((rc = sq_prepare(st, SQ_PERSON_CLEAR, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_int64(stmt, 1, e->id) != SQLITE_OK) {
+        rc = sq_fail(st, "update event");
+        sq_release(stmt);
+        goto out;
+    }
+    if ((rc = sq_run(st, stmt, "update event")) != RC_OK)
+        goto out;
+    if ((rc = sq_prepare(st, SQ_ORG_CLEAR, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_int64(stmt, 1, e->id) != SQLITE_OK) {
+        rc = sq_fail(st, "update event");
+        sq_release(stmt);
+        goto out;
+    }
+    if ((rc = sq_run(st, stmt, "update event")) != RC_OK)
+        goto out;
+    rc = sq_event_members(st, e->id, e);
+out:
+    return sq_end(st, rc);
+}
+
+/* Runs a cached DELETE ... WHERE id = ?1; RC_NOTFOUND when no row went. */
+static int
+sq_delete(struct store *st, enum sq_stmt_id which, int64_t id, const char *what)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, which, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK) {
+        rc = sq_fail(st, what);
+        sq_release(stmt);
+        return rc;
+    }
+    if ((rc = sq_run(st, stmt, what)) == RC_OK && sqlite3_changes(st->db) == 0)
+        rc = sq_notfound(st, what);
+    return rc;
+}
+
+int
+store_event_delete(struct store *st, int64_t id)
+{
+    /* One statement: the cascade to people, posts, tags and search is atomic with it. */
+    return sq_delete(st, SQ_EVENT_DELETE, id, "delete event");
+}
+
+int
+store_event_list(struct store *st, struct arena *ar, struct event **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    struct event *events = NULL;
+    size_t n = 0, cap = 0;
+    int rc, src;
+
+    if ((rc = sq_prepare(st, SQ_EVENT_LIST, &stmt)) != RC_OK)
+        return rc;
+    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((events = sq_grow(ar, events, n, &cap, sizeof(*events))) == NULL ||
+            sq_read_event(stmt, ar, &events[n]) != RC_OK) {
+            rc = sq_nomem(st, "list events");
+            goto out;
+        }
+        n++;
+    }
+    if (src != SQLITE_DONE) {
+        rc = sq_fail(st, "list events");
+        goto out;
+    }
+    *out = events;
+    *n_out = n;
+out:
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_editor_add(struct store *st, int64_t event_id, int64_t account_id)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_EDITOR_ADD, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, event_id) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 2, account_id) != SQLITE_OK) {
+        rc = sq_fail(st, "add editor");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_run(st, stmt, "add editor");
+}
+
+int
+store_is_editor(struct store *st, int64_t event_id, int64_t account_id, bool *out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_IS_EDITOR, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, event_id) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 2, account_id) != SQLITE_OK) {
+        rc = sq_fail(st, "check editor");
+        goto out;
+    }
+    rc = sq_row(st, stmt, "check editor");
+    if (rc == RC_OK || rc == RC_NOTFOUND) {
+        *out = rc == RC_OK;
+        rc = RC_OK;
+    }
+out:
+    sq_release(stmt);
+    return rc;
+}
+
+/* ---- posts ---- */
+
+/* Adds the tags of p to post id, in order; a tag given twice keeps its first place. */
+static int
+sq_add_tags(struct store *st, int64_t id, const struct post *p)
+{
+    sqlite3_stmt *stmt;
+    size_t i;
+    int rc;
+
+    if (p->n_tags == 0)
+        return RC_OK;
+    if ((rc = sq_prepare(st, SQ_TAG_ADD, &stmt)) != RC_OK)
+        return rc;
+    for (i = 0; i < p->n_tags; i++) {
+        if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK ||
+            sqlite3_bind_text(stmt, 2, p->tags[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(stmt, 3, (int64_t)i) != SQLITE_OK) {
+            rc = sq_fail(st, "add tag");
+            sq_release(stmt);
+            return rc;
+        }
+        if ((rc = sq_run(st, stmt, "add tag")) != RC_OK)
+            return rc;
+    }
+    return RC_OK;
+}
+
+int
+store_post_add(struct store *st, const struct post *p, int64_t *id_out)
+{
+    sqlite3_stmt *stmt;
+    int64_t id = 0;
+    int rc;
+
+    if ((rc = sq_begin(st, true)) != RC_OK)
+        return rc;
+    if ((rc = sq_prepare(st, SQ_POST_ADD, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_int64(stmt, 2, p->event_id) != SQLITE_OK ||
+        (p->account_id != 0 ? sqlite3_bind_int64(stmt, 3, p->account_id)
+                            : sqlite3_bind_null(stmt, 3)) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 4, p->speaker_name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 5, p->speaker_audience) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 6, p->speaker_label, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 7, p->text, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 8, p->html != NULL ? p->html : "", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(stmt, 9, p->lang, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 10, p->state != NULL ? p->state : "visible", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(stmt, 11, p->created_at, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 12, p->edited_at, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 13, p->likes) != SQLITE_OK) {
+        rc = sq_fail(st, "add post");
+        sq_release(stmt);
+        goto out;
+    }
+    if ((rc = sq_insert_id(st, stmt, p->id, &id, "add post")) != RC_OK)
+        goto out;
+    rc = sq_add_tags(st, id, p);
+out:
+    if ((rc = sq_end(st, rc)) == RC_OK && id_out != NULL)
+        *id_out = id;
+    return rc;
+}
+
+/* One row of POST_COLS into p; the tags string is split into p->tags. */
+static int
+sq_read_post(sqlite3_stmt *stmt, struct arena *ar, struct post *p /* OUT */)
+{
+    const char **tags;
+    bool nomem = false;
+    char *all, *s;
+    size_t n;
+
+    memset(p, 0, sizeof(*p));
+    p->id = sqlite3_column_int64(stmt, 0);
+    p->event_id = sqlite3_column_int64(stmt, 1);
+    p->account_id = sqlite3_column_int64(stmt, 2) /* 0 for NULL */;
+    p->author = sq_text(stmt, 3, ar, &nomem);
+    p->text = sq_text(stmt, 4, ar, &nomem);
+    p->html = sq_text(stmt, 5, ar, &nomem);
+    p->speaker_name = sq_text(stmt, 6, ar, &nomem);
+    p->speaker_audience = sqlite3_column_int(stmt, 7) != 0;
+    p->speaker_label = sq_text(stmt, 8, ar, &nomem);
+    p->lang = sq_text(stmt, 9, ar, &nomem);
+    p->state = sq_text(stmt, 10, ar, &nomem);
+    p->created_at = sq_text(stmt, 11, ar, &nomem);
+    p->edited_at = sq_text(stmt, 12, ar, &nomem);
+    p->likes = sqlite3_column_int64(stmt, 13);
+    if ((all = sq_text(stmt, 14, ar, &nomem)) == NULL)
+        return nomem ? RC_NOMEM : RC_OK;
+    for (n = 1, s = all; (s = strchr(s, '\x1f')) != NULL; s++)
+        n++;
+    if ((tags = arena_alloc(ar, n * sizeof(*tags))) == NULL)
+        return RC_NOMEM;
+    for (n = 0, s = all;; n++) {
+        tags[n] = s;
+        if ((s = strchr(s, '\x1f')) == NULL)
+            break;
+        *s++ = '\0';
+    }
+    p->tags = tags;
+    p->n_tags = n + 1;
+    return nomem ? RC_NOMEM : RC_OK;
+}
+
+int
+store_post_get(struct store *st, struct arena *ar, int64_t id, struct post *out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_POST_GET, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK)
+        rc = sq_fail(st, "read post");
+    else if ((rc = sq_row(st, stmt, "read post")) == RC_OK && sq_read_post(stmt, ar, out) != RC_OK)
+        rc = sq_nomem(st, "read post");
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_post_update(struct store *st, const struct post *p)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_begin(st, true)) != RC_OK)
+        return rc;
+    if ((rc = sq_prepare(st, SQ_POST_UPDATE, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_int64(stmt, 1, p->id) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, p->text, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, p->html != NULL ? p->html : "", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(stmt, 4, p->speaker_name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 5, p->speaker_audience) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 6, p->speaker_label, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "update post");
+        sq_release(stmt);
+        goto out;
+    }
+    if ((rc = sq_run(st, stmt, "update post")) != RC_OK)
+        goto out;
+    if (sqlite3_changes(st->db) == 0) {
+        rc = sq_notfound(st, "update post");
+        goto out;
+    }
+    if ((rc = sq_prepare(st, SQ_TAG_CLEAR, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_int64(stmt, 1, p->id) != SQLITE_OK) {
+        rc = sq_fail(st, "update post");
+        sq_release(stmt);
+        goto out;
+    }
+    if ((rc = sq_run(st, stmt, "update post")) != RC_OK)
+        goto out;
+    rc = sq_add_tags(st, p->id, p);
+out:
+    return sq_end(st, rc);
+}
+
+int
+store_post_delete(struct store *st, int64_t id)
+{
+    /* Tags and favourites go by cascade, the search index by trigger. */
+    return sq_delete(st, SQ_POST_DELETE, id, "delete post");
+}
+
+int
+store_post_count(struct store *st, int64_t *n_out)
+{
+    return sq_count(st, SQ_POST_COUNT, n_out);
+}
+
+static int
+sq_limit(int limit)
+{
+    if (limit <= 0)
+        return SQ_DEFAULT_LIMIT;
+    return limit > SQ_MAX_LIMIT ? SQ_MAX_LIMIT : limit;
+}
+
+/* Steps a bound post query into an arena array of at most limit posts; releases stmt. */
+static int
+sq_post_rows(struct store *st, sqlite3_stmt *stmt, struct arena *ar, int limit, struct post **out,
+             size_t *n_out, const char *what)
+{
+    struct post *posts;
+    size_t n = 0;
+    int rc = RC_OK, src = SQLITE_DONE;
+
+    if ((posts = arena_alloc(ar, (size_t)limit * sizeof(*posts))) == NULL) {
+        rc = sq_nomem(st, what);
+        goto out;
+    }
+    while (n < (size_t)limit && (src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (sq_read_post(stmt, ar, &posts[n]) != RC_OK) {
+            rc = sq_nomem(st, what);
+            goto out;
+        }
+        n++;
+    }
+    if (n < (size_t)limit && src != SQLITE_DONE) {
+        rc = sq_fail(st, what);
+        goto out;
+    }
+    *out = posts;
+    *n_out = n;
+out:
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_post_list(struct store *st, struct arena *ar, const struct post_query *q, struct post **out,
+                size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    int form = 0, limit = sq_limit(q->limit), rc;
+
+    if (q->event_id != 0)
+        form |= SQ_LIST_EVENT;
+    if (q->tag != NULL)
+        form |= SQ_LIST_TAG;
+    if (q->oldest_first)
+        form |= SQ_LIST_ASC;
+    if ((rc = sq_prepare(st, SQ_POST_LIST + form, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, q->event_id) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, q->tag, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 3, q->max_id != 0 ? q->max_id : INT64_MAX) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 4, q->since_id) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 5, q->visible_only) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 6, limit) != SQLITE_OK) {
+        rc = sq_fail(st, "list posts");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_post_rows(st, stmt, ar, limit, out, n_out, "list posts");
+}
+
+/*
+ * The user's words as an FTS5 query that cannot be misread: each run of
+ * non-blank bytes becomes a quoted prefix phrase, "word"*, its double quotes
+ * doubled, so AND, OR, NEAR, parentheses, ^, : and * are only ever text; the
+ * phrases are ANDed. At most SQ_MAX_WORDS words count. A word of punctuation
+ * alone holds no token and FTS5 ignores it. NULL when out of memory.
+ */
+static char *
+sq_fts_query(struct arena *ar, const char *query, size_t *n_words)
+{
+    size_t len = strlen(query), words = 0;
+    char *buf, *w;
+    const char *s = query;
+
+    /* Worst case: every byte a quote (2 bytes), every word one byte plus "", *, space. */
+    if (len > (SIZE_MAX - 1) / 6 || (buf = arena_alloc(ar, 6 * len + 1)) == NULL)
+        return NULL;
+    w = buf;
+    while (words < SQ_MAX_WORDS) {
+        while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+            s++;
+        if (*s == '\0')
+            break;
+        if (words++ > 0)
+            *w++ = ' ';
+        *w++ = '"';
+        for (; *s != '\0' && *s != ' ' && !(*s >= '\t' && *s <= '\r'); s++) {
+            if (*s == '"')
+                *w++ = '"';
+            *w++ = *s;
+        }
+        *w++ = '"';
+        *w++ = '*';
+    }
+    *w = '\0';
+    *n_words = words;
+    return buf;
+}
+
+int
+store_post_search(struct store *st, struct arena *ar, const char *query, int limit,
+                  struct post **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    const char *match;
+    size_t n_words;
+    int rc;
+
+    limit = sq_limit(limit);
+    if ((match = sq_fts_query(ar, query, &n_words)) == NULL)
+        return sq_nomem(st, "search posts");
+    if (n_words == 0) {
+        *out = NULL;
+        *n_out = 0;
+        return RC_OK;
+    }
+    if ((rc = sq_prepare(st, SQ_POST_SEARCH, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 2, limit) != SQLITE_OK) {
+        rc = sq_fail(st, "search posts");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_post_rows(st, stmt, ar, limit, out, n_out, "search posts");
+}

@@ -1,0 +1,1174 @@
+/*
+ * tests/unit/test_store.c - the storage contract on SQLite: what is written
+ * reads back the same, NULLs included; pagination, tags and search find
+ * what they should and nothing else; a failed write leaves no trace; a newer
+ * schema is refused with words for the operator; ids never repeat across
+ * threads. Each test gets a fresh directory under /tmp, removed after it.
+ * The sqlite3 API is used directly only to look behind the store's back.
+ */
+#define _XOPEN_SOURCE 700 /* nftw(), to remove each test's directory */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "core/rc.h"
+#include "store/store.h"
+
+struct fixture {
+    char dir[64];   /* the mkdtemp directory */
+    char data[128]; /* dir/data, which store_open creates */
+    struct store *st;
+    struct arena ar;
+};
+
+static int
+remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    if (f == NULL)
+        return -1;
+    strcpy(f->dir, "/tmp/gz-store-XXXXXX");
+    if (mkdtemp(f->dir) == NULL) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->data, sizeof(f->data), "%s/data", f->dir);
+    if (store_open(f->data, &f->st) != RC_OK) {
+        fprintf(stderr, "store_open: %s\n", store_open_error());
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    store_close(f->st);
+    arena_release(&f->ar);
+    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+/* One integer that sql returns, read with a connection of our own. */
+static int64_t
+sql_int(struct fixture *f, const char *sql)
+{
+    char path[192];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    int64_t v = -1;
+
+    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Runs sql with a connection of our own; its SQLite result code. */
+static int
+sql_exec(struct fixture *f, const char *sql)
+{
+    char path[192];
+    sqlite3 *db = NULL;
+    int src;
+
+    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    src = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return src;
+}
+
+static int64_t
+add_account(struct fixture *f, const char *username, const char *role)
+{
+    struct account a = {.username = username, .role = role};
+    int64_t id = 0;
+
+    assert_int_equal(store_account_add(f->st, &a, &id), RC_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t
+add_event(struct fixture *f, const char *slug)
+{
+    struct event e = {.slug = slug, .title = "Un titre", .attendance = -1};
+    int64_t id = 0;
+
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_OK);
+    return id;
+}
+
+static int64_t
+add_post(struct fixture *f, int64_t event_id, int64_t account_id, const char *text,
+         const char *const *tags, size_t n_tags)
+{
+    struct post p = {.event_id = event_id,
+                     .account_id = account_id,
+                     .text = text,
+                     .html = text,
+                     .tags = tags,
+                     .n_tags = n_tags};
+    int64_t id = 0;
+
+    assert_int_equal(store_post_add(f->st, &p, &id), RC_OK);
+    return id;
+}
+
+static void
+assert_utc_timestamp(const char *s)
+{
+    assert_non_null(s);
+    assert_int_equal(strlen(s), 20);
+    assert_int_equal(s[4], '-');
+    assert_int_equal(s[10], 'T');
+    assert_int_equal(s[19], 'Z');
+}
+
+/* ---- opening ---- */
+
+static void
+open_creates_and_reopen_keeps_data(void **state)
+{
+    struct fixture *f = *state;
+    struct account a;
+    struct stat sb;
+    char path[192];
+
+    assert_int_equal(stat(f->data, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    assert_int_equal(sb.st_mode & 0777, 0700);
+    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sql_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    add_account(f, "eric", "admin");
+
+    store_close(f->st);
+    f->st = NULL;
+    assert_int_equal(store_open(f->data, &f->st), RC_OK);
+    assert_string_equal(store_open_error(), "");
+    assert_int_equal(store_account_by_name(f->st, &f->ar, "eric", &a), RC_OK);
+    assert_string_equal(a.role, "admin");
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM accounts"), 1);
+    assert_int_equal(store_checkpoint(f->st), RC_OK);
+}
+
+static void
+open_uses_wal_and_foreign_keys(void **state)
+{
+    struct fixture *f = *state;
+    char path[192];
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+
+    /* The journal mode is stored in the file; foreign keys show in what they refuse. */
+    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    assert_int_equal(store_editor_add(f->st, 12345, 67890), RC_NOTFOUND);
+}
+
+static void
+open_refuses_a_newer_schema(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st = (struct store *)1;
+    char want[256];
+
+    store_close(f->st);
+    f->st = NULL;
+    assert_int_equal(sql_exec(f, "PRAGMA user_version = 99"), SQLITE_OK);
+    assert_int_equal(store_open(f->data, &st), RC_INVALID);
+    assert_null(st);
+    snprintf(want, sizeof(want),
+             "%s/gazouillis.db has schema version 99, this gazouillis knows up to %d: "
+             "upgrade gazouillis",
+             f->data, STORE_SCHEMA_VERSION);
+    assert_string_equal(store_open_error(), want);
+    /* The refused database is left alone. */
+    assert_int_equal(sql_int(f, "PRAGMA user_version"), 99);
+}
+
+static void
+open_refuses_a_file_as_directory(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    char path[192];
+    FILE *fp;
+
+    snprintf(path, sizeof(path), "%s/plain", f->dir);
+    assert_non_null(fp = fopen(path, "w"));
+    fclose(fp);
+    assert_int_not_equal(store_open(path, &st), RC_OK);
+    assert_null(st);
+    assert_non_null(strstr(store_open_error(), "not a directory"));
+}
+
+/* ---- accounts and tokens ---- */
+
+static void
+accounts_add_get_conflict_count(void **state)
+{
+    struct fixture *f = *state;
+    struct account a = {.username = "eric",
+                        .display_name = "Éric Lamirande",
+                        .role = "editor",
+                        .password_hash = "$argon2id$v=19$m=65536,t=2,p=1$x$y"};
+    struct account dup = {.username = "eric"}, bad = {.username = "zoe", .role = "king"};
+    struct account old = {
+        .username = "old", .created_at = "2014-11-20T19:02:11Z", .disabled = true};
+    struct account got;
+    int64_t id, id2, n;
+
+    assert_int_equal(store_account_count(f->st, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_account_add(f->st, &a, &id), RC_OK);
+    assert_int_equal(store_account_add(f->st, &dup, &id2), RC_CONFLICT);
+    assert_non_null(strstr(store_errmsg(f->st), "UNIQUE"));
+    assert_int_equal(store_account_add(f->st, &bad, &id2), RC_INVALID);
+    assert_int_equal(store_account_add(f->st, &old, &id2), RC_OK);
+    assert_true(id2 > id);
+
+    assert_int_equal(store_account_by_name(f->st, &f->ar, "eric", &got), RC_OK);
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.username, "eric");
+    assert_string_equal(got.display_name, "Éric Lamirande");
+    assert_string_equal(got.role, "editor");
+    assert_string_equal(got.password_hash, a.password_hash);
+    assert_utc_timestamp(got.created_at);
+    assert_false(got.disabled);
+
+    assert_int_equal(store_account_by_id(f->st, &f->ar, id2, &got), RC_OK);
+    assert_string_equal(got.username, "old");
+    assert_string_equal(got.display_name, "");
+    assert_string_equal(got.role, "member");
+    assert_string_equal(got.password_hash, "");
+    assert_string_equal(got.created_at, "2014-11-20T19:02:11Z");
+    assert_true(got.disabled);
+
+    assert_int_equal(store_account_by_name(f->st, &f->ar, "nobody", &got), RC_NOTFOUND);
+    assert_int_equal(store_account_by_id(f->st, &f->ar, 42, &got), RC_NOTFOUND);
+    assert_int_equal(store_account_count(f->st, &n), RC_OK);
+    assert_int_equal(n, 2);
+
+    assert_int_equal(store_account_set_password(f->st, id, "$argon2id$new"), RC_OK);
+    assert_int_equal(store_account_by_id(f->st, &f->ar, id, &got), RC_OK);
+    assert_string_equal(got.password_hash, "$argon2id$new");
+    assert_int_equal(store_account_set_password(f->st, 42, "x"), RC_NOTFOUND);
+}
+
+static void
+tokens_found_by_hash(void **state)
+{
+    struct fixture *f = *state;
+    unsigned char h1[32], h2[32], h3[32];
+    struct account disabled = {.username = "gone", .disabled = true};
+    struct account a;
+    const char *scopes = NULL;
+    int64_t eric, gone, tid;
+
+    memset(h1, 0xa1, sizeof(h1));
+    memset(h2, 0xb2, sizeof(h2));
+    memset(h3, 0xc3, sizeof(h3));
+    h1[31] = 0; /* a NUL inside must not cut the hash short */
+    eric = add_account(f, "eric", "admin");
+    assert_int_equal(store_account_add(f->st, &disabled, &gone), RC_OK);
+    assert_int_equal(store_token_add(f->st, eric, h1, "read write", &tid), RC_OK);
+    assert_int_equal(store_token_add(f->st, eric, h1, "read", &tid), RC_CONFLICT);
+    assert_int_equal(store_token_add(f->st, gone, h2, NULL, &tid), RC_OK);
+    assert_int_equal(store_token_add(f->st, 999, h3, "read", &tid), RC_NOTFOUND);
+
+    assert_int_equal(store_token_find(f->st, &f->ar, h1, &a, &scopes), RC_OK);
+    assert_int_equal(a.id, eric);
+    assert_string_equal(a.username, "eric");
+    assert_string_equal(scopes, "read write");
+    /* A disabled account's tokens open nothing. */
+    assert_int_equal(store_token_find(f->st, &f->ar, h2, &a, &scopes), RC_NOTFOUND);
+    assert_int_equal(store_token_find(f->st, &f->ar, h3, &a, &scopes), RC_NOTFOUND);
+    assert_int_equal(sql_int(f, "SELECT length(hash) FROM tokens WHERE scopes = 'read write'"), 32);
+}
+
+/* ---- events ---- */
+
+static const char *const aliases_jacques = "[\"J. Beaudet\",\"Jacques\"]";
+
+static void
+fill_reference_event(struct event *e, struct person *people, struct org *orgs)
+{
+    people[0] = (struct person){.name = "Jacques Beaudet",
+                                .affiliation = "CDEC de Québec",
+                                .role = "panelist",
+                                .aliases_json = aliases_jacques,
+                                .url = "https://cdec.example/"};
+    people[1] = (struct person){.name = "Zoé Modératrice", .role = "moderator"};
+    people[2] = (struct person){.name = "Alain Ouvreur", .affiliation = "Ville", .role = "host"};
+    orgs[0] = (struct org){.kind = "sponsor",
+                           .name = "Fonds d'Emprunt Québec",
+                           .url = "http://web.fonds-emprunt.qc.ca/"};
+    orgs[1] = (struct org){.kind = "organizer", .name = "La Nef"};
+    *e = (struct event){
+        .slug = "cooperer-2014",
+        .title = "Coopérer dans les territoires pour faire face à la crise, innover et changer "
+                 "d'échelle",
+        .hashtag = "innover",
+        .lang = "fr",
+        .char_limit = 140,
+        .starts_at = "2014-11-20T18:00:00-05:00",
+        .ends_at = "2014-11-20T21:00:00-05:00",
+        .timezone = "America/Toronto",
+        .series = "Semaines de l'économie sociale",
+        .venue_name = "La Nef",
+        .venue_address = NULL,
+        .venue_url = "https://www.facebook.com/la.nef.coop.de.solidarite",
+        .attendance = 40,
+        .context_md = "Une *table ronde*.",
+        .disclaimer_md = "Résumé en 140 caractères.",
+        .conclusion_md = "Merci.",
+        .signature = "Eric Lamirande",
+        .state = "live",
+        .people = people,
+        .n_people = 3,
+        .orgs = orgs,
+        .n_orgs = 2,
+    };
+}
+
+#define assert_same_string(a, b)                                                                   \
+    do {                                                                                           \
+        if ((a) == NULL || (b) == NULL)                                                            \
+            assert_ptr_equal((a), (b));                                                            \
+        else                                                                                       \
+            assert_string_equal((a), (b));                                                         \
+    } while (0)
+
+static void
+assert_same_event(const struct event *got, const struct event *e)
+{
+    size_t i;
+
+    assert_same_string(got->slug, e->slug);
+    assert_same_string(got->title, e->title);
+    assert_same_string(got->hashtag, e->hashtag);
+    assert_same_string(got->lang, e->lang);
+    assert_int_equal(got->char_limit, e->char_limit);
+    assert_same_string(got->starts_at, e->starts_at);
+    assert_same_string(got->ends_at, e->ends_at);
+    assert_same_string(got->timezone, e->timezone);
+    assert_same_string(got->series, e->series);
+    assert_same_string(got->venue_name, e->venue_name);
+    assert_same_string(got->venue_address, e->venue_address);
+    assert_same_string(got->venue_url, e->venue_url);
+    assert_int_equal(got->attendance, e->attendance);
+    assert_same_string(got->context_md, e->context_md);
+    assert_same_string(got->disclaimer_md, e->disclaimer_md);
+    assert_same_string(got->conclusion_md, e->conclusion_md);
+    assert_same_string(got->signature, e->signature);
+    assert_same_string(got->state, e->state);
+    assert_int_equal(got->n_people, e->n_people);
+    for (i = 0; i < e->n_people; i++) {
+        assert_same_string(got->people[i].name, e->people[i].name);
+        assert_string_equal(got->people[i].affiliation,
+                            e->people[i].affiliation ? e->people[i].affiliation : "");
+        assert_same_string(got->people[i].role, e->people[i].role);
+        assert_string_equal(got->people[i].aliases_json,
+                            e->people[i].aliases_json ? e->people[i].aliases_json : "[]");
+        assert_same_string(got->people[i].url, e->people[i].url);
+    }
+    assert_int_equal(got->n_orgs, e->n_orgs);
+    for (i = 0; i < e->n_orgs; i++) {
+        assert_same_string(got->orgs[i].kind, e->orgs[i].kind);
+        assert_same_string(got->orgs[i].name, e->orgs[i].name);
+        assert_same_string(got->orgs[i].url, e->orgs[i].url);
+    }
+}
+
+static void
+event_round_trips_every_field(void **state)
+{
+    struct fixture *f = *state;
+    struct person people[3];
+    struct org orgs[2];
+    struct event e, got;
+    int64_t id, eric = add_account(f, "eric", "admin");
+
+    fill_reference_event(&e, people, orgs);
+    e.created_by = eric;
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_OK);
+    assert_true(id > 0);
+    assert_int_equal(store_event_get(f->st, &f->ar, "cooperer-2014", &got), RC_OK);
+    assert_int_equal(got.id, id);
+    assert_int_equal(got.created_by, eric);
+    assert_same_event(&got, &e);
+    assert_null(got.venue_address);
+
+    /* A minimal event: every optional field NULL, defaults filled. */
+    e = (struct event){.id = 77, .slug = "bare", .title = "Bare", .attendance = -1};
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_OK);
+    assert_int_equal(id, 77);
+    assert_int_equal(store_event_get(f->st, &f->ar, "bare", &got), RC_OK);
+    assert_int_equal(got.id, 77);
+    assert_int_equal(got.char_limit, 140);
+    assert_int_equal(got.attendance, -1);
+    assert_string_equal(got.state, "draft");
+    assert_null(got.hashtag);
+    assert_null(got.lang);
+    assert_null(got.starts_at);
+    assert_null(got.context_md);
+    assert_null(got.signature);
+    assert_int_equal(got.created_by, 0);
+    assert_int_equal(got.n_people, 0);
+    assert_int_equal(got.n_orgs, 0);
+
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_CONFLICT); /* id taken */
+    e.id = 0;
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_CONFLICT); /* slug taken */
+    e.slug = "other";
+    e.state = "cancelled";
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_INVALID);
+    assert_int_equal(store_event_get(f->st, &f->ar, "nope", &got), RC_NOTFOUND);
+}
+
+static void
+event_update_replaces_people_and_orgs(void **state)
+{
+    struct fixture *f = *state;
+    struct person people[3],
+        one = {.name = "Nouvelle Personne", .role = "speaker", .aliases_json = "[\"NP\"]"};
+    struct org orgs[2], three[3] = {{.kind = "partner", .name = "A"},
+                                    {.kind = "supplier", .name = "B", .url = "https://b/"},
+                                    {.kind = "organizer", .name = "C"}};
+    struct event e, got;
+    int64_t id;
+
+    fill_reference_event(&e, people, orgs);
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_OK);
+    add_event(f, "taken");
+
+    e.id = id;
+    e.title = "Nouveau titre";
+    e.slug = "cooperer";
+    e.attendance = -1;
+    e.series = NULL;
+    e.state = "published";
+    e.people = &one;
+    e.n_people = 1;
+    e.orgs = three;
+    e.n_orgs = 3;
+    assert_int_equal(store_event_update(f->st, &e), RC_OK);
+    assert_int_equal(store_event_get(f->st, &f->ar, "cooperer-2014", &got), RC_NOTFOUND);
+    assert_int_equal(store_event_get(f->st, &f->ar, "cooperer", &got), RC_OK);
+    assert_int_equal(got.id, id);
+    assert_same_event(&got, &e);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM event_people"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM event_orgs"), 3);
+
+    e.slug = "taken";
+    assert_int_equal(store_event_update(f->st, &e), RC_CONFLICT);
+    e.slug = "cooperer";
+    e.id = 4242;
+    assert_int_equal(store_event_update(f->st, &e), RC_NOTFOUND);
+}
+
+static void
+event_update_failing_changes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct person people[3];
+    struct org orgs[2], bad = {.kind = "enemy", .name = "X"};
+    struct event e, got, before;
+    int64_t id;
+
+    fill_reference_event(&e, people, orgs);
+    before = e;
+    assert_int_equal(store_event_add(f->st, &e, &id), RC_OK);
+    e.id = id;
+    e.title = "Changed";
+    e.n_people = 1;
+    e.orgs = &bad; /* refused by the CHECK, after the people were replaced */
+    e.n_orgs = 1;
+    assert_int_equal(store_event_update(f->st, &e), RC_INVALID);
+    assert_int_equal(store_event_get(f->st, &f->ar, "cooperer-2014", &got), RC_OK);
+    assert_same_event(&got, &before);
+}
+
+static void
+event_delete_cascades(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const tags[] = {"innover", "coop"};
+    struct post p, *found;
+    size_t n;
+    int64_t eric = add_account(f, "eric", "admin"), ev = add_event(f, "gone"),
+            kept = add_event(f, "kept"), pid, n_posts;
+    struct person people[3];
+    struct org orgs[2];
+    struct event e;
+
+    fill_reference_event(&e, people, orgs);
+    e.slug = "with-people";
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_OK);
+    assert_int_equal(store_editor_add(f->st, ev, eric), RC_OK);
+    pid = add_post(f, ev, eric, "Coopérer ensemble #innover", tags, 2);
+    add_post(f, kept, eric, "Ailleurs on coopère aussi", NULL, 0);
+
+    assert_int_equal(store_event_delete(f->st, ev), RC_OK);
+    assert_int_equal(store_post_get(f->st, &f->ar, pid, &p), RC_NOTFOUND);
+    assert_int_equal(store_post_count(f->st, &n_posts), RC_OK);
+    assert_int_equal(n_posts, 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM post_tags"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM event_editors"), 0);
+    assert_int_equal(store_post_search(f->st, &f->ar, "ensemble", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_post_search(f->st, &f->ar, "cooper", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sql_exec(f, "INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')"),
+                     SQLITE_OK);
+    assert_int_equal(store_event_delete(f->st, ev), RC_NOTFOUND);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM event_people"), 3);
+}
+
+static void
+event_list_newest_start_first(void **state)
+{
+    struct fixture *f = *state;
+    struct event e = {.title = "t", .attendance = -1}, *list;
+    size_t n;
+
+    e.slug = "undated";
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_OK);
+    e.slug = "montreal-evening"; /* 23:00 UTC: the latest start, though its text sorts first */
+    e.starts_at = "2014-11-20T18:00:00-05:00";
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_OK);
+    e.slug = "paris-evening"; /* 19:00 UTC */
+    e.starts_at = "2014-11-20T20:00:00+01:00";
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_OK);
+    e.slug = "older";
+    e.starts_at = "2013-01-01T09:00:00Z";
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_OK);
+
+    assert_int_equal(store_event_list(f->st, &f->ar, &list, &n), RC_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(list[0].slug, "montreal-evening");
+    assert_string_equal(list[1].slug, "paris-evening");
+    assert_string_equal(list[2].slug, "older");
+    assert_string_equal(list[3].slug, "undated");
+    assert_int_equal(list[0].n_people, 0);
+    assert_null(list[0].people);
+}
+
+static void
+editors(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "ev"), other = add_event(f, "other");
+    int64_t eric = add_account(f, "eric", "editor"), zoe = add_account(f, "zoe", "member");
+    bool is = true;
+
+    assert_int_equal(store_editor_add(f->st, ev, eric), RC_OK);
+    assert_int_equal(store_editor_add(f->st, ev, eric), RC_OK); /* already: no change */
+    assert_int_equal(store_is_editor(f->st, ev, eric, &is), RC_OK);
+    assert_true(is);
+    assert_int_equal(store_is_editor(f->st, ev, zoe, &is), RC_OK);
+    assert_false(is);
+    is = true;
+    assert_int_equal(store_is_editor(f->st, other, eric, &is), RC_OK);
+    assert_false(is);
+    assert_int_equal(store_editor_add(f->st, ev, 999), RC_NOTFOUND);
+    assert_int_equal(store_editor_add(f->st, 999, zoe), RC_NOTFOUND);
+}
+
+/* ---- posts ---- */
+
+static void
+post_add_get_update_delete(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const tags[] = {"innover", "coop", "innover"};
+    static const char *const new_tags[] = {"changer"};
+    int64_t ev = add_event(f, "ev"), eric = add_account(f, "eric", "editor"), id, id2, n;
+    struct post p = {.event_id = ev,
+                     .account_id = eric,
+                     .text = "Jacques Beaudet: il faut travailler ensemble. #innover #coop",
+                     .html = "<p>Jacques Beaudet: il faut travailler ensemble.</p>",
+                     .speaker_name = "Jacques Beaudet",
+                     .tags = tags,
+                     .n_tags = 3};
+    struct post audience = {.id = 1234567,
+                            .event_id = ev,
+                            .text = "Bonne question",
+                            .speaker_audience = true,
+                            .speaker_label = "Commentaire de l'assemblée",
+                            .lang = "fr",
+                            .state = "pending",
+                            .created_at = "2014-11-20T19:02:11Z",
+                            .edited_at = "2014-11-20T19:03:00Z",
+                            .likes = 3};
+    struct post got;
+
+    assert_int_equal(store_post_add(f->st, &p, &id), RC_OK);
+    assert_int_equal(store_post_get(f->st, &f->ar, id, &got), RC_OK);
+    assert_int_equal(got.id, id);
+    assert_int_equal(got.event_id, ev);
+    assert_int_equal(got.account_id, eric);
+    assert_string_equal(got.author, "eric");
+    assert_string_equal(got.text, p.text);
+    assert_string_equal(got.html, p.html);
+    assert_string_equal(got.speaker_name, "Jacques Beaudet");
+    assert_false(got.speaker_audience);
+    assert_null(got.speaker_label);
+    assert_null(got.lang);
+    assert_string_equal(got.state, "visible");
+    assert_utc_timestamp(got.created_at);
+    assert_null(got.edited_at);
+    assert_int_equal(got.likes, 0);
+    assert_int_equal(got.n_tags, 2); /* the repeated tag is kept once, in first-seen order */
+    assert_string_equal(got.tags[0], "innover");
+    assert_string_equal(got.tags[1], "coop");
+
+    /* Import: id, timestamps, state and likes kept as given; no author. */
+    assert_int_equal(store_post_add(f->st, &audience, &id2), RC_OK);
+    assert_int_equal(id2, 1234567);
+    assert_int_equal(store_post_get(f->st, &f->ar, id2, &got), RC_OK);
+    assert_int_equal(got.account_id, 0);
+    assert_null(got.author);
+    assert_null(got.speaker_name);
+    assert_true(got.speaker_audience);
+    assert_string_equal(got.speaker_label, "Commentaire de l'assemblée");
+    assert_string_equal(got.lang, "fr");
+    assert_string_equal(got.state, "pending");
+    assert_string_equal(got.created_at, "2014-11-20T19:02:11Z");
+    assert_string_equal(got.edited_at, "2014-11-20T19:03:00Z");
+    assert_int_equal(got.likes, 3);
+    assert_int_equal(got.n_tags, 0);
+    assert_null(got.tags);
+    assert_string_equal(got.html, ""); /* no html given */
+    assert_int_equal(store_post_add(f->st, &audience, &id2), RC_CONFLICT);
+
+    audience.id = 0;
+    audience.event_id = 999;
+    assert_int_equal(store_post_add(f->st, &audience, &id2), RC_NOTFOUND);
+    audience.event_id = ev;
+    audience.state = "deleted";
+    assert_int_equal(store_post_add(f->st, &audience, &id2), RC_INVALID);
+
+    p.id = id;
+    p.text = "Jacques Beaudet: changer d'échelle #changer";
+    p.html = "<p>changer</p>";
+    p.speaker_name = NULL;
+    p.speaker_audience = true;
+    p.speaker_label = "La salle";
+    p.tags = new_tags;
+    p.n_tags = 1;
+    assert_int_equal(store_post_update(f->st, &p), RC_OK);
+    assert_int_equal(store_post_get(f->st, &f->ar, id, &got), RC_OK);
+    assert_string_equal(got.text, p.text);
+    assert_string_equal(got.html, "<p>changer</p>");
+    assert_null(got.speaker_name);
+    assert_true(got.speaker_audience);
+    assert_string_equal(got.speaker_label, "La salle");
+    assert_utc_timestamp(got.edited_at);
+    assert_int_equal(got.n_tags, 1);
+    assert_string_equal(got.tags[0], "changer");
+    p.id = 4242;
+    assert_int_equal(store_post_update(f->st, &p), RC_NOTFOUND);
+
+    assert_int_equal(store_post_count(f->st, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_post_delete(f->st, id), RC_OK);
+    assert_int_equal(store_post_get(f->st, &f->ar, id, &got), RC_NOTFOUND);
+    assert_int_equal(store_post_delete(f->st, id), RC_NOTFOUND);
+    assert_int_equal(store_post_count(f->st, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM post_tags"), 0);
+}
+
+#define N_A 25 /* posts of event A; every third tagged "trois" */
+#define N_B 5
+
+static void
+post_list_paginates(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const trois[] = {"trois", "innover"};
+    static const char *const other[] = {"innover"};
+    int64_t a = add_event(f, "a"), b = add_event(f, "b"), eric = add_account(f, "eric", "admin");
+    int64_t ids_a[N_A];
+    struct post_query q = {.event_id = a, .limit = 10};
+    struct post *page;
+    size_t n, i;
+    char text[64];
+
+    for (i = 0; i < N_A; i++) {
+        snprintf(text, sizeof(text), "post %zu of a", i);
+        ids_a[i] = add_post(f, a, eric, text, i % 3 == 0 ? trois : other, i % 3 == 0 ? 2 : 1);
+        if (i > 0)
+            assert_true(ids_a[i] > ids_a[i - 1]);
+        if (i % 2 == 1)
+            add_post(f, b, eric, "post of b", NULL, 0);
+    }
+
+    /* Newest first, ten at a time, walking down with max_id. */
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 10);
+    for (i = 0; i < n; i++)
+        assert_int_equal(page[i].id, ids_a[N_A - 1 - i]);
+    assert_string_equal(page[0].author, "eric");
+    q.max_id = page[n - 1].id;
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 10);
+    assert_int_equal(page[0].id, ids_a[N_A - 11]);
+    q.max_id = page[n - 1].id;
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(page[4].id, ids_a[0]);
+    q.max_id = page[n - 1].id;
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 0);
+
+    /* since_id: only newer, still newest first; both bounds exclusive. */
+    q.max_id = ids_a[20];
+    q.since_id = ids_a[15];
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(page[0].id, ids_a[19]);
+    assert_int_equal(page[3].id, ids_a[16]);
+
+    /* Oldest first, for the recap. */
+    q = (struct post_query){.event_id = a, .limit = 7, .oldest_first = true};
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 7);
+    for (i = 0; i < n; i++)
+        assert_int_equal(page[i].id, ids_a[i]);
+    q.since_id = page[6].id;
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(page[0].id, ids_a[7]);
+
+    /* Limits: clamped to 200, 0 means 20. */
+    q = (struct post_query){.limit = 100000};
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, N_A + 12);
+    q.limit = 0;
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 20);
+
+    /* Tags, alone and within an event. */
+    q = (struct post_query){.tag = "trois", .limit = 200};
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 9);
+    assert_int_equal(page[0].id, ids_a[24]);
+    assert_int_equal(page[8].id, ids_a[0]);
+    assert_int_equal(page[0].n_tags, 2);
+    q.oldest_first = true;
+    q.since_id = ids_a[3];
+    q.max_id = ids_a[24];
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 6);
+    assert_int_equal(page[0].id, ids_a[6]);
+    q = (struct post_query){.event_id = b, .tag = "innover", .limit = 50};
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 0);
+    q.event_id = a;
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, N_A);
+    q = (struct post_query){.event_id = b, .limit = 50, .oldest_first = true};
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 12);
+    assert_string_equal(page[0].text, "post of b");
+    assert_int_equal(page[0].n_tags, 0);
+}
+
+static void
+post_list_visible_only(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "ev");
+    struct post p = {.event_id = ev, .text = "en attente", .state = "pending"};
+    struct post_query q = {.event_id = ev, .limit = 20};
+    struct post *page;
+    size_t n;
+
+    add_post(f, ev, 0, "visible", NULL, 0);
+    assert_int_equal(store_post_add(f->st, &p, NULL), RC_OK);
+    p.state = "hidden";
+    p.text = "cachée";
+    assert_int_equal(store_post_add(f->st, &p, NULL), RC_OK);
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 3);
+    q.visible_only = true;
+    assert_int_equal(store_post_list(f->st, &f->ar, &q, &page, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(page[0].text, "visible");
+    /* Search is public: it sees visible posts only. */
+    assert_int_equal(store_post_search(f->st, &f->ar, "cachee", 20, &page, &n), RC_OK);
+    assert_int_equal(n, 0);
+}
+
+/* ---- search ---- */
+
+static void
+search_ignores_accents_and_case(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "ev"), coop, eco, both;
+    struct post *found;
+    size_t n;
+
+    coop = add_post(f, ev, 0, "Coopérer dans les territoires #innover", NULL, 0);
+    eco = add_post(f, ev, 0, "L'économie sociale, moteur du dév. écon.", NULL, 0);
+    both = add_post(f, ev, 0, "ÉCONOMIE et coopération", NULL, 0);
+
+    assert_int_equal(store_post_search(f->st, &f->ar, "cooperer", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(found[0].id, coop);
+    assert_string_equal(found[0].text, "Coopérer dans les territoires #innover");
+    assert_int_equal(store_post_search(f->st, &f->ar, "economie", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(found[0].id, both); /* newest first */
+    assert_int_equal(found[1].id, eco);
+    /* Words are prefixes and ANDed; accents in the query are dropped too. */
+    assert_int_equal(store_post_search(f->st, &f->ar, "Coop", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_post_search(f->st, &f->ar, "écon coopé", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(found[0].id, both);
+    assert_int_equal(store_post_search(f->st, &f->ar, "#innover", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_post_search(f->st, &f->ar, "l'economie", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(found[0].id, eco);
+    assert_int_equal(store_post_search(f->st, &f->ar, "economie", 1, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_post_search(f->st, &f->ar, "absent", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_post_search(f->st, &f->ar, "  \t ", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+}
+
+static void
+search_survives_hostile_input(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const hostile[] = {
+        "\"",
+        "\"\"",
+        "\"unterminated",
+        "coop\"erer",
+        "(",
+        "())",
+        "(coop",
+        "AND",
+        "OR",
+        "NOT",
+        "coop AND",
+        "OR coop",
+        "NEAR(coop territoires, 2)",
+        "NEAR",
+        "*",
+        "coop*",
+        "**",
+        "^coop",
+        "^",
+        "text:coop",
+        ":",
+        "text : coop",
+        "{text}: coop",
+        "-coop",
+        "+",
+        "coop + territoires",
+        "'; DROP TABLE posts; --",
+        "\\\"",
+        "\xc3\xa9\xff\xfe",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+    };
+    int64_t ev = add_event(f, "ev");
+    struct post *found;
+    size_t n, i;
+    int64_t count;
+
+    add_post(f, ev, 0, "Coopérer dans les territoires", NULL, 0);
+    add_post(f, ev, 0, "AND OR NOT NEAR: des mots", NULL, 0);
+    for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+        if (store_post_search(f->st, &f->ar, hostile[i], 20, &found, &n) != RC_OK)
+            fail_msg("search for <%s> failed: %s", hostile[i], store_errmsg(f->st));
+    }
+    /* Operators are words like any other. */
+    assert_int_equal(store_post_search(f->st, &f->ar, "NEAR", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_post_search(f->st, &f->ar, "coop OR", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_post_search(f->st, &f->ar, "(coop)", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_post_count(f->st, &count), RC_OK);
+    assert_int_equal(count, 2);
+}
+
+static void
+search_follows_updates_and_deletes(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "ev"), id;
+    struct post p = {.event_id = ev, .text = "Innover ensemble"}, *found;
+    size_t n;
+
+    assert_int_equal(store_post_add(f->st, &p, &id), RC_OK);
+    p.id = id;
+    p.text = "Changer d'échelle";
+    assert_int_equal(store_post_update(f->st, &p), RC_OK);
+    assert_int_equal(store_post_search(f->st, &f->ar, "innover", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_post_search(f->st, &f->ar, "echelle", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(found[0].id, id);
+    assert_int_equal(store_post_delete(f->st, id), RC_OK);
+    assert_int_equal(store_post_search(f->st, &f->ar, "echelle", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(sql_exec(f, "INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')"),
+                     SQLITE_OK);
+}
+
+/* ---- failures leave nothing behind ---- */
+
+static void
+failed_writes_leave_nothing(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const bad_tags[] = {"ok", NULL};
+    struct person people[3];
+    struct org orgs[2];
+    struct event e, got;
+    int64_t ev, n;
+    struct post p;
+
+    fill_reference_event(&e, people, orgs);
+    assert_int_equal(store_event_add(f->st, &e, &ev), RC_OK);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM event_people"), 3);
+
+    /* Slug taken: refused before any person is written. */
+    e.title = "Doublon";
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_CONFLICT);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM event_people"), 3);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), 1);
+
+    /* The event row is written, then the second person is refused: all undone. */
+    e.slug = "half";
+    people[1].aliases_json = "[\"not closed\"";
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_INVALID);
+    assert_int_equal(store_event_get(f->st, &f->ar, "half", &got), RC_NOTFOUND);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM event_people"), 3);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), 1);
+    people[1].aliases_json = "{\"an\":\"object\"}"; /* JSON, but not an array */
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_INVALID);
+    people[1].aliases_json = NULL;
+    orgs[1].kind = NULL;
+    assert_int_equal(store_event_add(f->st, &e, NULL), RC_INVALID);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), 1);
+
+    /* The post row is written, then its second tag is refused: all undone. */
+    p = (struct post){.event_id = ev, .text = "Introuvable", .tags = bad_tags, .n_tags = 2};
+    assert_int_equal(store_post_add(f->st, &p, NULL), RC_INVALID);
+    assert_int_equal(store_post_count(f->st, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM post_tags"), 0);
+    assert_int_equal(
+        sql_int(f, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'introuvable'"), 0);
+    p.text = NULL;
+    p.n_tags = 1;
+    assert_int_equal(store_post_add(f->st, &p, NULL), RC_INVALID);
+
+    /* An update whose new tags fail keeps the old text and tags. */
+    p = (struct post){.event_id = ev, .text = "Avant", .tags = bad_tags, .n_tags = 1};
+    assert_int_equal(store_post_add(f->st, &p, &p.id), RC_OK);
+    p.text = "Après";
+    p.n_tags = 2;
+    assert_int_equal(store_post_update(f->st, &p), RC_INVALID);
+    assert_int_equal(store_post_get(f->st, &f->ar, p.id, &p), RC_OK);
+    assert_string_equal(p.text, "Avant");
+    assert_int_equal(p.n_tags, 1);
+    assert_null(p.edited_at);
+    assert_int_equal(sql_exec(f, "INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')"),
+                     SQLITE_OK);
+}
+
+/* ---- ids and threads ---- */
+
+#define N_THREADS 4
+#define N_IDS     20000
+
+struct id_run {
+    int64_t ids[N_IDS];
+    int in_order; /* 1 when every id was bigger than the one before */
+};
+
+static void *
+draw_ids(void *arg)
+{
+    struct id_run *r = arg;
+    size_t i;
+
+    r->in_order = 1;
+    for (i = 0; i < N_IDS; i++) {
+        r->ids[i] = store_new_id();
+        if (i > 0 && r->ids[i] <= r->ids[i - 1])
+            r->in_order = 0;
+    }
+    return NULL;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void
+ids_increase_across_threads(void **state)
+{
+    struct id_run *runs = calloc(N_THREADS, sizeof(*runs));
+    int64_t *all = calloc(N_THREADS * N_IDS, sizeof(*all));
+    pthread_t th[N_THREADS];
+    int64_t before, after;
+    size_t i;
+
+    (void)state;
+    assert_non_null(runs);
+    assert_non_null(all);
+    before = ((int64_t)time(NULL) - 1) * 1000 << 16;
+    for (i = 0; i < N_THREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, draw_ids, &runs[i]), 0);
+    for (i = 0; i < N_THREADS; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    after = store_new_id();
+    for (i = 0; i < N_THREADS; i++) {
+        assert_int_equal(runs[i].in_order, 1);
+        memcpy(all + i * N_IDS, runs[i].ids, sizeof(runs[i].ids));
+    }
+    qsort(all, N_THREADS * N_IDS, sizeof(*all), cmp_id);
+    for (i = 1; i < N_THREADS * N_IDS; i++)
+        assert_true(all[i] > all[i - 1]);
+    assert_true(all[0] > before);
+    assert_true(after > all[N_THREADS * N_IDS - 1]);
+    free(runs);
+    free(all);
+}
+
+#define N_WRITES 100
+
+struct writer {
+    const char *data;
+    int64_t event_id;
+    int failures;
+};
+
+/* One thread, one connection: posts written while the other threads write too. */
+static void *
+write_posts(void *arg)
+{
+    struct writer *w = arg;
+    static const char *const tags[] = {"innover"};
+    struct store *st;
+    size_t i;
+
+    if (store_open(w->data, &st) != RC_OK) {
+        w->failures = N_WRITES;
+        return NULL;
+    }
+    for (i = 0; i < N_WRITES; i++) {
+        struct post p = {
+            .event_id = w->event_id, .text = "en même temps", .tags = tags, .n_tags = 1};
+        if (store_post_add(st, &p, NULL) != RC_OK)
+            w->failures++;
+    }
+    store_close(st);
+    return NULL;
+}
+
+static void
+connections_write_concurrently(void **state)
+{
+    struct fixture *f = *state;
+    struct writer w[N_THREADS];
+    pthread_t th[N_THREADS];
+    int64_t ev = add_event(f, "ev"), n;
+    size_t i;
+
+    for (i = 0; i < N_THREADS; i++) {
+        w[i] = (struct writer){.data = f->data, .event_id = ev};
+        assert_int_equal(pthread_create(&th[i], NULL, write_posts, &w[i]), 0);
+    }
+    for (i = 0; i < N_THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(w[i].failures, 0);
+    }
+    assert_int_equal(store_post_count(f->st, &n), RC_OK);
+    assert_int_equal(n, N_THREADS * N_WRITES);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM post_tags WHERE tag = 'innover'"),
+                     N_THREADS * N_WRITES);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(open_creates_and_reopen_keeps_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_uses_wal_and_foreign_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_refuses_a_newer_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_refuses_a_file_as_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(accounts_add_get_conflict_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(tokens_found_by_hash, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_round_trips_every_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_update_replaces_people_and_orgs, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_update_failing_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_delete_cascades, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_list_newest_start_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(editors, setup, teardown),
+        cmocka_unit_test_setup_teardown(post_add_get_update_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(post_list_paginates, setup, teardown),
+        cmocka_unit_test_setup_teardown(post_list_visible_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_ignores_accents_and_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_survives_hostile_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_follows_updates_and_deletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_writes_leave_nothing, setup, teardown),
+        cmocka_unit_test(ids_increase_across_threads),
+        cmocka_unit_test_setup_teardown(connections_write_concurrently, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
