@@ -149,9 +149,11 @@ asan: $(BUILD)/asan/gazouillis $(UNIT_BIN)
 bench: $(BUILD)/libgztext.a
 	./bench/run.sh
 
+# Starts the server on ./data (the first start prints the admin's password).
+DATA ?= ./data
+LISTEN ?= 127.0.0.1:8080
 run: deps all
-	@echo "the server arrives with the next issue; meanwhile:"
-	$(BUILD)/gazouillis count --pretty "Jacques Beaudet: il faut travailler ensemble. #innover http://groupedde.com/"
+	$(BUILD)/gazouillis serve --listen $(LISTEN) --data $(DATA)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

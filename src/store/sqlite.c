@@ -37,7 +37,7 @@
 
 #define SQ_BUSY_TIMEOUT_MS 5000
 #define SQ_MAX_LIMIT       200 /* most posts one list or search returns */
-#define SQ_DEFAULT_LIMIT   20  /* when the caller asks for 0 */
+#define SQ_DEFAULT_LIMIT   20  /* when the caller asks for 0 or less */
 #define SQ_MAX_WORDS       16  /* words of a search query that count */
 #define SQ_ID_TRIES        8   /* fresh ids tried when another process took one */
 
@@ -486,38 +486,46 @@ out:
     return src;
 }
 
+/* The schema version of the database at path into *out; says why it cannot. */
+static int
+sq_version(struct store *st, const char *path, long *out)
+{
+    char buf[32];
+
+    if (sq_pragma(st->db, "PRAGMA user_version", buf, sizeof(buf)) != SQLITE_OK) {
+        open_fail("cannot read the schema version of '%s': %s", path, sqlite3_errmsg(st->db));
+        return sq_rc(sqlite3_extended_errcode(st->db));
+    }
+    *out = strtol(buf, NULL, 10);
+    if (*out > STORE_SCHEMA_VERSION || *out < 0) {
+        open_fail("%s has schema version %ld, this gazouillis knows up to %d: upgrade gazouillis",
+                  path, *out, STORE_SCHEMA_VERSION);
+        return RC_INVALID;
+    }
+    return RC_OK;
+}
+
 /*
  * Brings the schema of the database at path up to STORE_SCHEMA_VERSION in
- * one transaction, or refuses a database written by a newer gazouillis.
+ * one transaction, or refuses a database written by a newer gazouillis. An
+ * up-to-date database is only read, so opening takes no write lock.
  */
 static int
 sq_migrate(struct store *st, const char *path)
 {
-    char buf[64];
+    char sql[64];
     long version, from;
-    int rc = RC_IO;
+    int rc;
 
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sq_rc(sqlite3_extended_errcode(st->db));
-        open_fail("cannot read '%s': %s", path, sqlite3_errmsg(st->db));
+    if ((rc = sq_version(st, path, &version)) != RC_OK || version == STORE_SCHEMA_VERSION)
         return rc;
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
+        return sq_rc(sqlite3_extended_errcode(st->db));
     }
-    if (sq_pragma(st->db, "PRAGMA user_version", buf, sizeof(buf)) != SQLITE_OK) {
-        rc = sq_rc(sqlite3_extended_errcode(st->db));
-        open_fail("cannot read the schema version of '%s': %s", path, sqlite3_errmsg(st->db));
+    /* Read again under the lock: another process may have upgraded it meanwhile. */
+    if ((rc = sq_version(st, path, &version)) != RC_OK || version == STORE_SCHEMA_VERSION)
         goto out;
-    }
-    version = strtol(buf, NULL, 10);
-    if (version > STORE_SCHEMA_VERSION || version < 0) {
-        open_fail("%s has schema version %ld, this gazouillis knows up to %d: upgrade gazouillis",
-                  path, version, STORE_SCHEMA_VERSION);
-        rc = RC_INVALID;
-        goto out;
-    }
-    if (version == STORE_SCHEMA_VERSION) {
-        rc = RC_OK;
-        goto out;
-    }
     for (from = version; version < STORE_SCHEMA_VERSION; version++) {
         if (sqlite3_exec(st->db, sq_migrations[version], NULL, NULL, NULL) != SQLITE_OK) {
             rc = sq_rc(sqlite3_extended_errcode(st->db));
@@ -526,8 +534,8 @@ sq_migrate(struct store *st, const char *path)
             goto out;
         }
     }
-    snprintf(buf, sizeof(buf), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-    if (sqlite3_exec(st->db, buf, NULL, NULL, NULL) != SQLITE_OK ||
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = sq_rc(sqlite3_extended_errcode(st->db));
         open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
@@ -540,7 +548,7 @@ sq_migrate(struct store *st, const char *path)
                  STORE_SCHEMA_VERSION);
     return RC_OK;
 out:
-    sq_rollback(st);
+    sq_rollback(st); /* also ends the transaction when there was nothing to do */
     return rc;
 }
 
@@ -550,7 +558,7 @@ store_open(const char *dir, struct store **out)
     struct store *st = NULL;
     struct stat sb;
     char path[PATH_MAX], mode[16];
-    int rc = RC_IO;
+    int rc = RC_IO, err;
 
     *out = NULL;
     open_error[0] = '\0';
@@ -558,9 +566,9 @@ store_open(const char *dir, struct store **out)
         open_fail("this SQLite is built without thread support");
         return RC_INVALID;
     }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        open_fail("cannot create directory '%s': %s", dir, strerror(errno));
-        return errno == ENOSPC ? RC_FULL : RC_IO;
+    if (mkdir(dir, 0700) != 0 && (err = errno) != EEXIST) {
+        open_fail("cannot create directory '%s': %s", dir, strerror(err));
+        return err == ENOSPC ? RC_FULL : RC_IO;
     }
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         open_fail("'%s' is not a directory", dir);

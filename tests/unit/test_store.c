@@ -225,6 +225,29 @@ open_refuses_a_newer_schema(void **state)
 }
 
 static void
+open_takes_no_write_lock_when_up_to_date(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st = NULL;
+    struct timespec t0, t1;
+    char path[192];
+    sqlite3 *db;
+    int64_t n;
+
+    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(store_open(f->data, &st), RC_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 2); /* not the 5 s busy timeout */
+    assert_int_equal(store_post_count(st, &n), RC_OK);
+    store_close(st);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+}
+
+static void
 open_refuses_a_file_as_directory(void **state)
 {
     struct fixture *f = *state;
@@ -1150,6 +1173,7 @@ main(void)
         cmocka_unit_test_setup_teardown(open_creates_and_reopen_keeps_data, setup, teardown),
         cmocka_unit_test_setup_teardown(open_uses_wal_and_foreign_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(open_refuses_a_newer_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_takes_no_write_lock_when_up_to_date, setup, teardown),
         cmocka_unit_test_setup_teardown(open_refuses_a_file_as_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(accounts_add_get_conflict_count, setup, teardown),
         cmocka_unit_test_setup_teardown(tokens_found_by_hash, setup, teardown),
