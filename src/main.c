@@ -18,6 +18,8 @@ static const struct command {
     {"serve", cli_serve, "run the server (the web pages and the API)"},
     {"user", cli_user, "create an account (prints its password once)"},
     {"token", cli_token, "create an API bearer token (printed once)"},
+    {"import", cli_import, "import an event document (JSON) into the data directory"},
+    {"export", cli_export, "print an event document (JSON) from the data directory"},
     {"count", cli_count, "weighted length, validity and entities of a post, as JSON"},
 };
 

@@ -46,6 +46,17 @@ json_t *document_event(const struct event *e, const struct post *posts, size_t n
 /* One post as the API shows it. */
 json_t *document_post(const struct post *p);
 
+/*
+ * Creates the event of a document (with its posts, if any) for creator, who
+ * becomes its first editor: all or nothing. False with res holding the
+ * error (status and {"error": …}). Shared by POST /api/v1/events and
+ * "gazouillis import".
+ */
+bool event_create(struct store *st, struct arena *ar, json_t *doc, const struct account *creator,
+                  struct event *e, struct response *res);
+/* The document of e with all its visible posts; NULL with *rc on failure. */
+json_t *event_document_all(struct store *st, struct arena *ar, const struct event *e, int *rc);
+
 /* Decimal string of an id (ids travel as strings in JSON, as in Mastodon). */
 json_t *document_id(int64_t id);
 /* Parses a decimal id string; false when it is not one. */

@@ -40,31 +40,72 @@ optional_account(struct request *req, struct response *res, struct store *st, st
     return !*signed_in || api_account(req, res, st, acc);
 }
 
+json_t *
+event_document_all(struct store *st, struct arena *ar, const struct event *e, int *rc)
+{
+    struct post *posts = NULL;
+    size_t n = 0;
+
+    if ((*rc = posts_all(st, ar, e->id, &posts, &n)) != RC_OK)
+        return NULL;
+    return document_event(e, posts, n);
+}
+
 /* The document of e with all its visible posts, oldest first. */
 static int
 answer_document(struct request *req, struct response *res, struct store *st, const struct event *e,
                 int status)
 {
-    struct post *posts = NULL;
-    size_t n = 0;
-    int rc = posts_all(st, &req->arena, e->id, &posts, &n);
+    int rc;
+    json_t *doc = event_document_all(st, &req->arena, e, &rc);
 
-    if (rc != RC_OK)
-        return response_error_rc(res, rc);
-    return api_json(res, status, document_event(e, posts, n));
+    if (doc == NULL)
+        return rc != RC_OK ? response_error_rc(res, rc) : -1;
+    return api_json(res, status, doc);
+}
+
+bool
+event_create(struct store *st, struct arena *ar, json_t *doc, const struct account *creator,
+             struct event *e, struct response *res)
+{
+    json_t *posts;
+    int64_t id;
+    int rc;
+
+    if (!document_read_event(doc, ar, false, e, res))
+        return false;
+    posts = json_object_get(doc, "posts");
+    if (json_array_size(json_object_get(doc, "comments")) > 0) {
+        response_error(res, 422, "comments cannot be imported yet: send \"comments\": []");
+        return false;
+    }
+    e->created_by = creator->id;
+    if ((rc = store_event_add(st, e, &id)) != RC_OK) {
+        if (rc == RC_CONFLICT)
+            response_error(res, 409, "an event '%s' exists already", e->slug);
+        else
+            response_error_rc(res, rc);
+        return false;
+    }
+    e->id = id;
+    if ((rc = store_editor_add(st, id, creator->id)) != RC_OK ||
+        (posts != NULL && !json_is_null(posts) && !posts_import(ar, res, st, e, posts))) {
+        store_event_delete(st, id); /* all or nothing */
+        if (rc != RC_OK)
+            response_error_rc(res, rc);
+        return false;
+    }
+    return true;
 }
 
 /* POST /api/v1/events */
 int
 api_events_create(struct request *req, struct response *res)
 {
-    struct app *app = req->app;
-    struct store *st = app_store(app);
+    struct store *st = app_store(req->app);
     struct account acc;
     struct event e;
-    json_t *doc = NULL, *posts;
-    int64_t id;
-    int rc;
+    json_t *doc;
 
     if (st == NULL)
         return response_error_rc(res, RC_IO);
@@ -74,32 +115,10 @@ api_events_create(struct request *req, struct response *res)
         return response_error(res, 403, "only admins and editors create events");
     if ((doc = api_body_object(req, res)) == NULL)
         return 0;
-    if (!document_read_event(doc, &req->arena, false, &e, res))
-        goto out;
-    posts = json_object_get(doc, "posts");
-    if (json_array_size(json_object_get(doc, "comments")) > 0) {
-        response_error(res, 422, "comments cannot be imported yet: send \"comments\": []");
-        goto out;
+    if (event_create(st, &req->arena, doc, &acc, &e, res)) {
+        response_header(res, "Location", arena_printf(&req->arena, "/api/v1/events/%s", e.slug));
+        answer_document(req, res, st, &e, 201);
     }
-    e.created_by = acc.id;
-    if ((rc = store_event_add(st, &e, &id)) != RC_OK) {
-        if (rc == RC_CONFLICT)
-            response_error(res, 409, "an event '%s' exists already", e.slug);
-        else
-            response_error_rc(res, rc);
-        goto out;
-    }
-    e.id = id;
-    if ((rc = store_editor_add(st, id, acc.id)) != RC_OK ||
-        (posts != NULL && !json_is_null(posts) && !posts_import(req, res, st, &e, posts))) {
-        store_event_delete(st, id); /* all or nothing */
-        if (rc != RC_OK)
-            response_error_rc(res, rc);
-        goto out;
-    }
-    response_header(res, "Location", arena_printf(&req->arena, "/api/v1/events/%s", e.slug));
-    answer_document(req, res, st, &e, 201);
-out:
     json_decref(doc);
     return 0;
 }

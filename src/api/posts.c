@@ -57,15 +57,15 @@ fold(struct arena *ar, const char *s, size_t len)
  * filled when the text cannot be posted.
  */
 static bool
-prepare(struct request *req, struct response *res, const struct event *e, const char *text,
-        size_t len, bool add_tag, bool force, struct prepared *out)
+prepare(struct arena *ar, struct response *res, const struct event *e, const char *text, size_t len,
+        bool add_tag, bool force, struct prepared *out)
 {
     struct text_config cfg = event_config(e);
     struct text_scratch sc = {0};
     struct text_entities es = {0};
     struct text_buf html = {0};
     struct text_parse_result r;
-    const char *norm, *event_tag = fold(&req->arena, e->hashtag, strlen(e->hashtag));
+    const char *norm, *event_tag = fold(ar, e->hashtag, strlen(e->hashtag));
     size_t norm_len, i, k;
     bool ok = false, has_tag = false;
 
@@ -79,12 +79,12 @@ prepare(struct request *req, struct response *res, const struct event *e, const 
         const char *t;
         if (x->type != TEXT_ENTITY_HASHTAG)
             continue;
-        t = fold(&req->arena, norm + x->value_start, x->value_end - x->value_start);
+        t = fold(ar, norm + x->value_start, x->value_end - x->value_start);
         has_tag = has_tag || (t != NULL && strcmp(t, event_tag) == 0);
     }
     if (add_tag && !has_tag && r.reason == TEXT_VALID) {
         /* the event's hashtag, added as the composer would */
-        const char *with = arena_printf(&req->arena, "%.*s #%s", (int)norm_len, norm, e->hashtag);
+        const char *with = arena_printf(ar, "%.*s #%s", (int)norm_len, norm, e->hashtag);
         text_entities_release(&es);
         text_scratch_release(&sc);
         memset(&es, 0, sizeof(es));
@@ -115,7 +115,7 @@ prepare(struct request *req, struct response *res, const struct event *e, const 
             break;
         api_json(res, 422,
                  json_pack("{s:s, s:i, s:i}", "error",
-                           arena_printf(&req->arena, "the post is %d characters, the limit is %d",
+                           arena_printf(ar, "the post is %d characters, the limit is %d",
                                         (int)r.weighted_length, e->char_limit),
                            "weighted_length", (int)r.weighted_length, "limit", e->char_limit));
         goto out;
@@ -124,9 +124,9 @@ prepare(struct request *req, struct response *res, const struct event *e, const 
         response_error_rc(res, RC_NOMEM);
         goto out;
     }
-    out->text = arena_strndup(&req->arena, norm, norm_len);
-    out->html = arena_strndup(&req->arena, html.data ? html.data : "", html.len);
-    out->tags = arena_alloc(&req->arena, MAX_TAGS * sizeof(*out->tags));
+    out->text = arena_strndup(ar, norm, norm_len);
+    out->html = arena_strndup(ar, html.data ? html.data : "", html.len);
+    out->tags = arena_alloc(ar, MAX_TAGS * sizeof(*out->tags));
     out->n_tags = 0;
     out->weighted_length = r.weighted_length;
     if (out->text == NULL || out->html == NULL || out->tags == NULL) {
@@ -137,7 +137,7 @@ prepare(struct request *req, struct response *res, const struct event *e, const 
         const char *t;
         if (es.v[i].type != TEXT_ENTITY_HASHTAG)
             continue;
-        t = fold(&req->arena, norm + es.v[i].value_start, es.v[i].value_end - es.v[i].value_start);
+        t = fold(ar, norm + es.v[i].value_start, es.v[i].value_end - es.v[i].value_start);
         if (t == NULL) {
             response_error_rc(res, RC_NOMEM);
             goto out;
@@ -269,7 +269,7 @@ posts_all(struct store *st, struct arena *ar, int64_t event_id, struct post **ou
 }
 
 bool
-posts_import(struct request *req, struct response *res, struct store *st, const struct event *e,
+posts_import(struct arena *ar, struct response *res, struct store *st, const struct event *e,
              json_t *posts)
 {
     size_t i;
@@ -303,12 +303,12 @@ posts_import(struct request *req, struct response *res, struct store *st, const 
             response_error(res, 422, "'posts[%zu].id' must be a decimal string", i);
             return false;
         }
-        if (!prepare(req, res, e, text, json_string_length(json_object_get(jp, "text")), false,
-                     true, &pr) ||
+        if (!prepare(ar, res, e, text, json_string_length(json_object_get(jp, "text")), false, true,
+                     &pr) ||
             !read_speaker(json_object_get(jp, "speaker"), e, &p, res))
             return false;
         /* the author, created without a password when unknown here */
-        rc = store_account_by_name(st, &req->arena, author, &acc);
+        rc = store_account_by_name(st, ar, author, &acc);
         if (rc == RC_NOTFOUND) {
             struct account na = {
                 .username = author, .display_name = "", .role = "member", .password_hash = ""};
@@ -370,7 +370,7 @@ api_posts_create(struct request *req, struct response *res)
         goto out;
     }
     if (!read_speaker(json_object_get(body, "speaker"), &e, &p, res) ||
-        !prepare(req, res, &e, json_string_value(text), json_string_length(text), true,
+        !prepare(&req->arena, res, &e, json_string_value(text), json_string_length(text), true,
                  json_is_true(force), &pr))
         goto out;
     p.event_id = e.id;
@@ -537,7 +537,7 @@ api_posts_update(struct request *req, struct response *res)
     if (json_object_get(body, "speaker") != NULL &&
         !read_speaker(json_object_get(body, "speaker"), &e, &p, res))
         goto out;
-    if (!prepare(req, res, &e, text ? json_string_value(text) : p.text,
+    if (!prepare(&req->arena, res, &e, text ? json_string_value(text) : p.text,
                  text ? json_string_length(text) : strlen(p.text), text != NULL,
                  json_is_true(force), &pr))
         goto out;

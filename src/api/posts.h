@@ -17,7 +17,7 @@ int posts_all(struct store *st, struct arena *ar, int64_t event_id, struct post 
  * unknown here get an account without password. False with res filled on
  * the first bad post.
  */
-bool posts_import(struct request *req, struct response *res, struct store *st,
-                  const struct event *e, json_t *posts);
+bool posts_import(struct arena *ar, struct response *res, struct store *st, const struct event *e,
+                  json_t *posts);
 
 #endif

@@ -24,6 +24,11 @@ enum {
  */
 int cli_count(int argc, char **argv);
 
+/* gazouillis import FILE: an event document into the store. */
+int cli_import(int argc, char **argv);
+/* gazouillis export SLUG --format json: the event document on stdout. */
+int cli_export(int argc, char **argv);
+
 /* gazouillis serve [--listen HOST:PORT] [--data DIR] [--public-url URL]: runs the server. */
 int cli_serve(int argc, char **argv);
 
