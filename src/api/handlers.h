@@ -19,5 +19,6 @@ int api_posts_list(struct request *req, struct response *res);
 int api_posts_get(struct request *req, struct response *res);
 int api_posts_update(struct request *req, struct response *res);
 int api_posts_delete(struct request *req, struct response *res);
+int api_text_count(struct request *req, struct response *res);
 
 #endif

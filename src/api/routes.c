@@ -22,6 +22,7 @@ const struct route app_routes[] = {
     {"GET", "/api/v1/posts/:id", api_posts_get, 0, 0},
     {"PATCH", "/api/v1/posts/:id", api_posts_update, ROUTE_JSON_BODY, POST_LIMIT},
     {"DELETE", "/api/v1/posts/:id", api_posts_delete, 0, 0},
+    {"POST", "/api/v1/text/count", api_text_count, ROUTE_JSON_BODY, POST_LIMIT},
 };
 
 const size_t app_n_routes = sizeof(app_routes) / sizeof(app_routes[0]);

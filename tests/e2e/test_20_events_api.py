@@ -301,3 +301,25 @@ def test_the_reference_event_and_its_export_round_trip(server):
     assert r.status_code == 201, r.text
     assert r.json() == exported
     assert requests.get(server.url("/api/v1/events/reference"), timeout=10).json() == exported
+
+
+def test_the_server_counts_drafts_as_it_will_count_posts(server):
+    token = server.token("admin")
+    doc = reference.event_document("counted")
+    doc["char_limit"] = 100
+    requests.post(server.url("/api/v1/events"), json=doc, headers=auth(token), timeout=10)
+    r = requests.post(server.url("/api/v1/text/count"),
+                      json={"text": "Voir http://www.cestbienplus.ca/ #innover"}, timeout=10)
+    assert r.status_code == 200
+    assert r.json() == {"weighted_length": 5 + 23 + 9, "limit": 140, "remaining": 103,
+                        "valid": True, "valid_range_end": 40, "reason": None}
+    r = requests.post(server.url("/api/v1/text/count"), json={"text": "x" * 101, "event": "counted"},
+                      timeout=10)
+    body = r.json()
+    assert body["limit"] == 100 and body["remaining"] == -1 and not body["valid"]
+    assert body["reason"] == "too_long"
+    r = requests.post(server.url("/api/v1/text/count"), json={"text": "x", "event": "nope"},
+                      timeout=10)
+    assert r.status_code == 404
+    r = requests.post(server.url("/api/v1/text/count"), json={"txt": "x"}, timeout=10)
+    assert r.status_code == 422 and "'text'" in r.json()["error"]

@@ -1,0 +1,73 @@
+/*
+ * api/text.c - the text tools of the API. POST /api/v1/text/count is what
+ * the composer's live counter asks: the server's own count of a draft
+ * under an event's limit, so the page never shows a second, different one.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "api/handlers.h"
+#include "core/rc.h"
+#include "text/text.h"
+
+#define MAX_DRAFT (64 << 10)
+
+/* POST /api/v1/text/count {"text": …, "event": "slug" (optional)} */
+int
+api_text_count(struct request *req, struct response *res)
+{
+    struct text_config cfg = text_config_v1;
+    struct text_scratch sc = {0};
+    struct text_parse_result r;
+    json_t *body, *text, *slug;
+    struct event e;
+    int rc;
+
+    if ((body = api_body_object(req, res)) == NULL)
+        return 0;
+    text = json_object_get(body, "text");
+    slug = json_object_get(body, "event");
+    if (!json_is_string(text)) {
+        response_error(res, 422, "'text' must be a string");
+        goto out;
+    }
+    if (json_string_length(text) > MAX_DRAFT) {
+        response_error(res, 413, "'text' is longer than %d bytes", MAX_DRAFT);
+        goto out;
+    }
+    if (slug != NULL && !json_is_null(slug)) {
+        struct store *st = app_store(req->app);
+        if (!json_is_string(slug)) {
+            response_error(res, 422, "'event' must be an event's slug");
+            goto out;
+        }
+        if (st == NULL) {
+            response_error_rc(res, RC_IO);
+            goto out;
+        }
+        rc = store_event_get(st, &req->arena, json_string_value(slug), &e);
+        if (rc == RC_NOTFOUND || (rc == RC_OK && strcmp(e.state, "draft") == 0)) {
+            response_error(res, 404, "no event '%s'", json_string_value(slug));
+            goto out;
+        }
+        if (rc != RC_OK) {
+            response_error_rc(res, rc);
+            goto out;
+        }
+        cfg.max_weighted_length = e.char_limit;
+    }
+    if (text_parse(&sc, json_string_value(text), json_string_length(text), &cfg, &r) != 0) {
+        response_error_rc(res, RC_NOMEM);
+        goto out;
+    }
+    api_json(res, 200,
+             json_pack("{s:i, s:i, s:i, s:b, s:i, s:s?}", "weighted_length", (int)r.weighted_length,
+                       "limit", cfg.max_weighted_length, "remaining",
+                       cfg.max_weighted_length - (int)r.weighted_length, "valid", r.valid,
+                       "valid_range_end", r.valid_range_end, "reason",
+                       r.valid ? NULL : text_invalid_string(r.reason)));
+out:
+    text_scratch_release(&sc);
+    json_decref(body);
+    return 0;
+}
