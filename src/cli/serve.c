@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "web/web.h"
 
 #define STOP_TIMEOUT_MS 10000
 
@@ -70,6 +71,7 @@ cli_serve(int argc, char **argv)
     char host[64], admin[64], password[128], url[256];
     unsigned port, threads = 0;
     struct http_server *srv = NULL;
+    struct route *routes = NULL;
     struct store *st = NULL;
     struct app app;
     sigset_t stop;
@@ -131,12 +133,19 @@ cli_serve(int argc, char **argv)
     }
     app.public_url = public_url;
     app.secure_cookies = strncmp(public_url, "https://", 8) == 0;
+    /* The API's routes, then the pages' (their "/:name" catch-all must come last). */
+    if ((routes = calloc(app_n_routes + web_n_routes, sizeof(*routes))) == NULL) {
+        log_warnx("cannot allocate the route table");
+        goto out;
+    }
+    memcpy(routes, app_routes, app_n_routes * sizeof(*routes));
+    memcpy(routes + app_n_routes, web_routes, web_n_routes * sizeof(*routes));
     struct http_config cfg = {
         .address = host,
         .port = (uint16_t)port,
         .threads = threads,
-        .routes = app_routes,
-        .n_routes = app_n_routes,
+        .routes = routes,
+        .n_routes = app_n_routes + web_n_routes,
         .app = &app,
     };
     if (http_server_start(&cfg, &srv) != 0)
@@ -160,6 +169,7 @@ cli_serve(int argc, char **argv)
 out:
     if (srv != NULL)
         http_server_stop(srv, STOP_TIMEOUT_MS);
+    free(routes); /* after the server: it reads the table until it stops */
     store_close(st);
     return status;
 }

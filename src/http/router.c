@@ -22,8 +22,10 @@ struct capture {
 
 /*
  * Matches path against pattern, recording the captures in caps (room for
- * MAX_PARAMS). A ':' or '*' means something only at the start of a
- * segment; a final "*" captures under the name "*" and may be empty (the
+ * MAX_PARAMS). A ':' captures the rest of its segment, from the start of
+ * the segment or after a literal prefix ("/@:name" matches "/@eric"); a
+ * '*' means something only as a whole final segment: it captures under
+ * the name "*" and may be empty (the
  * pattern "/static/" followed by "*" matches "/static/" but not "/static").
  */
 static bool
@@ -35,12 +37,12 @@ route_match(const char *pattern, const char *path, struct capture *caps, size_t 
 
     while (*p != '\0') {
         segment_start = p == pattern || p[-1] == '/';
-        if (segment_start && (*p == ':' || (*p == '*' && p[1] == '\0'))) {
+        if (*p == ':' || (segment_start && *p == '*' && p[1] == '\0')) {
             assert(n < MAX_PARAMS); /* a route with too many captures is a bug of the table */
             if (n == MAX_PARAMS)
                 return false;
         }
-        if (segment_start && *p == ':') {
+        if (*p == ':') { /* after a segment's literal start too: "/@:name" */
             p_len = strcspn(p, "/");
             if ((s_len = strcspn(s, "/")) == 0)
                 return false;

@@ -78,6 +78,7 @@ enum sq_stmt_id {
     SQ_TAG_ADD,
     SQ_TAG_CLEAR,
     SQ_POST_SEARCH,
+    SQ_POST_BY_ACCOUNT,
     /* Eight forms of one list, indexed by SQ_LIST_EVENT | SQ_LIST_TAG | SQ_LIST_ASC. */
     SQ_POST_LIST,
     SQ_N_STMT = SQ_POST_LIST + 8
@@ -192,6 +193,10 @@ static const char *const sq_sql[SQ_N_STMT] = {
         "SELECT " POST_COLS " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid" POST_ACCOUNT
         " WHERE posts_fts MATCH ?1 AND p.state = 'visible' "
         "ORDER BY posts_fts.rowid DESC LIMIT ?2",
+    /* Walks the index posts_account (account_id, id) backwards: no sort. */
+    [SQ_POST_BY_ACCOUNT] = "SELECT " POST_COLS " FROM posts p" POST_ACCOUNT
+                           " WHERE p.account_id = ?1 AND p.id < ?2 AND p.state = 'visible' "
+                           "ORDER BY p.id DESC LIMIT ?3",
 
     [SQ_POST_LIST + 0] = POST_LIST("", "", DESC),
     [SQ_POST_LIST + SQ_LIST_EVENT] = POST_LIST("", BY_EVENT, DESC),
@@ -1514,4 +1519,24 @@ store_post_search(struct store *st, struct arena *ar, const char *query, int lim
         return rc;
     }
     return sq_post_rows(st, stmt, ar, limit, out, n_out, "search posts");
+}
+
+int
+store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_id, int64_t max_id,
+                           int limit, struct post **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    limit = sq_limit(limit);
+    if ((rc = sq_prepare(st, SQ_POST_BY_ACCOUNT, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, account_id) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 2, max_id != 0 ? max_id : INT64_MAX) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 3, limit) != SQLITE_OK) {
+        rc = sq_fail(st, "list posts of account");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_post_rows(st, stmt, ar, limit, out, n_out, "list posts of account");
 }

@@ -193,5 +193,12 @@ int store_post_list(struct store *st, struct arena *ar, const struct post_query 
 int store_post_search(struct store *st, struct arena *ar, const char *query, int limit,
                       struct post **out, size_t *n_out);
 int store_post_count(struct store *st, int64_t *n_out);
+/*
+ * The visible posts written by one account, in every event, newest first,
+ * ids < max_id (0: no bound); for the profile page. limit as in struct
+ * post_query. An unknown account has no posts (RC_OK, *n_out 0).
+ */
+int store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_id,
+                               int64_t max_id, int limit, struct post **out, size_t *n_out);
 
 #endif

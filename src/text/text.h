@@ -237,6 +237,16 @@ int text_autolink(struct text_buf *out, const char *s, size_t len,
                   const struct text_autolink_options *opts);
 
 /*
+ * Appends the HTML of a Markdown text (CommonMark, cmark) to out, for the
+ * Markdown fields of an event. Raw HTML is dropped and javascript: (and
+ * vbscript:, file:, data:) links are emptied, so the result is safe to
+ * show. Returns 0, or -1 when md is not valid UTF-8 (NUL bytes included),
+ * is over TEXT_MAX_INPUT bytes, or memory runs out; on -1 out is left as
+ * it was.
+ */
+int text_markdown(struct text_buf *out, const char *md, size_t len);
+
+/*
  * Wraps the code point ranges hits[i][0]..hits[i][1] of text (which may hold
  * HTML tags; offsets skip the markup) in <em></em>, as upstream hitHighlight.
  */

@@ -45,7 +45,7 @@ static const struct route table[] = {
     {"POST", "/e/:slug/posts", h_any, ROUTE_JSON_BODY, 0},
     {"GET", "/e/:slug/posts/:id", h_any, 0, 0},
     {"GET", "/static/*", h_any, 0, 0},
-    {"GET", "/a:b", h_any, 0, 0},
+    {"GET", "/@:name", h_any, 0, 0},
 };
 #define N_TABLE (sizeof(table) / sizeof(table[0]))
 
@@ -90,10 +90,11 @@ router_matches_segments_and_captures(void **state)
     assert_int_equal(find(&req, "GET", "/static/"), 6);
     assert_string_equal(request_param(&req, "*"), "");
     assert_int_equal(find(&req, "GET", "/static"), -404);
-    /* ':' inside a segment is a literal */
-    assert_int_equal(find(&req, "GET", "/a:b"), 7);
-    assert_int_equal(req.n_params, 0);
-    assert_int_equal(find(&req, "GET", "/ab"), -404);
+    /* ':' after a literal start captures the rest of the segment ("/@:name") */
+    assert_int_equal(find(&req, "GET", "/@eric"), 7);
+    assert_string_equal(request_param(&req, "name"), "eric");
+    assert_int_equal(find(&req, "GET", "/@"), -404); /* not empty */
+    assert_int_equal(find(&req, "GET", "/eric"), -404);
     /* trailing slash: only what the table lists */
     assert_int_equal(find(&req, "GET", "/api/v1/instance"), 0);
     assert_int_equal(find(&req, "GET", "/api/v1/instance/"), 1);

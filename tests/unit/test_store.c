@@ -862,6 +862,35 @@ post_list_visible_only(void **state)
     assert_int_equal(n, 0);
 }
 
+static void
+post_list_by_account(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev1 = add_event(f, "ev1"), ev2 = add_event(f, "ev2");
+    int64_t eric = add_account(f, "eric", "editor"), luc = add_account(f, "luc", "member");
+    int64_t first, second;
+    struct post p = {.event_id = ev1, .account_id = eric, .text = "cachée", .state = "hidden"};
+    struct post *page;
+    size_t n;
+
+    first = add_post(f, ev1, eric, "un", NULL, 0);
+    add_post(f, ev1, luc, "pas moi", NULL, 0);
+    second = add_post(f, ev2, eric, "deux", NULL, 0);
+    assert_int_equal(store_post_add(f->st, &p, NULL), RC_OK);
+    assert_int_equal(store_post_list_by_account(f->st, &f->ar, eric, 0, 20, &page, &n), RC_OK);
+    assert_int_equal(n, 2); /* both events, newest first, not the hidden one */
+    assert_true(page[0].id == second && page[1].id == first);
+    assert_string_equal(page[0].author, "eric");
+    assert_int_equal(page[1].event_id, ev1);
+    assert_int_equal(store_post_list_by_account(f->st, &f->ar, eric, second, 20, &page, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(page[0].text, "un");
+    assert_int_equal(store_post_list_by_account(f->st, &f->ar, eric, 0, 1, &page, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_post_list_by_account(f->st, &f->ar, 424242, 0, 20, &page, &n), RC_OK);
+    assert_int_equal(n, 0);
+}
+
 /* ---- search ---- */
 
 static void
@@ -1186,6 +1215,7 @@ main(void)
         cmocka_unit_test_setup_teardown(post_add_get_update_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_paginates, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_visible_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(post_list_by_account, setup, teardown),
         cmocka_unit_test_setup_teardown(search_ignores_accents_and_case, setup, teardown),
         cmocka_unit_test_setup_teardown(search_survives_hostile_input, setup, teardown),
         cmocka_unit_test_setup_teardown(search_follows_updates_and_deletes, setup, teardown),

@@ -1,0 +1,234 @@
+/*
+ * web/i18n.c - the pages in French and English: every string a reader sees
+ * comes from the table below, by message id, and dates are written the way
+ * each language writes them ("1er novembre 2014", "20 November 2014").
+ * Event pages speak the event's language; the others pick from
+ * Accept-Language, French first: the project was born in Québec.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/web_int.h"
+
+static const char *const catalog[MSG_N][2] = {
+    [MSG_LANG_CODE] = {"fr", "en"},
+    [MSG_SITE_TAGLINE] = {"Couverture en direct et résumés d’événements",
+                          "Live coverage and recaps of events"},
+    [MSG_NAV_HOME] = {"Accueil", "Home"},
+    [MSG_NAV_SEARCH] = {"Rechercher", "Search"},
+    [MSG_SEARCH_LABEL] = {"Rechercher dans les messages", "Search the posts"},
+    [MSG_SEARCH_BUTTON] = {"Rechercher", "Search"},
+    [MSG_FOOTER] = {"Propulsé par gazouillis, logiciel libre auto-hébergé.",
+                    "Powered by gazouillis, self-hosted free software."},
+    [MSG_HOME_TITLE] = {"Événements", "Events"},
+    [MSG_HOME_LIVE] = {"En direct", "Live now"},
+    [MSG_HOME_UPCOMING] = {"À venir", "Upcoming"},
+    [MSG_HOME_RECAPS] = {"Résumés publiés", "Published recaps"},
+    [MSG_HOME_PAST] = {"Événements passés", "Past events"},
+    [MSG_HOME_EMPTY] = {"Aucun événement pour l’instant.", "No events yet."},
+    [MSG_STATE_LIVE] = {"En direct", "Live"},
+    [MSG_STATE_ENDED] = {"Terminé", "Ended"},
+    [MSG_STATE_PUBLISHED] = {"Résumé publié", "Recap published"},
+    [MSG_READ_RECAP] = {"Lire le résumé", "Read the recap"},
+    [MSG_FOLLOW_LIVE] = {"Suivre en direct", "Follow live"},
+    [MSG_EVENT_POSTS] = {"Messages", "Posts"},
+    [MSG_EVENT_NO_POSTS] = {"Aucun message pour l’instant.", "No posts yet."},
+    [MSG_OLDER_POSTS] = {"Messages plus anciens", "Older posts"},
+    [MSG_EXPORTS] = {"Exporter", "Export"},
+    [MSG_EXPORT_MD] = {"Markdown", "Markdown"},
+    [MSG_EXPORT_HTML] = {"Page autonome (HTML)", "Standalone page (HTML)"},
+    [MSG_EXPORT_JSON] = {"Document JSON", "JSON document"},
+    [MSG_EXPORT_ATOM] = {"Fil Atom", "Atom feed"},
+    [MSG_AUDIENCE] = {"L’assemblée", "The audience"},
+    [MSG_VENUE] = {"Lieu", "Venue"},
+    [MSG_SERIES] = {"Dans le cadre de : %s", "Part of: %s"},
+    [MSG_ATTENDANCE] = {"%lld participants", "%lld attendees"},
+    [MSG_HASHTAG] = {"Mot-clic", "Hashtag"},
+    [MSG_RECAP_TITLE_SUFFIX] = {"résumé", "recap"},
+    [MSG_CONTEXT] = {"La mise en contexte", "Context"},
+    [MSG_PANELISTS] = {"Les panélistes", "Panelists"},
+    [MSG_MODERATOR] = {"Animation", "Moderator"},
+    [MSG_MODERATORS] = {"Animation", "Moderators"},
+    [MSG_OTHER_SPEAKERS] = {"Ont aussi pris la parole", "Also speaking"},
+    [MSG_ORGANIZERS] = {"Organisé par", "Organized by"},
+    [MSG_SPONSORS] = {"Commanditaires", "Sponsors"},
+    [MSG_SUPPLIERS] = {"Fournisseurs", "Suppliers"},
+    [MSG_PARTNERS] = {"Partenaires", "Partners"},
+    [MSG_PEOPLE] = {"Les intervenants", "Speakers"},
+    [MSG_ORGANIZATIONS] = {"Organisateurs et partenaires", "Organizers and partners"},
+    [MSG_DISCLAIMER] = {"Mise en garde", "Disclaimer"},
+    [MSG_RECAP_POST_ONE] = {"1 message en %d caractères", "1 post in %d characters"},
+    [MSG_RECAP_POSTS] = {"%zu messages en %d caractères", "%zu posts in %d characters"},
+    [MSG_CONCLUSION] = {"Conclusion", "Conclusion"},
+    [MSG_SIGNED] = {"Signé", "Signed"},
+    [MSG_BACK_TO_EVENT] = {"Voir l’événement", "See the event"},
+    [MSG_TAG_TITLE] = {"Messages avec #%s", "Posts tagged #%s"},
+    [MSG_TAG_EMPTY] = {"Aucun message avec ce mot-clic.", "No posts with this hashtag."},
+    [MSG_PROFILE_POSTS] = {"Messages", "Posts"},
+    [MSG_PROFILE_EMPTY] = {"Aucun message public.", "No public posts."},
+    [MSG_SEARCH_TITLE] = {"Recherche", "Search"},
+    [MSG_SEARCH_ONE] = {"Un résultat pour « %s »", "One result for “%s”"},
+    [MSG_SEARCH_RESULTS] = {"%zu résultats pour « %s »", "%zu results for “%s”"},
+    [MSG_SEARCH_NONE] = {"Aucun message ne contient « %s ».", "No post contains “%s”."},
+    [MSG_SEARCH_HINT] = {"Les accents et la casse ne comptent pas : « cooperer » trouve "
+                         "« Coopérer ».",
+                         "Accents and case do not matter: “cooperer” finds “Coopérer”."},
+    [MSG_IN_EVENT] = {"dans", "in"},
+    [MSG_NOT_FOUND_TITLE] = {"Page introuvable", "Page not found"},
+    [MSG_NOT_FOUND_TEXT] = {"Il n’y a rien à cette adresse.", "There is nothing at this address."},
+    [MSG_ERROR_TITLE] = {"Erreur du serveur", "Server error"},
+    [MSG_ERROR_TEXT] = {"Le serveur n’a pas pu répondre. Réessayez dans un moment.",
+                        "The server could not answer. Try again in a moment."},
+};
+
+static const char *const months[2][12] = {
+    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"},
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"},
+};
+
+const char *
+msg(enum web_lang lang, enum msg id)
+{
+    const char *s = (unsigned)id < MSG_N ? catalog[id][lang == LANG_EN] : NULL;
+
+    return s != NULL ? s : "";
+}
+
+enum web_lang
+web_lang_of(const char *code)
+{
+    return code != NULL && strncmp(code, "en", 2) == 0 ? LANG_EN : LANG_FR;
+}
+
+/*
+ * Each comma-separated item is "tag[;q=weight]"; the tag's primary subtag
+ * decides. The highest weight of fr or en wins, the first on a tie, and
+ * fr when neither is named (or both are refused with q=0).
+ */
+enum web_lang
+web_lang_accept(const char *header)
+{
+    enum web_lang best = LANG_FR;
+    double best_q = 0;
+    const char *p = header;
+
+    while (p != NULL && *p != '\0') {
+        const char *item = p, *end = strchr(p, ','), *q;
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        double weight = 1;
+
+        while (len > 0 && (*item == ' ' || *item == '\t')) {
+            item++;
+            len--;
+        }
+        if ((q = memchr(item, ';', len)) != NULL) {
+            const char *w = q;
+            while ((w = memchr(w, 'q', len - (size_t)(w - item))) != NULL) {
+                if (w[1] == '=') {
+                    weight = strtod(w + 2, NULL);
+                    break;
+                }
+                w++;
+            }
+        }
+        if (len >= 2 && (len == 2 || item[2] == '-' || item[2] == ';' || item[2] == ' ')) {
+            char a = (char)tolower((unsigned char)item[0]),
+                 b = (char)tolower((unsigned char)item[1]);
+            enum web_lang l = a == 'e' && b == 'n' ? LANG_EN : LANG_FR;
+            if (((a == 'f' && b == 'r') || (a == 'e' && b == 'n')) && weight > best_q) {
+                best = l;
+                best_q = weight;
+            }
+        }
+        p = end != NULL ? end + 1 : NULL;
+    }
+    return best;
+}
+
+static bool
+digits(const char *s, int n, int *out)
+{
+    int v = 0, i;
+
+    for (i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool
+web_time_parse(const char *s, struct web_time *out)
+{
+    int y, mo, d, h, mi, sec, oh, om;
+    const char *p;
+
+    if (s == NULL || strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+        s[7] != '-' || !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
+        !digits(s + 17, 2, &sec))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+        return false;
+    p = s + 19;
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            ;
+    if (*p == 'Z' && p[1] == '\0') {
+        out->offset_min = 0;
+    } else if ((*p == '+' || *p == '-') && digits(p + 1, 2, &oh) && p[3] == ':' &&
+               digits(p + 4, 2, &om) && p[6] == '\0') {
+        out->offset_min = (*p == '-' ? -1 : 1) * (oh * 60 + om);
+    } else {
+        return false;
+    }
+    memset(&out->local, 0, sizeof(out->local));
+    out->local.tm_year = y - 1900;
+    out->local.tm_mon = mo - 1;
+    out->local.tm_mday = d;
+    out->local.tm_hour = h;
+    out->local.tm_min = mi;
+    out->local.tm_sec = sec;
+    out->utc = timegm(&out->local) - (time_t)out->offset_min * 60;
+    return true;
+}
+
+void
+web_time_shift(struct web_time *t, int offset_min)
+{
+    time_t wall = t->utc + (time_t)offset_min * 60;
+
+    gmtime_r(&wall, &t->local);
+    t->offset_min = offset_min;
+}
+
+void
+web_date_long(enum web_lang lang, const struct web_time *t, char *buf, size_t size)
+{
+    int m = t->local.tm_mon, d = t->local.tm_mday;
+
+    if (m < 0 || m > 11) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    if (lang == LANG_EN)
+        snprintf(buf, size, "%d %s %d", d, months[1][m], t->local.tm_year + 1900);
+    else
+        snprintf(buf, size, "%d%s %s %d", d, d == 1 ? "er" : "", months[0][m],
+                 t->local.tm_year + 1900);
+}
+
+void
+web_time_short(enum web_lang lang, const struct web_time *t, char *buf, size_t size)
+{
+    if (lang == LANG_EN)
+        snprintf(buf, size, "%02d:%02d", t->local.tm_hour, t->local.tm_min);
+    else
+        snprintf(buf, size, "%d h %02d", t->local.tm_hour, t->local.tm_min);
+}

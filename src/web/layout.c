@@ -1,0 +1,157 @@
+/*
+ * web/layout.c - what every page has around its content: the document
+ * head (language, viewport, title, the one stylesheet), the site header
+ * with its search box, the footer; the security headers (a strict
+ * Content-Security-Policy: no inline style or script anywhere, no framing);
+ * the 404 and 500 pages; and who is looking at the page. The place for the
+ * sign-in link and session is marked: it arrives with the composer.
+ */
+#include <string.h>
+
+#include "api/app.h"
+#include "auth/auth.h"
+#include "core/rc.h"
+#include "web/web_int.h"
+
+#define SITE_NAME "gazouillis"
+#define SITE_CSP                                                                                   \
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "              \
+    "frame-ancestors 'none'"
+
+enum web_lang
+web_request_lang(struct request *req)
+{
+    return web_lang_accept(request_header(req, "Accept-Language"));
+}
+
+void
+page_begin(struct html *h, struct request *req, enum web_lang lang, const char *title,
+           const char *main_class)
+{
+    h->lang = lang;
+    h->req = req;
+    html_raw(h, "<!doctype html>\n<html");
+    html_attr(h, "lang", msg(lang, MSG_LANG_CODE));
+    html_raw(h, ">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<title>");
+    html_text(h, title);
+    if (strcmp(title, SITE_NAME) != 0)
+        html_raw(h, " · " SITE_NAME);
+    html_raw(h, "</title>\n<link rel=\"stylesheet\" href=\"/static/gazouillis.css\">\n</head>\n"
+                "<body>\n<header class=\"site\">\n<div class=\"bar\">\n"
+                "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n"
+                "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
+                "<label class=\"visually-hidden\" for=\"q\">");
+    html_msg(h, MSG_SEARCH_LABEL);
+    html_raw(h, "</label><input id=\"q\" name=\"q\" type=\"search\"");
+    html_attr(h, "placeholder", msg(lang, MSG_NAV_SEARCH));
+    html_raw(h, "><button type=\"submit\">");
+    html_msg(h, MSG_SEARCH_BUTTON);
+    html_raw(h, "</button></form>\n"
+                /* Sign-in link and the signed-in account go here with sessions. */
+                "</div>\n</header>\n<main");
+    if (main_class != NULL)
+        html_attr(h, "class", main_class);
+    html_raw(h, ">\n");
+}
+
+void
+page_end(struct html *h)
+{
+    html_raw(h, "</main>\n<footer class=\"site\"><p>");
+    html_msg(h, MSG_FOOTER);
+    html_raw(h, "</p></footer>\n</body>\n</html>\n");
+}
+
+int
+web_security_headers(struct response *res, const char *csp)
+{
+    if (response_header(res, "Content-Security-Policy", csp != NULL ? csp : SITE_CSP) != 0 ||
+        response_header(res, "Referrer-Policy", "same-origin") != 0 ||
+        response_header(res, "X-Frame-Options", "DENY") != 0)
+        return -1; /* X-Content-Type-Options: nosniff is the server's, on every answer */
+    return 0;
+}
+
+int
+page_send(struct response *res, struct html *h, int status)
+{
+    const char *lang = msg(h->lang, MSG_LANG_CODE);
+
+    if (h->nomem) {
+        text_buf_release(&h->buf);
+        return -1;
+    }
+    if (web_security_headers(res, NULL) != 0 ||
+        response_header(res, "Content-Language", lang) != 0) {
+        text_buf_release(&h->buf);
+        return -1;
+    }
+    /* The buffer moves into the response, which frees it. */
+    return response_body_take(res, status, "text/html; charset=utf-8", h->buf.data, h->buf.len);
+}
+
+static int
+message_page(struct request *req, struct response *res, int status, enum msg title, enum msg text)
+{
+    struct html h = {0};
+    enum web_lang lang = web_request_lang(req);
+
+    page_begin(&h, req, lang, msg(lang, title), "message");
+    html_raw(&h, "<h1>");
+    html_msg(&h, title);
+    html_raw(&h, "</h1>\n<p>");
+    html_msg(&h, text);
+    html_raw(&h, "</p>\n<p><a href=\"/\">");
+    html_msg(&h, MSG_NAV_HOME);
+    html_raw(&h, "</a></p>\n");
+    page_end(&h);
+    if (response_header(res, "Vary", "Accept-Language") != 0) {
+        text_buf_release(&h.buf);
+        return -1;
+    }
+    return page_send(res, &h, status);
+}
+
+int
+web_not_found(struct request *req, struct response *res)
+{
+    return message_page(req, res, 404, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_TEXT);
+}
+
+int
+web_error(struct request *req, struct response *res, int rc)
+{
+    if (rc == RC_NOTFOUND)
+        return web_not_found(req, res);
+    return message_page(req, res, http_status_for_rc(rc), MSG_ERROR_TITLE, MSG_ERROR_TEXT);
+}
+
+bool
+web_viewer(struct request *req, struct store *st, struct account *out)
+{
+    const char *authz = request_header(req, "Authorization");
+
+    /* Sessions (cookie, then CSRF on forms) come with sign-in; a bearer token works today. */
+    return authz != NULL && auth_bearer(st, &req->arena, authz, out, NULL) == RC_OK;
+}
+
+int
+web_event_get(struct request *req, struct store *st, const char *slug, struct event *e)
+{
+    struct account acc;
+    bool editor = false;
+    int rc;
+
+    if ((rc = store_event_get(st, &req->arena, slug, e)) != RC_OK)
+        return rc;
+    if (strcmp(e->state, "draft") != 0)
+        return RC_OK;
+    if (!web_viewer(req, st, &acc))
+        return RC_NOTFOUND; /* a draft is nobody else's business */
+    if (strcmp(acc.role, "admin") == 0 ||
+        (store_is_editor(st, e->id, acc.id, &editor) == RC_OK && editor))
+        return RC_OK;
+    return RC_NOTFOUND;
+}

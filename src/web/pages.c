@@ -1,0 +1,566 @@
+/*
+ * web/pages.c - the pages a reader browses: home (live, upcoming and
+ * published events), the event page (its posts newest first, big enough to
+ * read on a projector), the hashtag, profile and search pages, and the
+ * pieces they share (how a post looks, an event's date line). Posts of
+ * draft events never appear here: lists that span events check each post's
+ * event against the public ones. The recap is web/recap.c's; exports are
+ * web/export.c's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "core/rc.h"
+#include "web/web_int.h"
+
+#define PAGE_POSTS   200 /* posts on one page of the event, tag or profile page */
+#define SEARCH_POSTS 50
+
+/* ---- shared pieces ---- */
+
+int
+event_index_load(struct store *st, struct arena *ar, struct event_index *ix)
+{
+    struct event *all;
+    size_t n, i, k = 0;
+    int rc;
+
+    if ((rc = store_event_list(st, ar, &all, &n)) != RC_OK)
+        return rc;
+    for (i = 0; i < n; i++)
+        if (strcmp(all[i].state, "draft") != 0)
+            all[k++] = all[i];
+    ix->v = all;
+    ix->n = k;
+    return RC_OK;
+}
+
+const struct event *
+event_index_find(const struct event_index *ix, int64_t id)
+{
+    size_t i;
+
+    for (i = 0; i < ix->n; i++)
+        if (ix->v[i].id == id)
+            return &ix->v[i];
+    return NULL;
+}
+
+int
+event_offset(const struct event *e)
+{
+    struct web_time t;
+
+    return e != NULL && web_time_parse(e->starts_at, &t) ? t.offset_min : 0;
+}
+
+void
+post_time(enum web_lang lang, const struct event *e, const struct post *p, char *buf, size_t size)
+{
+    struct web_time t;
+
+    buf[0] = '\0';
+    if (!web_time_parse(p->created_at, &t))
+        return;
+    web_time_shift(&t, event_offset(e));
+    web_time_short(lang, &t, buf, size);
+}
+
+const char *
+post_speaker(enum web_lang lang, const struct post *p)
+{
+    if (p->speaker_name != NULL)
+        return p->speaker_name;
+    if (p->speaker_audience)
+        return p->speaker_label != NULL && p->speaker_label[0] != '\0' ? p->speaker_label
+                                                                       : msg(lang, MSG_AUDIENCE);
+    return NULL;
+}
+
+void
+html_post(struct html *h, const struct event *e, const struct post *p, bool with_event)
+{
+    const char *speaker = post_speaker(h->lang, p);
+    char when[32], id[24];
+
+    post_time(h->lang, e, p, when, sizeof(when));
+    snprintf(id, sizeof(id), "p%lld", (long long)p->id);
+    html_raw(h, "<article class=\"post\"");
+    html_attr(h, "id", id);
+    html_raw(h, ">\n<header>");
+    if (speaker != NULL) {
+        html_raw(h, p->speaker_audience ? "<span class=\"speaker audience\">"
+                                        : "<span class=\"speaker\">");
+        html_text(h, speaker);
+        html_raw(h, "</span> ");
+    }
+    html_raw(h, "<a class=\"when\"");
+    html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s#%s", e->slug, id));
+    html_raw(h, "><time");
+    html_attr(h, "datetime", p->created_at);
+    html_raw(h, ">");
+    html_text(h, when);
+    html_raw(h, "</time></a>");
+    if (p->author != NULL) {
+        html_raw(h, " <a class=\"author\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/@%s", p->author));
+        html_raw(h, ">@");
+        html_text(h, p->author);
+        html_raw(h, "</a>");
+    }
+    html_raw(h, "</header>\n<div class=\"text\">");
+    /* The autolinked HTML the text engine made at write time: escaped there. */
+    html_raw(h, p->html != NULL ? p->html : "");
+    html_raw(h, "</div>\n");
+    if (with_event) {
+        html_raw(h, "<footer>");
+        html_msg(h, MSG_IN_EVENT);
+        html_raw(h, " ");
+        html_link(h, arena_printf(&h->req->arena, "/e/%s", e->slug), e->title, NULL);
+        html_raw(h, "</footer>\n");
+    }
+    html_raw(h, "</article>\n");
+}
+
+void
+html_event_when(struct html *h, const struct event *e)
+{
+    struct web_time start, end;
+    char d1[64], d2[64], t1[32], t2[32];
+    bool has_end;
+
+    if (!web_time_parse(e->starts_at, &start))
+        return;
+    has_end = web_time_parse(e->ends_at, &end);
+    web_date_long(h->lang, &start, d1, sizeof(d1));
+    web_time_short(h->lang, &start, t1, sizeof(t1));
+    html_raw(h, "<time");
+    html_attr(h, "datetime", e->starts_at);
+    html_raw(h, ">");
+    html_text(h, d1);
+    html_raw(h, "</time>, ");
+    html_text(h, t1);
+    if (!has_end)
+        return;
+    web_date_long(h->lang, &end, d2, sizeof(d2));
+    web_time_short(h->lang, &end, t2, sizeof(t2));
+    html_raw(h, " – ");
+    if (strcmp(d1, d2) != 0) {
+        html_text(h, d2);
+        html_raw(h, ", ");
+    }
+    html_text(h, t2);
+}
+
+/* The venue, linked when it has an address on the web. */
+static void
+html_venue(struct html *h, const struct event *e)
+{
+    if (e->venue_name == NULL && e->venue_address == NULL)
+        return;
+    html_raw(h, "<span class=\"venue\">");
+    if (e->venue_name != NULL)
+        html_link(h, e->venue_url, e->venue_name, NULL);
+    if (e->venue_name != NULL && e->venue_address != NULL)
+        html_raw(h, ", ");
+    html_text(h, e->venue_address);
+    html_raw(h, "</span>");
+}
+
+/* The state of an event as a badge. */
+static void
+html_state(struct html *h, const struct event *e)
+{
+    enum msg m = strcmp(e->state, "live") == 0        ? MSG_STATE_LIVE
+                 : strcmp(e->state, "published") == 0 ? MSG_STATE_PUBLISHED
+                                                      : MSG_STATE_ENDED;
+
+    html_raw(h, "<span class=\"badge ");
+    html_text(h, e->state);
+    html_raw(h, "\">");
+    html_msg(h, m);
+    html_raw(h, "</span>");
+}
+
+/* ---- home ---- */
+
+/* One event of the home page list. */
+static void
+home_item(struct html *h, const struct event *e)
+{
+    html_raw(h, "<li class=\"event-card\">");
+    html_state(h, e);
+    html_raw(h, "<h3>");
+    html_link(h, arena_printf(&h->req->arena, "/e/%s", e->slug), e->title, NULL);
+    html_raw(h, "</h3>\n<p class=\"meta\">");
+    html_event_when(h, e);
+    if (e->venue_name != NULL) {
+        html_raw(h, " · ");
+        html_text(h, e->venue_name);
+    }
+    if (e->hashtag != NULL && e->hashtag[0] != '\0') {
+        html_raw(h, " · <a");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/tags/%s", e->hashtag));
+        html_raw(h, ">#");
+        html_text(h, e->hashtag);
+        html_raw(h, "</a>");
+    }
+    html_raw(h, "</p>");
+    if (strcmp(e->state, "published") == 0) {
+        html_raw(h, "<p><a class=\"more\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/recap", e->slug));
+        html_raw(h, ">");
+        html_msg(h, MSG_READ_RECAP);
+        html_raw(h, " →</a></p>");
+    }
+    html_raw(h, "</li>\n");
+}
+
+enum home_group { GROUP_LIVE, GROUP_UPCOMING, GROUP_RECAPS, GROUP_PAST, N_GROUPS };
+
+static enum home_group
+home_group_of(const struct event *e, time_t now)
+{
+    struct web_time t;
+
+    if (strcmp(e->state, "live") == 0)
+        return GROUP_LIVE;
+    if (strcmp(e->state, "published") == 0)
+        return GROUP_RECAPS;
+    if (web_time_parse(e->starts_at, &t) && t.utc > now)
+        return GROUP_UPCOMING;
+    return GROUP_PAST;
+}
+
+/* GET / */
+int
+web_home(struct request *req, struct response *res)
+{
+    static const enum msg titles[N_GROUPS] = {MSG_HOME_LIVE, MSG_HOME_UPCOMING, MSG_HOME_RECAPS,
+                                              MSG_HOME_PAST};
+    struct store *st = app_store(req->app);
+    struct event_index ix;
+    struct html h = {0};
+    enum web_lang lang = web_request_lang(req);
+    time_t now = time(NULL);
+    size_t i, shown = 0;
+    int g, rc;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if ((rc = event_index_load(st, &req->arena, &ix)) != RC_OK)
+        return web_error(req, res, rc);
+    page_begin(&h, req, lang, "gazouillis", "home");
+    html_raw(&h, "<h1>");
+    html_msg(&h, MSG_HOME_TITLE);
+    html_raw(&h, "</h1>\n<p class=\"lede\">");
+    html_msg(&h, MSG_SITE_TAGLINE);
+    html_raw(&h, "</p>\n");
+    for (g = 0; g < N_GROUPS; g++) {
+        bool open = false;
+        for (i = 0; i < ix.n; i++) {
+            if (home_group_of(&ix.v[i], now) != (enum home_group)g)
+                continue;
+            if (!open) {
+                html_raw(&h, "<section class=\"group\">\n<h2>");
+                html_msg(&h, titles[g]);
+                html_raw(&h, "</h2>\n<ul class=\"events\">\n");
+                open = true;
+            }
+            home_item(&h, &ix.v[i]);
+            shown++;
+        }
+        if (open)
+            html_raw(&h, "</ul>\n</section>\n");
+    }
+    if (shown == 0) {
+        html_raw(&h, "<p class=\"empty\">");
+        html_msg(&h, MSG_HOME_EMPTY);
+        html_raw(&h, "</p>\n");
+    }
+    page_end(&h);
+    if (response_header(res, "Vary", "Accept-Language") != 0) {
+        text_buf_release(&h.buf);
+        return -1;
+    }
+    return page_send(res, &h, 200);
+}
+
+/* ---- the event page ---- */
+
+/* The event's header: title, date, venue, series, hashtag, links. */
+static void
+event_header(struct html *h, const struct event *e)
+{
+    html_raw(h, "<header class=\"event-head\">\n");
+    html_state(h, e);
+    html_raw(h, "<h1>");
+    html_text(h, e->title);
+    html_raw(h, "</h1>\n<p class=\"meta\">");
+    html_event_when(h, e);
+    if (e->venue_name != NULL || e->venue_address != NULL) {
+        html_raw(h, " · ");
+        html_venue(h, e);
+    }
+    if (e->hashtag != NULL && e->hashtag[0] != '\0') {
+        html_raw(h, " · <a class=\"hashtag\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/tags/%s", e->hashtag));
+        html_raw(h, ">#");
+        html_text(h, e->hashtag);
+        html_raw(h, "</a>");
+    }
+    html_raw(h, "</p>\n");
+    if (e->series != NULL) {
+        html_raw(h, "<p class=\"series\">");
+        html_textf(h, msg(h->lang, MSG_SERIES), e->series);
+        html_raw(h, "</p>\n");
+    }
+    html_raw(h, "<p class=\"actions\"><a class=\"more\"");
+    html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/recap", e->slug));
+    html_raw(h, ">");
+    html_msg(h, MSG_READ_RECAP);
+    html_raw(h, " →</a></p>\n</header>\n");
+}
+
+/* GET /e/:slug (and /e/:slug.json, which the router cannot tell apart) */
+int
+web_event(struct request *req, struct response *res)
+{
+    const char *slug = request_param(req, "slug"), *max_s = request_query(req, "max_id");
+    size_t slug_len = strlen(slug), i;
+    struct store *st = app_store(req->app);
+    struct post_query q = {.limit = PAGE_POSTS, .visible_only = true};
+    struct post *posts;
+    struct html h = {0};
+    struct event e;
+    size_t n;
+    int rc;
+
+    if (slug_len > 5 && strcmp(slug + slug_len - 5, ".json") == 0)
+        return web_event_json(req, res, arena_strndup(&req->arena, slug, slug_len - 5));
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if ((rc = web_event_get(req, st, slug, &e)) != RC_OK)
+        return web_error(req, res, rc);
+    q.event_id = e.id;
+    if (max_s != NULL)
+        q.max_id = strtoll(max_s, NULL, 10);
+    if ((rc = store_post_list(st, &req->arena, &q, &posts, &n)) != RC_OK)
+        return web_error(req, res, rc);
+
+    page_begin(&h, req, web_lang_of(e.lang), e.title, "event");
+    event_header(&h, &e);
+    html_raw(&h, "<section class=\"timeline\">\n");
+    /* The composer goes here, for the event's editors, with sessions and CSRF. */
+    html_raw(&h, "<h2 class=\"visually-hidden\">");
+    html_msg(&h, MSG_EVENT_POSTS);
+    html_raw(&h, "</h2>\n");
+    if (n == 0) {
+        html_raw(&h, "<p class=\"empty\">");
+        html_msg(&h, MSG_EVENT_NO_POSTS);
+        html_raw(&h, "</p>\n");
+    }
+    for (i = 0; i < n; i++)
+        html_post(&h, &e, &posts[i], false);
+    if (n == PAGE_POSTS) {
+        html_raw(&h, "<p class=\"pager\"><a");
+        html_attr(
+            &h, "href",
+            arena_printf(&req->arena, "/e/%s?max_id=%lld", e.slug, (long long)posts[n - 1].id));
+        html_raw(&h, ">");
+        html_msg(&h, MSG_OLDER_POSTS);
+        html_raw(&h, " →</a></p>\n");
+    }
+    html_raw(&h, "</section>\n");
+    page_end(&h);
+    return page_send(res, &h, 200);
+}
+
+/* ---- lists across events: hashtag, profile, search ---- */
+
+/* The posts whose event is public, each with its event; returns how many. */
+static size_t
+html_post_list(struct html *h, const struct event_index *ix, const struct post *posts, size_t n)
+{
+    const struct event *e;
+    size_t i, shown = 0;
+
+    html_raw(h, "<div class=\"timeline\">\n");
+    for (i = 0; i < n; i++) {
+        if ((e = event_index_find(ix, posts[i].event_id)) == NULL)
+            continue;
+        html_post(h, e, &posts[i], true);
+        shown++;
+    }
+    html_raw(h, "</div>\n");
+    return shown;
+}
+
+/* GET /tags/:tag */
+int
+web_tag(struct request *req, struct response *res)
+{
+    const char *raw = request_param(req, "tag");
+    struct store *st = app_store(req->app);
+    struct post_query q = {.limit = PAGE_POSTS, .visible_only = true};
+    struct text_buf folded = {0};
+    struct event_index ix;
+    struct html h = {0};
+    struct post *posts;
+    enum web_lang lang = web_request_lang(req);
+    const char *tag;
+    size_t n;
+    int rc;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if (raw[0] == '#')
+        raw++;
+    if (raw[0] == '\0' || text_tag_fold(&folded, raw, strlen(raw)) != 0) {
+        text_buf_release(&folded);
+        return web_not_found(req, res);
+    }
+    tag = arena_strndup(&req->arena, folded.data, folded.len);
+    text_buf_release(&folded);
+    if (tag == NULL)
+        return -1;
+    q.tag = tag;
+    if ((rc = event_index_load(st, &req->arena, &ix)) != RC_OK ||
+        (rc = store_post_list(st, &req->arena, &q, &posts, &n)) != RC_OK)
+        return web_error(req, res, rc);
+    page_begin(&h, req, lang, arena_printf(&req->arena, "#%s", tag), "list");
+    html_raw(&h, "<h1>");
+    html_textf(&h, msg(lang, MSG_TAG_TITLE), tag);
+    html_raw(&h, "</h1>\n");
+    if (html_post_list(&h, &ix, posts, n) == 0) {
+        html_raw(&h, "<p class=\"empty\">");
+        html_msg(&h, MSG_TAG_EMPTY);
+        html_raw(&h, "</p>\n");
+    }
+    page_end(&h);
+    response_header(res, "Vary", "Accept-Language");
+    return page_send(res, &h, 200);
+}
+
+/* GET /@:name and /users/:name */
+int
+web_profile(struct request *req, struct response *res)
+{
+    const char *name = request_param(req, "name");
+    struct store *st = app_store(req->app);
+    struct event_index ix;
+    struct account acc;
+    struct html h = {0};
+    struct post *posts;
+    enum web_lang lang = web_request_lang(req);
+    size_t n;
+    int rc;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if ((rc = store_account_by_name(st, &req->arena, name, &acc)) != RC_OK)
+        return web_error(req, res, rc);
+    if (acc.disabled)
+        return web_not_found(req, res);
+    if ((rc = event_index_load(st, &req->arena, &ix)) != RC_OK ||
+        (rc = store_post_list_by_account(st, &req->arena, acc.id, 0, PAGE_POSTS, &posts, &n)) !=
+            RC_OK)
+        return web_error(req, res, rc);
+    page_begin(&h, req, lang, arena_printf(&req->arena, "@%s", acc.username), "list profile");
+    html_raw(&h, "<header class=\"profile-head\"><h1>");
+    html_text(&h, acc.display_name != NULL && acc.display_name[0] != '\0' ? acc.display_name
+                                                                          : acc.username);
+    html_raw(&h, "</h1>\n<p class=\"handle\">@");
+    html_text(&h, acc.username);
+    html_raw(&h, "</p></header>\n<h2>");
+    html_msg(&h, MSG_PROFILE_POSTS);
+    html_raw(&h, "</h2>\n");
+    if (html_post_list(&h, &ix, posts, n) == 0) {
+        html_raw(&h, "<p class=\"empty\">");
+        html_msg(&h, MSG_PROFILE_EMPTY);
+        html_raw(&h, "</p>\n");
+    }
+    page_end(&h);
+    response_header(res, "Vary", "Accept-Language");
+    return page_send(res, &h, 200);
+}
+
+/* GET /search?q= */
+int
+web_search(struct request *req, struct response *res)
+{
+    const char *query = request_query(req, "q");
+    struct store *st = app_store(req->app);
+    struct event_index ix;
+    struct html h = {0};
+    struct post *posts = NULL;
+    enum web_lang lang = web_request_lang(req);
+    size_t n = 0, at;
+    int rc;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if (query != NULL && text_utf8_check(query, strlen(query), &at) != TEXT_UTF8_OK)
+        query = NULL; /* not text: as if nothing was asked */
+    if ((rc = event_index_load(st, &req->arena, &ix)) != RC_OK)
+        return web_error(req, res, rc);
+    if (query != NULL && query[0] != '\0' &&
+        (rc = store_post_search(st, &req->arena, query, SEARCH_POSTS, &posts, &n)) != RC_OK)
+        return web_error(req, res, rc);
+    page_begin(&h, req, lang, msg(lang, MSG_SEARCH_TITLE), "list search");
+    html_raw(&h, "<h1>");
+    html_msg(&h, MSG_SEARCH_TITLE);
+    html_raw(&h, "</h1>\n<form class=\"search-big\" action=\"/search\" method=\"get\">"
+                 "<label for=\"q2\">");
+    html_msg(&h, MSG_SEARCH_LABEL);
+    html_raw(&h, "</label> <input id=\"q2\" name=\"q\" type=\"search\"");
+    html_attr(&h, "value", query != NULL ? query : "");
+    html_raw(&h, "> <button type=\"submit\">");
+    html_msg(&h, MSG_SEARCH_BUTTON);
+    html_raw(&h, "</button><p class=\"hint\">");
+    html_msg(&h, MSG_SEARCH_HINT);
+    html_raw(&h, "</p></form>\n");
+    if (query != NULL && query[0] != '\0') {
+        size_t shown, mark = h.buf.len;
+
+        /* Count what is shown (drafts' posts are not), then say it above the list. */
+        shown = html_post_list(&h, &ix, posts, n);
+        if (!h.nomem) {
+            char *items = arena_strndup(&req->arena, h.buf.data + mark, h.buf.len - mark);
+            if (items == NULL) {
+                text_buf_release(&h.buf);
+                return -1;
+            }
+            h.buf.len = mark;
+            h.buf.data[mark] = '\0';
+            html_raw(&h, "<p class=\"count\">");
+            if (shown == 1)
+                html_textf(&h, msg(lang, MSG_SEARCH_ONE), query);
+            else if (shown > 1)
+                html_textf(&h, msg(lang, MSG_SEARCH_RESULTS), shown, query);
+            else
+                html_textf(&h, msg(lang, MSG_SEARCH_NONE), query);
+            html_raw(&h, "</p>\n");
+            html_raw(&h, items);
+        }
+    }
+    page_end(&h);
+    response_header(res, "Vary", "Accept-Language");
+    return page_send(res, &h, 200);
+}
+
+/* GET /static/gazouillis.css */
+int
+web_stylesheet(struct request *req, struct response *res)
+{
+    if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
+        return -1;
+    res->status = 200;
+    res->content_type = "text/css; charset=utf-8";
+    res->body = (char *)web_css;
+    res->body_len = web_css_len;
+    res->body_owned = false;
+    return 0;
+}

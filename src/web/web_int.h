@@ -1,0 +1,233 @@
+/*
+ * web/web_int.h - what the files of web/ share: the HTML writer, the
+ * message catalog and dates in two languages, the page layout with its
+ * security headers, and the few helpers every page needs (who is looking,
+ * which events are public, how a post looks). Nothing outside web/
+ * includes it.
+ */
+#ifndef GZ_WEB_WEB_INT_H
+#define GZ_WEB_WEB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "http/http.h"
+#include "store/store.h"
+#include "text/text.h"
+
+/* ---- languages and the message catalog (web/i18n.c) ---- */
+
+enum web_lang {
+    LANG_FR,
+    LANG_EN,
+};
+
+/* Every user-visible string of the pages. Some are printf formats (noted). */
+enum msg {
+    MSG_LANG_CODE, /* "fr" */
+    MSG_SITE_TAGLINE,
+    MSG_NAV_HOME,
+    MSG_NAV_SEARCH,
+    MSG_SEARCH_LABEL,
+    MSG_SEARCH_BUTTON,
+    MSG_FOOTER,
+    MSG_HOME_TITLE,
+    MSG_HOME_LIVE,
+    MSG_HOME_UPCOMING,
+    MSG_HOME_RECAPS,
+    MSG_HOME_PAST,
+    MSG_HOME_EMPTY,
+    MSG_STATE_LIVE,
+    MSG_STATE_ENDED,
+    MSG_STATE_PUBLISHED,
+    MSG_READ_RECAP,
+    MSG_FOLLOW_LIVE,
+    MSG_EVENT_POSTS,
+    MSG_EVENT_NO_POSTS,
+    MSG_OLDER_POSTS,
+    MSG_EXPORTS,
+    MSG_EXPORT_MD,
+    MSG_EXPORT_HTML,
+    MSG_EXPORT_JSON,
+    MSG_EXPORT_ATOM,
+    MSG_AUDIENCE,
+    MSG_VENUE,
+    MSG_SERIES,     /* format: %s the series */
+    MSG_ATTENDANCE, /* format: %lld people */
+    MSG_HASHTAG,
+    MSG_RECAP_TITLE_SUFFIX,
+    MSG_CONTEXT,
+    MSG_PANELISTS,
+    MSG_MODERATOR,
+    MSG_MODERATORS,
+    MSG_OTHER_SPEAKERS,
+    MSG_ORGANIZERS,
+    MSG_SPONSORS,
+    MSG_SUPPLIERS,
+    MSG_PARTNERS,
+    MSG_PEOPLE,
+    MSG_ORGANIZATIONS,
+    MSG_DISCLAIMER,
+    MSG_RECAP_POST_ONE, /* format: %d characters */
+    MSG_RECAP_POSTS,    /* format: %zu posts, %d characters */
+    MSG_CONCLUSION,
+    MSG_SIGNED,
+    MSG_BACK_TO_EVENT,
+    MSG_TAG_TITLE, /* format: %s the tag */
+    MSG_TAG_EMPTY,
+    MSG_PROFILE_POSTS,
+    MSG_PROFILE_EMPTY,
+    MSG_SEARCH_TITLE,
+    MSG_SEARCH_ONE,     /* format: %s the query */
+    MSG_SEARCH_RESULTS, /* format: %zu results, %s the query */
+    MSG_SEARCH_NONE,    /* format: %s the query */
+    MSG_SEARCH_HINT,
+    MSG_IN_EVENT,
+    MSG_NOT_FOUND_TITLE,
+    MSG_NOT_FOUND_TEXT,
+    MSG_ERROR_TITLE,
+    MSG_ERROR_TEXT,
+    MSG_N
+};
+
+/* The string of id in lang (static). */
+const char *msg(enum web_lang lang, enum msg id);
+/* "fr" -> LANG_FR, "en" -> LANG_EN, anything else LANG_FR. */
+enum web_lang web_lang_of(const char *code);
+/* The preferred of fr and en in an Accept-Language header (NULL: fr). */
+enum web_lang web_lang_accept(const char *accept_language);
+
+/*
+ * An ISO 8601 date-time as the store keeps them ("2014-11-20T18:00:00-05:00",
+ * "2014-11-20T23:02:11Z", fractions of seconds allowed): its wall-clock
+ * fields, its offset from UTC, and the instant. False when s is not one.
+ */
+struct web_time {
+    struct tm local; /* tm_year etc. as written */
+    int offset_min;  /* -300 for -05:00 */
+    time_t utc;
+};
+bool web_time_parse(const char *s, struct web_time *out);
+/* The same instant seen at another offset. */
+void web_time_shift(struct web_time *t, int offset_min);
+/* "20 novembre 2014" / "20 November 2014" into buf. */
+void web_date_long(enum web_lang lang, const struct web_time *t, char *buf, size_t size);
+/* "18 h 00" / "18:00" into buf. */
+void web_time_short(enum web_lang lang, const struct web_time *t, char *buf, size_t size);
+
+/* ---- the HTML writer (web/html.c) ---- */
+
+/*
+ * A page being written. Every write escapes what it is given unless its
+ * name says raw; a failed allocation is remembered (nomem) and later writes
+ * do nothing, so pages are written without checking each call and the
+ * result is checked once, by page_send().
+ */
+struct html {
+    struct text_buf buf;
+    bool nomem;
+    enum web_lang lang;
+    struct request *req;
+};
+
+void html_raw(struct html *h, const char *markup); /* trusted markup: literals only */
+void html_rawn(struct html *h, const char *markup, size_t len);
+void html_text(struct html *h, const char *s); /* escaped; NULL writes nothing */
+void html_textn(struct html *h, const char *s, size_t len);
+/* printf into the page, the result escaped. */
+void html_textf(struct html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The catalog string id, escaped. */
+void html_msg(struct html *h, enum msg id);
+/* ` name="value"`, value escaped. */
+void html_attr(struct html *h, const char *name, const char *value);
+/* A link to url with text; url only when it is http(s) or starts with '/', else plain text. */
+void html_link(struct html *h, const char *url, const char *text, const char *class_name);
+/* Markdown rendered by text_markdown (safe); NULL or "" writes nothing. */
+void html_markdown(struct html *h, const char *md);
+/* Whether url may go in an href: "http://", "https://" or a path "/…" (not "//"). */
+bool web_url_ok(const char *url);
+
+/* ---- layout and answers (web/layout.c) ---- */
+
+/* Starts a page: doctype, head with title, header; then <main class=main_class>. */
+void page_begin(struct html *h, struct request *req, enum web_lang lang, const char *title,
+                const char *main_class);
+/* Closes main, writes the footer, ends the document. */
+void page_end(struct html *h);
+/*
+ * Sends the page with status and the security headers, taking h's buffer.
+ * A page that ran out of memory becomes a 500. Returns 0 or -1.
+ */
+int page_send(struct response *res, struct html *h, int status);
+/* The security headers of every page (CSP as given, or the site's when NULL). */
+int web_security_headers(struct response *res, const char *csp);
+/* The 404 page, in the language of the request's Accept-Language. */
+int web_not_found(struct request *req, struct response *res);
+/* A 500 page for an rc of the store (404 page for RC_NOTFOUND). */
+int web_error(struct request *req, struct response *res, int rc);
+
+/* The language of a page not tied to an event. */
+enum web_lang web_request_lang(struct request *req);
+
+/*
+ * Who is looking, for drafts and (later) the composer. Today an API bearer
+ * token; sign-in sessions (cookie, CSRF) will plug in here. False when
+ * nobody is signed in.
+ */
+bool web_viewer(struct request *req, struct store *st, struct account *out);
+/*
+ * The event of the ":slug" parameter (slug as given) if the viewer may see
+ * it: drafts only for their editors. RC_NOTFOUND otherwise.
+ */
+int web_event_get(struct request *req, struct store *st, const char *slug, struct event *e);
+
+/* ---- shared pieces (web/pages.c) ---- */
+
+/* Every public event (not drafts), for the post lists that span events. */
+struct event_index {
+    struct event *v;
+    size_t n;
+};
+int event_index_load(struct store *st, struct arena *ar, struct event_index *ix);
+/* The public event of that id, or NULL (a draft's posts are not shown). */
+const struct event *event_index_find(const struct event_index *ix, int64_t id);
+
+/* The offset (minutes) of the event's starts_at, 0 when it has none. */
+int event_offset(const struct event *e);
+/* A post's time in the event's offset, "19 h 02"; "" when unreadable. */
+void post_time(enum web_lang lang, const struct event *e, const struct post *p, char *buf,
+               size_t size);
+/* The speaker's name as shown: the person, the audience's label, or NULL. */
+const char *post_speaker(enum web_lang lang, const struct post *p);
+/* One post as an <article>; with_event: say which event it belongs to. */
+void html_post(struct html *h, const struct event *e, const struct post *p, bool with_event);
+/* The date line of an event: "20 novembre 2014, 18 h 00 – 21 h 00" (escaped). */
+void html_event_when(struct html *h, const struct event *e);
+
+/* ---- the recap (web/recap.c) ---- */
+
+/* The recap's article (inside main), for the page and the standalone file. */
+void recap_write(struct html *h, const struct event *e, const struct post *posts, size_t n_posts);
+
+/* ---- the stylesheet (web/style.c) ---- */
+
+extern const char web_css[];
+extern const size_t web_css_len;
+
+/* ---- handlers (web/pages.c, web/recap.c, web/export.c) ---- */
+
+int web_home(struct request *req, struct response *res);
+int web_event(struct request *req, struct response *res); /* and /e/:slug.json */
+int web_recap(struct request *req, struct response *res);
+int web_recap_md(struct request *req, struct response *res);
+int web_recap_html(struct request *req, struct response *res);
+int web_event_json(struct request *req, struct response *res, const char *slug);
+int web_feed_atom(struct request *req, struct response *res);
+int web_tag(struct request *req, struct response *res);
+int web_profile(struct request *req, struct response *res); /* /@name and /users/:name */
+int web_search(struct request *req, struct response *res);
+int web_stylesheet(struct request *req, struct response *res);
+
+#endif
