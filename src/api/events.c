@@ -80,7 +80,11 @@ event_create(struct store *st, struct arena *ar, json_t *doc, const struct accou
         return false;
     }
     e->created_by = creator->id;
+    /* the event, its editor and its posts: one transaction, all or nothing */
+    if ((rc = store_begin(st)) != RC_OK)
+        return response_error_rc(res, rc), false;
     if ((rc = store_event_add(st, e, &id)) != RC_OK) {
+        store_rollback(st);
         if (rc == RC_CONFLICT)
             response_error(res, 409, "an event '%s' exists already", e->slug);
         else
@@ -90,11 +94,13 @@ event_create(struct store *st, struct arena *ar, json_t *doc, const struct accou
     e->id = id;
     if ((rc = store_editor_add(st, id, creator->id)) != RC_OK ||
         (posts != NULL && !json_is_null(posts) && !posts_import(ar, res, st, e, posts))) {
-        store_event_delete(st, id); /* all or nothing */
+        store_rollback(st);
         if (rc != RC_OK)
             response_error_rc(res, rc);
         return false;
     }
+    if ((rc = store_commit(st)) != RC_OK)
+        return response_error_rc(res, rc), false;
     return true;
 }
 

@@ -211,6 +211,8 @@ static const char *const sq_sql[SQ_N_STMT] = {
 
 struct store {
     sqlite3 *db;
+    int tx_depth;                  /* open transactions: store_begin() and the functions' own */
+    bool tx_failed;                /* an inner one failed: the outermost rolls back */
     sqlite3_stmt *stmt[SQ_N_STMT]; /* prepared on first use, finalized at close */
     char errmsg[256];              /* what went wrong last, for store_errmsg() */
 };
@@ -383,23 +385,54 @@ sq_grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t size)
 
 /* ---- transactions ---- */
 
+/*
+ * Transactions nest: inside store_begin() ... store_commit(), the
+ * functions' own transactions are part of the caller's, and a failure in
+ * one of them makes the whole one roll back (st->tx_failed).
+ */
+
 /* Starts a transaction: BEGIN IMMEDIATE for a write, so it never fails half-way on a lock. */
 static int
 sq_begin(struct store *st, bool write)
 {
-    return sq_simple(st, write ? SQ_BEGIN_WRITE : SQ_BEGIN, "begin a transaction");
+    int rc;
+
+    if (st->tx_depth > 0) {
+        st->tx_depth++;
+        return RC_OK;
+    }
+    if ((rc = sq_simple(st, write ? SQ_BEGIN_WRITE : SQ_BEGIN, "begin a transaction")) == RC_OK) {
+        st->tx_depth = 1;
+        st->tx_failed = false;
+    }
+    return rc;
 }
 
 static int
 sq_commit(struct store *st)
 {
-    return sq_simple(st, SQ_COMMIT, "commit");
+    int rc;
+
+    if (st->tx_depth > 1) {
+        st->tx_depth--;
+        return RC_OK;
+    }
+    rc = sq_simple(st, SQ_COMMIT, "commit");
+    if (rc == RC_OK)
+        st->tx_depth = 0;
+    return rc;
 }
 
 /* Undoes the open transaction, if any; called on every failure path after sq_begin(). */
 static void
 sq_rollback(struct store *st)
 {
+    if (st->tx_depth > 1) {
+        st->tx_depth--;
+        st->tx_failed = true; /* the outer transaction will roll back */
+        return;
+    }
+    st->tx_depth = 0;
     if (!sqlite3_get_autocommit(st->db) &&
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
         log_warnx("sqlite: cannot roll back: %s", sqlite3_errmsg(st->db));
@@ -414,6 +447,31 @@ sq_end(struct store *st, int rc)
     if (rc != RC_OK)
         sq_rollback(st);
     return rc;
+}
+
+int
+store_begin(struct store *st)
+{
+    return sq_begin(st, true);
+}
+
+int
+store_commit(struct store *st)
+{
+    if (st->tx_depth == 1 && st->tx_failed) {
+        sq_rollback(st);
+        return RC_IO;
+    }
+    return sq_end(st, RC_OK);
+}
+
+void
+store_rollback(struct store *st)
+{
+    if (st->tx_depth > 0) {
+        st->tx_depth = 1;
+        sq_rollback(st);
+    }
 }
 
 /*

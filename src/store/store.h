@@ -46,6 +46,17 @@ const char *store_errmsg(struct store *st);
 int store_checkpoint(struct store *st); /* WAL checkpoint (TRUNCATE), at shutdown */
 int64_t store_new_id(void);             /* a fresh time-sortable id, thread-safe */
 
+/*
+ * Several writes as one: after store_begin(), every write joins one
+ * transaction that store_commit() makes durable and store_rollback()
+ * undoes. A write that fails returns its rc as usual, and the caller
+ * decides; one that failed half-way (some of its rows written) makes
+ * store_commit() roll everything back and answer RC_IO.
+ */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
 /* ---- accounts ---- */
 
 struct account {

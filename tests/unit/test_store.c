@@ -636,6 +636,42 @@ editors(void **state)
     assert_int_equal(store_editor_add(f->st, 999, zoe), RC_NOTFOUND);
 }
 
+/* Several writes as one: what store_commit keeps, store_rollback undoes. */
+static void
+transactions_nest(void **state)
+{
+    struct fixture *f = *state;
+    struct arena ar = {0};
+    struct event e;
+    int64_t ev, eric = add_account(f, "eric", "editor");
+
+    /* rolled back: the event, its editor, all gone, though each write succeeded */
+    assert_int_equal(store_begin(f->st), RC_OK);
+    ev = add_event(f, "undone");
+    assert_int_equal(store_editor_add(f->st, ev, eric), RC_OK);
+    store_rollback(f->st);
+    assert_int_equal(store_event_get(f->st, &ar, "undone", &e), RC_NOTFOUND);
+    /* a write that failed half-way (the event went in, its organization
+     * did not) makes the commit roll everything back */
+    struct org bad = {.kind = "bogus", .name = "X"};
+    struct event half = {.slug = "half", .title = "T", .attendance = -1, .orgs = &bad, .n_orgs = 1};
+    assert_int_equal(store_begin(f->st), RC_OK);
+    add_event(f, "before-half");
+    assert_int_equal(store_event_add(f->st, &half, NULL), RC_INVALID);
+    assert_int_equal(store_commit(f->st), RC_IO);
+    assert_int_equal(store_event_get(f->st, &ar, "half", &e), RC_NOTFOUND);
+    assert_int_equal(store_event_get(f->st, &ar, "before-half", &e), RC_NOTFOUND);
+    /* committed: kept, and the connection works on its own again */
+    assert_int_equal(store_begin(f->st), RC_OK);
+    ev = add_event(f, "kept");
+    assert_int_equal(store_editor_add(f->st, ev, eric), RC_OK);
+    assert_int_equal(store_commit(f->st), RC_OK);
+    assert_int_equal(store_event_get(f->st, &ar, "kept", &e), RC_OK);
+    add_event(f, "after");
+    assert_int_equal(store_event_get(f->st, &ar, "after", &e), RC_OK);
+    arena_release(&ar);
+}
+
 /* ---- posts ---- */
 
 static void
@@ -1212,6 +1248,7 @@ main(void)
         cmocka_unit_test_setup_teardown(event_delete_cascades, setup, teardown),
         cmocka_unit_test_setup_teardown(event_list_newest_start_first, setup, teardown),
         cmocka_unit_test_setup_teardown(editors, setup, teardown),
+        cmocka_unit_test_setup_teardown(transactions_nest, setup, teardown),
         cmocka_unit_test_setup_teardown(post_add_get_update_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_paginates, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_visible_only, setup, teardown),
