@@ -149,6 +149,11 @@ asan: $(BUILD)/asan/gazouillis $(UNIT_BIN)
 bench: $(BUILD)/libgztext.a
 	./bench/run.sh
 
+# The server against nginx with wrk (issue 3's "Speed"); see bench/RESULTS.md.
+.PHONY: bench-server
+bench-server: all
+	BUILD=$(BUILD) BENCH_COMMAND="make bench-server" ./bench/server/run.sh
+
 # Starts the server on ./data (the first start prints the admin's password).
 DATA ?= ./data
 LISTEN ?= 127.0.0.1:8080
