@@ -121,10 +121,6 @@ cli_serve(int argc, char **argv)
         log_warnx("cannot open the store in '%s': %s", data, store_open_error());
         goto out;
     }
-    if (auth_ensure_admin(st, admin, sizeof(admin), password, sizeof(password), &created) != 0) {
-        log_warnx("cannot create the first admin account: %s", store_errmsg(st));
-        goto out;
-    }
 
     app.data_dir = data;
     if (public_url == NULL) {
@@ -150,12 +146,19 @@ cli_serve(int argc, char **argv)
     };
     if (http_server_start(&cfg, &srv) != 0)
         goto out;
+    /* After listening: the first admin's argon2id hash takes a tenth of a
+     * second, which the first response need not wait for. */
+    if (auth_ensure_admin(st, admin, sizeof(admin), password, sizeof(password), &created) != 0) {
+        log_warnx("cannot create the first admin account: %s", store_errmsg(st));
+        goto out;
+    }
     if (public_url == url) /* port 0: say the one we got */
         snprintf(url, sizeof(url), "http://%s:%u", host, (unsigned)http_server_port(srv));
     if (created)
         printf("first start: created the admin account '%s' with password: %s\n"
                "(shown once: note it now; change it after signing in)\n",
                admin, password);
+    auth_wipe(password, sizeof(password));
     printf("gazouillis listening on %s (data in %s)\n", public_url, data);
     fflush(stdout);
 
