@@ -51,7 +51,8 @@ deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && [ -r $(EMOJI_TEST) ] && \
-	    command -v clang-format >/dev/null && $(PYTHON) -c 'import pytest, requests' 2>/dev/null; then :; \
+	    command -v clang-format >/dev/null && [ -x /usr/bin/chromedriver ] && \
+	    $(PYTHON) -c 'import pytest, requests, selenium' 2>/dev/null; then :; \
 	 else echo "make: a library or tool is missing, running scripts/install-deps.sh"; \
 	      ./scripts/install-deps.sh; fi
 	@touch $@

@@ -12,6 +12,7 @@ PACKAGES="
     libcmocka-dev libyaml-dev
     clang libclang-rt-14-dev clang-format
     python3 python3-pytest python3-requests
+    chromium chromium-driver python3-selenium
 "
 
 missing=""

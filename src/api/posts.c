@@ -335,6 +335,37 @@ posts_import(struct arena *ar, struct response *res, struct store *st, const str
     return true;
 }
 
+bool
+post_create(struct store *st, struct arena *ar, const struct event *e, const struct account *acc,
+            const char *text, size_t len, json_t *speaker, bool force, struct post *out,
+            struct response *res)
+{
+    struct prepared pr;
+    struct post p = {.state = "visible"};
+    int rc;
+
+    if (len > MAX_POST_BYTES) {
+        response_error(res, 413, "'text' is longer than %d bytes", MAX_POST_BYTES);
+        return false;
+    }
+    if (!read_speaker(speaker, e, &p, res) || !prepare(ar, res, e, text, len, true, force, &pr))
+        return false;
+    p.event_id = e->id;
+    p.account_id = acc->id;
+    p.author = acc->username;
+    p.text = pr.text;
+    p.html = pr.html;
+    p.tags = pr.tags;
+    p.n_tags = pr.n_tags;
+    if ((rc = store_post_add(st, &p, &p.id)) != RC_OK ||
+        (rc = store_post_get(st, ar, p.id, &p)) != RC_OK) {
+        response_error_rc(res, rc);
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
 /* POST /api/v1/events/:slug/posts {"text": …, "speaker": …, "force": false} */
 int
 api_posts_create(struct request *req, struct response *res)
@@ -342,10 +373,8 @@ api_posts_create(struct request *req, struct response *res)
     struct store *st = app_store(req->app);
     struct account acc;
     struct event e;
-    struct prepared pr;
-    struct post p = {.state = "visible"};
+    struct post p;
     json_t *body = NULL, *text, *force;
-    int rc;
 
     if (st == NULL)
         return response_error_rc(res, RC_IO);
@@ -369,22 +398,9 @@ api_posts_create(struct request *req, struct response *res)
         response_error(res, 422, "'force' must be true or false");
         goto out;
     }
-    if (!read_speaker(json_object_get(body, "speaker"), &e, &p, res) ||
-        !prepare(&req->arena, res, &e, json_string_value(text), json_string_length(text), true,
-                 json_is_true(force), &pr))
+    if (!post_create(st, &req->arena, &e, &acc, json_string_value(text), json_string_length(text),
+                     json_object_get(body, "speaker"), json_is_true(force), &p, res))
         goto out;
-    p.event_id = e.id;
-    p.account_id = acc.id;
-    p.author = acc.username;
-    p.text = pr.text;
-    p.html = pr.html;
-    p.tags = pr.tags;
-    p.n_tags = pr.n_tags;
-    if ((rc = store_post_add(st, &p, &p.id)) != RC_OK ||
-        (rc = store_post_get(st, &req->arena, p.id, &p)) != RC_OK) {
-        response_error_rc(res, rc);
-        goto out;
-    }
     response_header(res, "Location",
                     arena_printf(&req->arena, "/api/v1/posts/%lld", (long long)p.id));
     api_json(res, 201, post_json(&p, e.slug));

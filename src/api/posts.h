@@ -1,6 +1,7 @@
 /*
- * api/posts.h - posts of an event: what the events API borrows from
- * api/posts.c (importing a document's posts, listing them all).
+ * api/posts.h - posts of an event: what the events API and the web
+ * composer borrow from api/posts.c (writing one post by the rules,
+ * importing a document's posts, listing them all).
  */
 #ifndef GZ_API_POSTS_H
 #define GZ_API_POSTS_H
@@ -19,5 +20,21 @@ int posts_all(struct store *st, struct arena *ar, int64_t event_id, struct post 
  */
 bool posts_import(struct arena *ar, struct response *res, struct store *st, const struct event *e,
                   json_t *posts);
+
+/*
+ * Writes a new post of acc in e by the one set of rules of the API and the
+ * composer: text at most 8 KiB (413), the speaker as the API takes it
+ * (NULL or null: nobody; {"name": …}: one of the event's people or their
+ * aliases; {"audience": true, "label": …}: the floor), the event's
+ * hashtag appended when missing, counted by the text engine against the
+ * event's char_limit (422 with the length when it does not fit, unless
+ * force and at most twice the limit). The caller checks that acc may post
+ * in e. True with the stored post in *out (strings in ar); false with the
+ * error (status and {"error": …}, plus "weighted_length" and "limit" for
+ * a text too long) in res.
+ */
+bool post_create(struct store *st, struct arena *ar, const struct event *e,
+                 const struct account *acc, const char *text, size_t len, json_t *speaker,
+                 bool force, struct post *out, struct response *res);
 
 #endif

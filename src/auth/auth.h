@@ -73,6 +73,34 @@ bool auth_secret_equal(const unsigned char a[AUTH_SECRET_HASH],
 /* True when s has the form of a secret: AUTH_SECRET_LEN base64url characters. */
 bool auth_secret_wellformed(const char *s);
 
+/* ---- sign-in sessions (auth/session.c) ---- */
+
+#define AUTH_SESSION_SECONDS (14 * 24 * 3600) /* a session cookie lives 14 days */
+
+/*
+ * Opens a session for the account: a new secret for the cookie
+ * (secret_out) of which only the SHA-256 is stored, and a new CSRF token
+ * (csrf_out) stored with it; both sizes >= AUTH_SECRET_SIZE. It lasts
+ * AUTH_SESSION_SECONDS from now. Returns RC_OK, RC_INVALID (sizes),
+ * RC_NOTFOUND (no such account), RC_IO; both outputs are wiped on failure.
+ */
+int auth_session_create(struct store *st, int64_t account_id, char *secret_out, size_t secret_size,
+                        char *csrf_out, size_t csrf_size);
+/*
+ * The account a session cookie's value speaks for, and the session's CSRF
+ * token (both in ar). RC_FORBIDDEN when the value is malformed, unknown,
+ * expired or its account disabled; RC_IO, RC_NOMEM when the store fails.
+ */
+int auth_session_find(struct store *st, struct arena *ar, const char *cookie, struct account *out,
+                      const char **csrf_out);
+/* Ends the session of that cookie value (nothing happens for an unknown one). */
+int auth_session_end(struct store *st, const char *cookie);
+/*
+ * Whether a form's CSRF token is the session's: compared in constant time
+ * over AUTH_SECRET_LEN bytes; false when either is NULL or malformed.
+ */
+bool auth_csrf_equal(const char *expected, const char *given);
+
 /* ---- failed logins (auth/ratelimit.c) ---- */
 
 /*

@@ -9,7 +9,7 @@
  * Its parts, in order: errors (SQLite codes to rcs, the message kept for
  * store_errmsg()), statements (each SQL text prepared once per connection
  * and kept), transactions, opening and the schema upgrade (schema.c holds
- * the SQL), ids, then accounts, tokens, events and posts.
+ * the SQL), ids, then accounts, tokens, sessions, events and posts.
  *
  * Every value reaches SQL through a bound parameter; the only SQL built at
  * run time is PRAGMA user_version = N with N from our own constant. Writes
@@ -57,6 +57,10 @@ enum sq_stmt_id {
     SQ_ACCOUNT_SET_PASSWORD,
     SQ_TOKEN_ADD,
     SQ_TOKEN_FIND,
+    SQ_SESSION_ADD,
+    SQ_SESSION_PURGE,
+    SQ_SESSION_FIND,
+    SQ_SESSION_DELETE,
     SQ_EVENT_ADD,
     SQ_EVENT_GET,
     SQ_EVENT_UPDATE,
@@ -143,6 +147,15 @@ static const char *const sq_sql[SQ_N_STMT] = {
     [SQ_TOKEN_FIND] = "SELECT " ACCOUNT_COLS ", t.scopes FROM tokens t "
                       "JOIN accounts a ON a.id = t.account_id "
                       "WHERE t.hash = ?1 AND a.disabled = 0",
+
+    /* expires_at is "YYYY-MM-DDTHH:MM:SSZ" like SQ_NOW, so text order is time order. */
+    [SQ_SESSION_ADD] = "INSERT INTO sessions (account_id, hash, csrf, created_at, expires_at) "
+                       "VALUES (?1, ?2, ?3, " SQ_NOW ", ?4)",
+    [SQ_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= " SQ_NOW,
+    [SQ_SESSION_FIND] = "SELECT " ACCOUNT_COLS ", s.csrf FROM sessions s "
+                        "JOIN accounts a ON a.id = s.account_id "
+                        "WHERE s.hash = ?1 AND s.expires_at > " SQ_NOW " AND a.disabled = 0",
+    [SQ_SESSION_DELETE] = "DELETE FROM sessions WHERE hash = ?1",
 
     [SQ_EVENT_ADD] = "INSERT INTO events (id, slug, title, hashtag, lang, char_limit, starts_at, "
                      "ends_at, timezone, series, venue_name, venue_address, venue_url, "
@@ -908,6 +921,88 @@ store_token_find(struct store *st, struct arena *ar, const unsigned char hash[32
         *scopes_out = scopes;
 out:
     sq_release(stmt);
+    return rc;
+}
+
+/* ---- sessions (the cookie's secret is never stored: its SHA-256) ---- */
+
+int
+store_session_add(struct store *st, int64_t account_id, const unsigned char hash[32],
+                  const char *csrf, time_t expires_at)
+{
+    sqlite3_stmt *stmt = NULL;
+    struct tm tm;
+    char expires[24];
+    int rc;
+
+    if (csrf == NULL || gmtime_r(&expires_at, &tm) == NULL ||
+        strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+        return RC_INVALID;
+    if ((rc = sq_begin(st, true)) != RC_OK)
+        return rc;
+    /* Expired sessions go as new ones come: the table never outgrows its users. */
+    if ((rc = sq_prepare(st, SQ_SESSION_PURGE, &stmt)) != RC_OK ||
+        (rc = sq_run(st, stmt, "purge sessions")) != RC_OK)
+        goto out;
+    if ((rc = sq_prepare(st, SQ_SESSION_ADD, &stmt)) != RC_OK)
+        goto out;
+    if (sqlite3_bind_int64(stmt, 1, account_id) != SQLITE_OK ||
+        sqlite3_bind_blob(stmt, 2, hash, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, csrf, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 4, expires, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "add session");
+        sq_release(stmt);
+        goto out;
+    }
+    rc = sq_run(st, stmt, "add session");
+out:
+    return sq_end(st, rc);
+}
+
+int
+store_session_find(struct store *st, struct arena *ar, const unsigned char hash[32],
+                   struct account *out, const char **csrf_out)
+{
+    sqlite3_stmt *stmt;
+    bool nomem = false;
+    const char *csrf;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_SESSION_FIND, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_blob(stmt, 1, hash, 32, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "find session");
+        goto out;
+    }
+    if ((rc = sq_row(st, stmt, "find session")) != RC_OK)
+        goto out;
+    csrf = sq_text(stmt, 7, ar, &nomem);
+    if ((rc = sq_read_account(stmt, ar, out)) != RC_OK || nomem) {
+        rc = sq_nomem(st, "find session");
+        goto out;
+    }
+    if (csrf_out != NULL)
+        *csrf_out = csrf;
+out:
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_session_delete(struct store *st, const unsigned char hash[32])
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_SESSION_DELETE, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_blob(stmt, 1, hash, 32, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "delete session");
+        sq_release(stmt);
+        return rc;
+    }
+    if ((rc = sq_run(st, stmt, "delete session")) == RC_OK && sqlite3_changes(st->db) == 0)
+        rc = sq_notfound(st, "delete session");
     return rc;
 }
 

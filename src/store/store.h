@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/arena.h"
 
@@ -93,6 +94,26 @@ int store_token_add(struct store *st, int64_t account_id, const unsigned char ha
  */
 int store_token_find(struct store *st, struct arena *ar, const unsigned char hash[32],
                      struct account *out, const char **scopes_out);
+
+/* ---- sign-in sessions (the cookie's secret is never stored: its SHA-256) ---- */
+
+/*
+ * Adds a session of the account until expires_at, with its CSRF token
+ * (stored as given: it is no credential alone). Expired sessions of every
+ * account are removed on the way. RC_CONFLICT: the hash is taken;
+ * RC_NOTFOUND: no such account.
+ */
+int store_session_add(struct store *st, int64_t account_id, const unsigned char hash[32],
+                      const char *csrf, time_t expires_at);
+/*
+ * The account of the live session with that hash and the session's CSRF
+ * token (csrf_out may be NULL). RC_NOTFOUND for an unknown hash, an expired
+ * session and a disabled account's session.
+ */
+int store_session_find(struct store *st, struct arena *ar, const unsigned char hash[32],
+                       struct account *out, const char **csrf_out);
+/* Ends the session with that hash; RC_NOTFOUND when there is none. */
+int store_session_delete(struct store *st, const unsigned char hash[32]);
 
 /* ---- events ---- */
 

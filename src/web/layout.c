@@ -3,8 +3,8 @@
  * head (language, viewport, title, the one stylesheet), the site header
  * with its search box, the footer; the security headers (a strict
  * Content-Security-Policy: no inline style or script anywhere, no framing);
- * the 404 and 500 pages; and who is looking at the page. The place for the
- * sign-in link and session is marked: it arrives with the composer.
+ * the 404 and 500 pages; and, in the header, who is looking: a sign-in
+ * link, or the account's name with a sign-out button (web/session.c).
  */
 #include <string.h>
 
@@ -24,12 +24,51 @@ web_request_lang(struct request *req)
     return web_lang_accept(request_header(req, "Accept-Language"));
 }
 
+/* The header's account corner: sign in, or who is signed in and sign out. */
+static void
+html_account(struct html *h)
+{
+    const struct viewer *v = h->viewer;
+
+    html_raw(h, "<nav class=\"account\">");
+    if (v == NULL || !v->signed_in) {
+        html_raw(h, "<a class=\"signin\" href=\"/login\">");
+        html_msg(h, MSG_SIGN_IN);
+        html_raw(h, "</a>");
+    } else {
+        html_raw(h, "<span class=\"whoami\">");
+        html_textf(h, msg(h->lang, MSG_SIGNED_IN_AS), v->acc.username);
+        html_raw(h, "</span>");
+        if (v->csrf != NULL) {
+            html_raw(h, "<form class=\"inline\" method=\"post\" action=\"/logout\">");
+            html_csrf(h, v);
+            html_raw(h, "<button type=\"submit\" class=\"link\">");
+            html_msg(h, MSG_SIGN_OUT);
+            html_raw(h, "</button></form>");
+        }
+    }
+    html_raw(h, "</nav>\n");
+}
+
 void
 page_begin(struct html *h, struct request *req, enum web_lang lang, const char *title,
            const char *main_class)
 {
     h->lang = lang;
     h->req = req;
+    if (h->viewer == NULL) {
+        struct viewer *v = arena_alloc(&req->arena, sizeof(*v));
+        struct store *st = app_store(req->app);
+
+        if (v == NULL) {
+            h->nomem = true;
+            return;
+        }
+        memset(v, 0, sizeof(*v));
+        if (st != NULL)
+            web_viewer_load(req, st, v);
+        h->viewer = v;
+    }
     html_raw(h, "<!doctype html>\n<html");
     html_attr(h, "lang", msg(lang, MSG_LANG_CODE));
     html_raw(h, ">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -48,9 +87,9 @@ page_begin(struct html *h, struct request *req, enum web_lang lang, const char *
     html_attr(h, "placeholder", msg(lang, MSG_NAV_SEARCH));
     html_raw(h, "><button type=\"submit\">");
     html_msg(h, MSG_SEARCH_BUTTON);
-    html_raw(h, "</button></form>\n"
-                /* Sign-in link and the signed-in account go here with sessions. */
-                "</div>\n</header>\n<main");
+    html_raw(h, "</button></form>\n");
+    html_account(h);
+    html_raw(h, "</div>\n</header>\n<main");
     if (main_class != NULL)
         html_attr(h, "class", main_class);
     html_raw(h, ">\n");
@@ -83,8 +122,11 @@ page_send(struct response *res, struct html *h, int status)
         text_buf_release(&h->buf);
         return -1;
     }
+    /* A page that says who is signed in (and holds a CSRF token) is nobody else's. */
     if (web_security_headers(res, NULL) != 0 ||
-        response_header(res, "Content-Language", lang) != 0) {
+        response_header(res, "Content-Language", lang) != 0 ||
+        (h->viewer != NULL && h->viewer->signed_in &&
+         response_header(res, "Cache-Control", "private, no-store") != 0)) {
         text_buf_release(&h->buf);
         return -1;
     }
@@ -92,8 +134,8 @@ page_send(struct response *res, struct html *h, int status)
     return response_body_take(res, status, "text/html; charset=utf-8", h->buf.data, h->buf.len);
 }
 
-static int
-message_page(struct request *req, struct response *res, int status, enum msg title, enum msg text)
+int
+web_message(struct request *req, struct response *res, int status, enum msg title, enum msg text)
 {
     struct html h = {0};
     enum web_lang lang = web_request_lang(req);
@@ -117,7 +159,7 @@ message_page(struct request *req, struct response *res, int status, enum msg tit
 int
 web_not_found(struct request *req, struct response *res)
 {
-    return message_page(req, res, 404, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_TEXT);
+    return web_message(req, res, 404, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_TEXT);
 }
 
 int
@@ -125,16 +167,7 @@ web_error(struct request *req, struct response *res, int rc)
 {
     if (rc == RC_NOTFOUND)
         return web_not_found(req, res);
-    return message_page(req, res, http_status_for_rc(rc), MSG_ERROR_TITLE, MSG_ERROR_TEXT);
-}
-
-bool
-web_viewer(struct request *req, struct store *st, struct account *out)
-{
-    const char *authz = request_header(req, "Authorization");
-
-    /* Sessions (cookie, then CSRF on forms) come with sign-in; a bearer token works today. */
-    return authz != NULL && auth_bearer(st, &req->arena, authz, out, NULL) == RC_OK;
+    return web_message(req, res, http_status_for_rc(rc), MSG_ERROR_TITLE, MSG_ERROR_TEXT);
 }
 
 int

@@ -186,9 +186,9 @@ html_state(struct html *h, const struct event *e)
 
 /* ---- home ---- */
 
-/* One event of the home page list. */
+/* One event of the home page list; editable: link to its composer. */
 static void
-home_item(struct html *h, const struct event *e)
+home_item(struct html *h, const struct event *e, bool editable)
 {
     html_raw(h, "<li class=\"event-card\">");
     html_state(h, e);
@@ -214,6 +214,13 @@ home_item(struct html *h, const struct event *e)
         html_raw(h, ">");
         html_msg(h, MSG_READ_RECAP);
         html_raw(h, " →</a></p>");
+    }
+    if (editable) {
+        html_raw(h, "<p><a class=\"write\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s#composer", e->slug));
+        html_raw(h, ">");
+        html_msg(h, MSG_WRITE);
+        html_raw(h, "</a></p>");
     }
     html_raw(h, "</li>\n");
 }
@@ -242,7 +249,8 @@ web_home(struct request *req, struct response *res)
                                               MSG_HOME_PAST};
     struct store *st = app_store(req->app);
     struct event_index ix;
-    struct html h = {0};
+    struct viewer v;
+    struct html h = {.viewer = &v};
     enum web_lang lang = web_request_lang(req);
     time_t now = time(NULL);
     size_t i, shown = 0;
@@ -252,12 +260,18 @@ web_home(struct request *req, struct response *res)
         return web_error(req, res, RC_IO);
     if ((rc = event_index_load(st, &req->arena, &ix)) != RC_OK)
         return web_error(req, res, rc);
+    web_viewer_load(req, st, &v);
     page_begin(&h, req, lang, "gazouillis", "home");
     html_raw(&h, "<h1>");
     html_msg(&h, MSG_HOME_TITLE);
     html_raw(&h, "</h1>\n<p class=\"lede\">");
     html_msg(&h, MSG_SITE_TAGLINE);
     html_raw(&h, "</p>\n");
+    if (web_may_create(&v) && v.csrf != NULL) {
+        html_raw(&h, "<p class=\"actions\"><a class=\"button\" href=\"/events/new\">");
+        html_msg(&h, MSG_NEW_EVENT);
+        html_raw(&h, "</a></p>\n");
+    }
     for (g = 0; g < N_GROUPS; g++) {
         bool open = false;
         for (i = 0; i < ix.n; i++) {
@@ -269,7 +283,7 @@ web_home(struct request *req, struct response *res)
                 html_raw(&h, "</h2>\n<ul class=\"events\">\n");
                 open = true;
             }
-            home_item(&h, &ix.v[i]);
+            home_item(&h, &ix.v[i], v.csrf != NULL && web_may_edit(st, &v, &ix.v[i]));
             shown++;
         }
         if (open)
@@ -324,36 +338,27 @@ event_header(struct html *h, const struct event *e)
     html_raw(h, " →</a></p>\n</header>\n");
 }
 
-/* GET /e/:slug (and /e/:slug.json, which the router cannot tell apart) */
 int
-web_event(struct request *req, struct response *res)
+web_event_page(struct request *req, struct response *res, struct store *st, const struct event *e,
+               const struct viewer *v, const struct composer_draft *d, int status)
 {
-    const char *slug = request_param(req, "slug"), *max_s = request_query(req, "max_id");
-    size_t slug_len = strlen(slug), i;
-    struct store *st = app_store(req->app);
-    struct post_query q = {.limit = PAGE_POSTS, .visible_only = true};
+    const char *max_s = request_query(req, "max_id");
+    struct post_query q = {.limit = PAGE_POSTS, .visible_only = true, .event_id = e->id};
     struct post *posts;
-    struct html h = {0};
-    struct event e;
-    size_t n;
+    struct html h = {.viewer = v};
+    size_t n, i;
     int rc;
 
-    if (slug_len > 5 && strcmp(slug + slug_len - 5, ".json") == 0)
-        return web_event_json(req, res, arena_strndup(&req->arena, slug, slug_len - 5));
-    if (st == NULL)
-        return web_error(req, res, RC_IO);
-    if ((rc = web_event_get(req, st, slug, &e)) != RC_OK)
-        return web_error(req, res, rc);
-    q.event_id = e.id;
     if (max_s != NULL)
         q.max_id = strtoll(max_s, NULL, 10);
     if ((rc = store_post_list(st, &req->arena, &q, &posts, &n)) != RC_OK)
         return web_error(req, res, rc);
 
-    page_begin(&h, req, web_lang_of(e.lang), e.title, "event");
-    event_header(&h, &e);
+    page_begin(&h, req, web_lang_of(e->lang), e->title, "event");
+    event_header(&h, e);
     html_raw(&h, "<section class=\"timeline\">\n");
-    /* The composer goes here, for the event's editors, with sessions and CSRF. */
+    if (web_may_edit(st, v, e) && v->csrf != NULL)
+        composer_write(&h, e, v, d);
     html_raw(&h, "<h2 class=\"visually-hidden\">");
     html_msg(&h, MSG_EVENT_POSTS);
     html_raw(&h, "</h2>\n");
@@ -363,19 +368,40 @@ web_event(struct request *req, struct response *res)
         html_raw(&h, "</p>\n");
     }
     for (i = 0; i < n; i++)
-        html_post(&h, &e, &posts[i], false);
+        html_post(&h, e, &posts[i], false);
     if (n == PAGE_POSTS) {
         html_raw(&h, "<p class=\"pager\"><a");
         html_attr(
             &h, "href",
-            arena_printf(&req->arena, "/e/%s?max_id=%lld", e.slug, (long long)posts[n - 1].id));
+            arena_printf(&req->arena, "/e/%s?max_id=%lld", e->slug, (long long)posts[n - 1].id));
         html_raw(&h, ">");
         html_msg(&h, MSG_OLDER_POSTS);
         html_raw(&h, " →</a></p>\n");
     }
     html_raw(&h, "</section>\n");
     page_end(&h);
-    return page_send(res, &h, 200);
+    return page_send(res, &h, status);
+}
+
+/* GET /e/:slug (and /e/:slug.json, which the router cannot tell apart) */
+int
+web_event(struct request *req, struct response *res)
+{
+    const char *slug = request_param(req, "slug");
+    size_t slug_len = strlen(slug);
+    struct store *st = app_store(req->app);
+    struct viewer v;
+    struct event e;
+    int rc;
+
+    if (slug_len > 5 && strcmp(slug + slug_len - 5, ".json") == 0)
+        return web_event_json(req, res, arena_strndup(&req->arena, slug, slug_len - 5));
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if ((rc = web_event_get(req, st, slug, &e)) != RC_OK)
+        return web_error(req, res, rc);
+    web_viewer_load(req, st, &v);
+    return web_event_page(req, res, st, &e, &v, NULL, 200);
 }
 
 /* ---- lists across events: hashtag, profile, search ---- */
@@ -549,6 +575,20 @@ web_search(struct request *req, struct response *res)
     page_end(&h);
     response_header(res, "Vary", "Accept-Language");
     return page_send(res, &h, 200);
+}
+
+/* GET /static/composer.js */
+int
+web_script(struct request *req, struct response *res)
+{
+    if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
+        return -1;
+    res->status = 200;
+    res->content_type = "text/javascript; charset=utf-8";
+    res->body = (char *)web_composer_js;
+    res->body_len = web_composer_js_len;
+    res->body_owned = false;
+    return 0;
 }
 
 /* GET /static/gazouillis.css */

@@ -2,14 +2,23 @@
  * web/routes.c - the addresses of the pages and exports (DESIGN.md, "Web
  * addresses"), in a table that cli/serve.c puts after the API's. A capture
  * takes the rest of its segment, so "/e/:slug.json" is "/e/:slug" (the
- * handler looks at the suffix) and "/@eric" is "/@:name".
+ * handler looks at the suffix) and "/@eric" is "/@:name". Every POST here
+ * is a urlencoded form checked for its CSRF token (web/session.c).
  */
 #include "web/web.h"
 #include "web/web_int.h"
 
+#define FORM_LIMIT (64 << 10) /* a urlencoded form: a post, an event's fields */
+
 const struct route web_routes[] = {
     {"GET", "/", web_home, 0, 0},
     {"GET", "/static/gazouillis.css", web_stylesheet, 0, 0},
+    {"GET", "/static/composer.js", web_script, 0, 0},
+    {"GET", "/login", web_login_form, 0, 0},
+    {"POST", "/login", web_login, 0, FORM_LIMIT},
+    {"POST", "/logout", web_logout, 0, FORM_LIMIT},
+    {"GET", "/events/new", web_event_new, 0, 0},
+    {"POST", "/events/new", web_event_create, 0, FORM_LIMIT},
     {"GET", "/search", web_search, 0, 0},
     {"GET", "/tags/:tag", web_tag, 0, 0},
     {"GET", "/users/:name", web_profile, 0, 0},
@@ -18,7 +27,8 @@ const struct route web_routes[] = {
     {"GET", "/e/:slug/recap.md", web_recap_md, 0, 0},
     {"GET", "/e/:slug/recap.html", web_recap_html, 0, 0},
     {"GET", "/e/:slug/feed.atom", web_feed_atom, 0, 0},
-    /* Sign-in, the composer and moderation (POST, with CSRF) come here. */
+    {"POST", "/e/:slug/posts", web_post_create, 0, FORM_LIMIT}, /* the composer */
+    /* Moderation (POST, with CSRF) comes here. */
     {"GET", "/@:name", web_profile, 0, 0},
 };
 

@@ -2,8 +2,8 @@
  * web/web.h - the server-rendered pages and the exports: home, event page,
  * recap, hashtag, profile and search pages, the stylesheet, and the recap
  * as Markdown, as one standalone HTML file, as the event document (JSON)
- * and as an Atom feed. Read-only for now: sign-in, sessions, CSRF and the
- * composer come later (see web_viewer() in web/web_int.h).
+ * and as an Atom feed; sign-in with a session cookie, the composer and the
+ * event form, every form POST checked for its CSRF token.
  *
  * The routes live in a table of their own, which cli/serve.c puts after
  * the API's (api/app.h): the catch-all "/:name" for "/@user" must come last.

@@ -89,6 +89,47 @@ enum msg {
     MSG_NOT_FOUND_TEXT,
     MSG_ERROR_TITLE,
     MSG_ERROR_TEXT,
+    /* sign-in, forms, the composer, the event form */
+    MSG_SIGN_IN,
+    MSG_SIGN_OUT,
+    MSG_SIGNED_IN_AS, /* format: %s the account */
+    MSG_USERNAME,
+    MSG_PASSWORD,
+    MSG_LOGIN_FAILED,
+    MSG_LOGIN_LIMITED, /* format: %u seconds */
+    MSG_BAD_FORM,
+    MSG_FORM_REFUSED_TITLE,
+    MSG_CSRF_TEXT,
+    MSG_FORBIDDEN_TITLE,
+    MSG_SIGN_IN_FIRST,
+    MSG_NOT_EDITOR,
+    MSG_NOT_CREATOR,
+    MSG_COMPOSER_TITLE,
+    MSG_COMPOSER_TEXT,
+    MSG_COMPOSER_SPEAKER,
+    MSG_SPEAKER_NOBODY,
+    MSG_AUDIENCE_COMMENT, /* the label stored with an audience post */
+    MSG_COMPOSER_REMAINING,
+    MSG_COMPOSER_HASHTAG, /* format: %s the hashtag */
+    MSG_COMPOSER_FORCE,
+    MSG_COMPOSER_SUBMIT,
+    MSG_POST_TOO_LONG, /* format: %d characters, %d the limit */
+    MSG_POST_REFUSED,  /* format: %s the reason */
+    MSG_NEW_EVENT,
+    MSG_EVENT_TITLE,
+    MSG_EVENT_SLUG,
+    MSG_EVENT_SLUG_HINT,
+    MSG_EVENT_LANG,
+    MSG_LANG_FR,
+    MSG_LANG_EN,
+    MSG_EVENT_LIMIT,
+    MSG_EVENT_STARTS,
+    MSG_EVENT_OFFSET,
+    MSG_EVENT_STATE,
+    MSG_STATE_DRAFT,
+    MSG_EVENT_CREATE,
+    MSG_EVENT_REFUSED, /* format: %s the reason */
+    MSG_WRITE,
     MSG_N
 };
 
@@ -125,11 +166,14 @@ void web_time_short(enum web_lang lang, const struct web_time *t, char *buf, siz
  * do nothing, so pages are written without checking each call and the
  * result is checked once, by page_send().
  */
+struct viewer;
+
 struct html {
     struct text_buf buf;
     bool nomem;
     enum web_lang lang;
     struct request *req;
+    const struct viewer *viewer; /* who is looking; page_begin() loads it when NULL */
 };
 
 void html_raw(struct html *h, const char *markup); /* trusted markup: literals only */
@@ -171,12 +215,45 @@ int web_error(struct request *req, struct response *res, int rc);
 /* The language of a page not tied to an event. */
 enum web_lang web_request_lang(struct request *req);
 
+/* A page with a title and one message of the catalog, with status. */
+int web_message(struct request *req, struct response *res, int status, enum msg title,
+                enum msg text);
+
+/* ---- who is looking, sign-in, CSRF (web/session.c) ---- */
+
+#define WEB_SESSION_COOKIE "gz_session"
+#define WEB_LOGIN_COOKIE   "gz_csrf" /* the CSRF token of the sign-in form, before any session */
+
+struct viewer {
+    bool signed_in;     /* by a session cookie or an API bearer token */
+    struct account acc; /* when signed_in */
+    const char *csrf;   /* the session's CSRF token; NULL without a session */
+};
+
 /*
- * Who is looking, for drafts and (later) the composer. Today an API bearer
- * token; sign-in sessions (cookie, CSRF) will plug in here. False when
- * nobody is signed in.
+ * Who is looking: the session of the gz_session cookie, else an API bearer
+ * token (for reading drafts with curl), else nobody. Only a session can
+ * send forms: it alone has a CSRF token. No cookie, no store query.
  */
+void web_viewer_load(struct request *req, struct store *st, struct viewer *out);
+/* The same, for callers that only need the account. False when nobody. */
 bool web_viewer(struct request *req, struct store *st, struct account *out);
+/* May the viewer change e (admins, and the event's editors)? */
+bool web_may_edit(struct store *st, const struct viewer *v, const struct event *e);
+/* May the viewer create events (admins and editors)? */
+bool web_may_create(const struct viewer *v);
+/* Writes the hidden "csrf" field of the viewer's session into a form. */
+void html_csrf(struct html *h, const struct viewer *v);
+/*
+ * The fields of a form POST from a signed-in session whose "csrf" field is
+ * the session's (compared in constant time). False with the answer in res:
+ * 400 for a malformed body, 403 with a page saying why when nobody is
+ * signed in or the token is missing or wrong.
+ */
+bool web_form(struct request *req, struct response *res, struct store *st, struct viewer *v,
+              struct kv **form, size_t *n);
+/* A 303 to a local path (static or in the arena). */
+int web_redirect(struct response *res, const char *path);
 /*
  * The event of the ":slug" parameter (slug as given) if the viewer may see
  * it: drafts only for their editors. RC_NOTFOUND otherwise.
@@ -229,5 +306,34 @@ int web_tag(struct request *req, struct response *res);
 int web_profile(struct request *req, struct response *res); /* /@name and /users/:name */
 int web_search(struct request *req, struct response *res);
 int web_stylesheet(struct request *req, struct response *res);
+int web_script(struct request *req, struct response *res); /* /static/composer.js */
+int web_login_form(struct request *req, struct response *res);
+int web_login(struct request *req, struct response *res);
+int web_logout(struct request *req, struct response *res);
+int web_post_create(struct request *req, struct response *res);  /* POST /e/:slug/posts */
+int web_event_new(struct request *req, struct response *res);    /* GET /events/new */
+int web_event_create(struct request *req, struct response *res); /* POST /events/new */
+
+/* ---- the composer (web/compose.c) ---- */
+
+/* What the composer shows again after a refused post. */
+struct composer_draft {
+    const char *text;    /* kept as typed */
+    const char *speaker; /* the picked option's value */
+    const char *error;   /* the message, already in the page's language */
+    bool offer_force;    /* the text was too long: offer "post anyway" */
+};
+/* The composer form of event e for viewer v (an editor); d may be NULL. */
+void composer_write(struct html *h, const struct event *e, const struct viewer *v,
+                    const struct composer_draft *d);
+/* The event page with its posts (and the composer for its editors), with status. */
+int web_event_page(struct request *req, struct response *res, struct store *st,
+                   const struct event *e, const struct viewer *v, const struct composer_draft *d,
+                   int status);
+
+/* ---- the script (web/script.c) ---- */
+
+extern const char web_composer_js[];
+extern const size_t web_composer_js_len;
 
 #endif

@@ -794,6 +794,52 @@ token_create_refuses_bad_scopes_and_unknown_users(void **state)
     assert_int_equal(auth_token_create(f->st, "eric", NULL, tok, 43), RC_INVALID);
 }
 
+static void
+sessions_are_stored_as_hashes_with_a_csrf_token(void **state)
+{
+    struct fixture *f = *state;
+    char pw[AUTH_PASSWORD_SIZE], cookie[AUTH_SECRET_SIZE], csrf[AUTH_SECRET_SIZE],
+        other[AUTH_SECRET_SIZE];
+    const char *got_csrf = NULL;
+    struct account a;
+    int64_t id;
+
+    assert_int_equal(auth_account_create(f->st, "eric", "editor", pw, sizeof(pw)), RC_OK);
+    assert_int_equal(auth_login(f->st, &f->ar, "eric", pw, &a), RC_OK);
+    id = a.id;
+    assert_int_equal(auth_session_create(f->st, id, cookie, sizeof(cookie), csrf, sizeof(csrf)),
+                     RC_OK);
+    assert_true(auth_secret_wellformed(cookie));
+    assert_true(auth_secret_wellformed(csrf));
+    assert_string_not_equal(cookie, csrf);
+    assert_int_equal(auth_session_find(f->st, &f->ar, cookie, &a, &got_csrf), RC_OK);
+    assert_int_equal(a.id, id);
+    assert_string_equal(got_csrf, csrf);
+    assert_true(auth_csrf_equal(got_csrf, csrf));
+    store_checkpoint(f->st);
+    assert_false(dir_holds(f->dir, cookie));
+
+    /* Forged, missing, malformed tokens and cookies are refused. */
+    assert_int_equal(auth_secret_new(other, sizeof(other)), RC_OK);
+    assert_false(auth_csrf_equal(csrf, other));
+    assert_false(auth_csrf_equal(csrf, NULL));
+    assert_false(auth_csrf_equal(csrf, ""));
+    assert_false(auth_csrf_equal(NULL, NULL));
+    other[42] = '\0';
+    assert_false(auth_csrf_equal(csrf, other));
+    assert_int_equal(auth_session_find(f->st, &f->ar, "nope", &a, NULL), RC_FORBIDDEN);
+    assert_int_equal(auth_session_find(f->st, &f->ar, NULL, &a, NULL), RC_FORBIDDEN);
+    assert_int_equal(auth_session_find(f->st, &f->ar, csrf, &a, NULL), RC_FORBIDDEN);
+
+    /* Ending it twice is fine; it opens nothing afterwards. */
+    assert_int_equal(auth_session_end(f->st, cookie), RC_OK);
+    assert_int_equal(auth_session_end(f->st, cookie), RC_OK);
+    assert_int_equal(auth_session_find(f->st, &f->ar, cookie, &a, NULL), RC_FORBIDDEN);
+    assert_int_equal(auth_session_create(f->st, 4242, cookie, sizeof(cookie), csrf, sizeof(csrf)),
+                     RC_NOTFOUND);
+    assert_int_equal(cookie[0], '\0');
+}
+
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, store_setup, store_teardown)
 
 int
@@ -825,6 +871,7 @@ main(void)
         STORE_TEST(tokens_are_stored_as_hashes_and_found_by_bearer),
         STORE_TEST(bearer_refuses_what_is_not_a_known_token),
         STORE_TEST(token_create_refuses_bad_scopes_and_unknown_users),
+        STORE_TEST(sessions_are_stored_as_hashes_with_a_csrf_token),
     };
 
     if (auth_init() != 0) {

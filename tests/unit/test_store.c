@@ -347,6 +347,59 @@ tokens_found_by_hash(void **state)
     assert_int_equal(sql_int(f, "SELECT length(hash) FROM tokens WHERE scopes = 'read write'"), 32);
 }
 
+/* ---- sessions ---- */
+
+static void
+sessions_found_until_they_expire(void **state)
+{
+    struct fixture *f = *state;
+    unsigned char h1[32], h2[32], h3[32], h4[32];
+    struct account disabled = {.username = "gone", .disabled = true};
+    struct account a;
+    const char *csrf = NULL;
+    time_t now = time(NULL);
+    int64_t eric, gone;
+
+    memset(h1, 0xa1, sizeof(h1));
+    memset(h2, 0xb2, sizeof(h2));
+    memset(h3, 0xc3, sizeof(h3));
+    memset(h4, 0xd4, sizeof(h4));
+    h1[0] = 0; /* a NUL inside must not cut the hash short */
+    eric = add_account(f, "eric", "editor");
+    assert_int_equal(store_account_add(f->st, &disabled, &gone), RC_OK);
+    assert_int_equal(store_session_add(f->st, eric, h1, "csrf-one", now + 3600), RC_OK);
+    assert_int_equal(store_session_add(f->st, eric, h1, "csrf-dup", now + 3600), RC_CONFLICT);
+    assert_int_equal(store_session_add(f->st, gone, h2, "csrf-two", now + 3600), RC_OK);
+    assert_int_equal(store_session_add(f->st, 999, h3, "csrf-three", now + 3600), RC_NOTFOUND);
+    assert_int_equal(store_session_add(f->st, eric, h3, "csrf-old", now - 1), RC_OK);
+
+    assert_int_equal(store_session_find(f->st, &f->ar, h1, &a, &csrf), RC_OK);
+    assert_int_equal(a.id, eric);
+    assert_string_equal(a.username, "eric");
+    assert_string_equal(a.role, "editor");
+    assert_string_equal(csrf, "csrf-one");
+    assert_int_equal(store_session_find(f->st, &f->ar, h1, &a, NULL), RC_OK);
+    /* A disabled account's session, an expired one and an unknown hash open nothing. */
+    assert_int_equal(store_session_find(f->st, &f->ar, h2, &a, &csrf), RC_NOTFOUND);
+    assert_int_equal(store_session_find(f->st, &f->ar, h3, &a, &csrf), RC_NOTFOUND);
+    assert_int_equal(store_session_find(f->st, &f->ar, h4, &a, &csrf), RC_NOTFOUND);
+    assert_int_equal(sql_int(f, "SELECT length(hash) FROM sessions WHERE csrf = 'csrf-one'"), 32);
+    assert_int_equal(
+        sql_int(f, "SELECT count(*) FROM sessions WHERE expires_at LIKE '____-__-__T__:__:__Z'"),
+        3);
+
+    /* A new session sweeps the expired ones away. */
+    assert_int_equal(store_session_add(f->st, eric, h4, "csrf-four", now + 60), RC_OK);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM sessions WHERE csrf = 'csrf-old'"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM sessions"), 3);
+
+    assert_int_equal(store_session_delete(f->st, h1), RC_OK);
+    assert_int_equal(store_session_find(f->st, &f->ar, h1, &a, &csrf), RC_NOTFOUND);
+    assert_int_equal(store_session_delete(f->st, h1), RC_NOTFOUND);
+    assert_int_equal(store_session_find(f->st, &f->ar, h4, &a, &csrf), RC_OK);
+    assert_string_equal(csrf, "csrf-four");
+}
+
 /* ---- events ---- */
 
 static const char *const aliases_jacques = "[\"J. Beaudet\",\"Jacques\"]";
@@ -1242,6 +1295,7 @@ main(void)
         cmocka_unit_test_setup_teardown(open_refuses_a_file_as_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(accounts_add_get_conflict_count, setup, teardown),
         cmocka_unit_test_setup_teardown(tokens_found_by_hash, setup, teardown),
+        cmocka_unit_test_setup_teardown(sessions_found_until_they_expire, setup, teardown),
         cmocka_unit_test_setup_teardown(event_round_trips_every_field, setup, teardown),
         cmocka_unit_test_setup_teardown(event_update_replaces_people_and_orgs, setup, teardown),
         cmocka_unit_test_setup_teardown(event_update_failing_changes_nothing, setup, teardown),

@@ -1,0 +1,103 @@
+"""tests/e2e/test_45_browser.py - the site in a real browser (Debian's
+chromium driven by selenium through chromium-driver, headless): sign in as
+the first admin, create an event with the event form, type 141 characters
+in the composer and watch the live counter (which asks the server) go
+negative and red, then post a short text and find it on the event page,
+with its hashtag added. The page's strict CSP must not block anything.
+
+Skips only when chromium or chromedriver is not installed
+(scripts/install-deps.sh installs both, and python3-selenium).
+"""
+import os
+import shutil
+import tempfile
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"chromium is not installed ({CHROMIUM}): run scripts/install-deps.sh")
+    if not os.access(CHROMEDRIVER, os.X_OK):
+        pytest.skip(f"chromedriver is not installed ({CHROMEDRIVER}): install chromium-driver")
+    profile = tempfile.mkdtemp(prefix="gz-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+                "--window-size=1200,900"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait(driver, what, timeout=15):
+    return WebDriverWait(driver, timeout).until(lambda d: what(d))
+
+
+def csp_errors(driver):
+    return [e["message"] for e in driver.get_log("browser")
+            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+
+
+def test_sign_in_create_an_event_and_post_from_the_composer(server, browser):
+    d = browser
+    # sign in as the first admin
+    d.get(server.url("/login"))
+    d.find_element(By.ID, "username").send_keys("admin")
+    d.find_element(By.ID, "password").send_keys(server.admin_password)
+    d.find_element(By.CSS_SELECTOR, "form.fields button[type=submit]").click()
+    wait(d, lambda d: d.current_url == server.url("/"))
+    assert d.find_element(By.CSS_SELECTOR, ".whoami").text in ("Connecté : admin",
+                                                              "Signed in as admin")
+
+    # create an event through the form, from the home page's link
+    d.find_element(By.CSS_SELECTOR, 'a[href="/events/new"]').click()
+    wait(d, lambda d: d.current_url == server.url("/events/new"))
+    d.find_element(By.ID, "ev-title").send_keys("Coopérer dans les territoires")
+    d.find_element(By.ID, "ev-slug").send_keys("navigateur")
+    d.find_element(By.ID, "ev-hashtag").send_keys("innover")
+    d.find_element(By.ID, "ev-venue").send_keys("La Nef")
+    Select(d.find_element(By.ID, "ev-lang")).select_by_value("fr")
+    Select(d.find_element(By.ID, "ev-state")).select_by_value("live")
+    d.find_element(By.CSS_SELECTOR, "form.fields button[type=submit]").click()
+    wait(d, lambda d: d.current_url == server.url("/e/navigateur"))
+    assert "Coopérer dans les territoires" in d.find_element(By.TAG_NAME, "h1").text
+
+    # 141 characters: the server's count, shown live, goes negative and red
+    text = d.find_element(By.ID, "compose-text")
+    remaining = d.find_element(By.CSS_SELECTOR, "form.composer .remaining")
+    counter = d.find_element(By.CSS_SELECTOR, "form.composer .counter")
+    assert remaining.text == "140"
+    text.send_keys("x" * 141)
+    wait(d, lambda d: remaining.text == "-1")
+    assert "over" in counter.get_attribute("class").split()
+    assert remaining.value_of_css_property("color") in ("rgba(198, 40, 40, 1)",
+                                                        "rgb(198, 40, 40)")
+
+    # a short text instead, from the audience, posted
+    text.clear()
+    text.send_keys("Bonjour de la salle")
+    wait(d, lambda d: remaining.text == str(140 - len("Bonjour de la salle")))
+    assert "over" not in counter.get_attribute("class").split()
+    Select(d.find_element(By.ID, "compose-speaker")).select_by_value("audience")
+    d.find_element(By.CSS_SELECTOR, "form.composer button[type=submit]").click()
+    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "article.post"))
+    assert d.current_url == server.url("/e/navigateur")
+    [post] = d.find_elements(By.CSS_SELECTOR, "article.post")
+    assert post.find_element(By.CSS_SELECTOR, ".text").text == "Bonjour de la salle #innover"
+    assert post.find_element(By.CSS_SELECTOR, ".speaker").text == "Commentaire de l'assemblée"
+    assert csp_errors(d) == []
