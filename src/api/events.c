@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "api/handlers.h"
 #include "api/posts.h"
 #include "core/rc.h"
@@ -99,7 +100,9 @@ event_create(struct store *st, struct arena *ar, json_t *doc, const struct accou
             response_error_rc(res, rc);
         return false;
     }
-    if ((rc = store_commit(st)) != RC_OK)
+    rc = store_commit(st);
+    cache_event_changed(e->slug); /* a deleted event of that slug may be cached */
+    if (rc != RC_OK)
         return response_error_rc(res, rc), false;
     return true;
 }
@@ -196,9 +199,13 @@ api_events_update(struct request *req, struct response *res)
         response_error(res, 422, "posts and comments are changed through their own addresses");
         goto out;
     }
+    const char *old_slug = e.slug;
     if (!document_read_event(doc, &req->arena, true, &e, res))
         goto out;
-    if ((rc = store_event_update(st, &e)) != RC_OK) {
+    rc = store_event_update(st, &e);
+    cache_event_changed(old_slug);
+    cache_event_changed(e.slug);
+    if (rc != RC_OK) {
         if (rc == RC_CONFLICT)
             response_error(res, 409, "an event '%s' exists already", e.slug);
         else
@@ -226,7 +233,9 @@ api_events_delete(struct request *req, struct response *res)
         return 0;
     if (!api_may_edit(st, &acc, &e))
         return response_error(res, 403, "only the event's editors and admins delete it");
-    if ((rc = store_event_delete(st, e.id)) != RC_OK)
+    rc = store_event_delete(st, e.id);
+    cache_event_changed(e.slug);
+    if (rc != RC_OK)
         return response_error_rc(res, rc);
     return response_body(res, 204, NULL, "", 0);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/cache.h"
 #include "api/handlers.h"
 #include "api/posts.h"
 #include "core/rc.h"
@@ -357,8 +358,9 @@ post_create(struct store *st, struct arena *ar, const struct event *e, const str
     p.html = pr.html;
     p.tags = pr.tags;
     p.n_tags = pr.n_tags;
-    if ((rc = store_post_add(st, &p, &p.id)) != RC_OK ||
-        (rc = store_post_get(st, ar, p.id, &p)) != RC_OK) {
+    rc = store_post_add(st, &p, &p.id);
+    cache_event_changed(e->slug);
+    if (rc != RC_OK || (rc = store_post_get(st, ar, p.id, &p)) != RC_OK) {
         response_error_rc(res, rc);
         return false;
     }
@@ -438,9 +440,18 @@ api_posts_list(struct request *req, struct response *res)
     json_t *arr;
     int rc;
 
+    const char *slug = request_param(req, "slug"), *max_id = request_query(req, "max_id"),
+               *since_id = request_query(req, "since_id");
+    /* read before rendering: a write meanwhile makes what we render stale */
+    uint64_t gen = cache_event_generation(slug);
+    const char *key = arena_printf(&req->arena, "posts:%s?%s&%s&%s", slug, max_id ? max_id : "",
+                                   since_id ? since_id : "", limit ? limit : "");
+
+    if (key != NULL && cache_answer(key, slug, req, res))
+        return 0;
     if (st == NULL)
         return response_error_rc(res, RC_IO);
-    if (!event_of(req, res, st, request_param(req, "slug"), &e))
+    if (!event_of(req, res, st, slug, &e))
         return 0;
     if (strcmp(e.state, "draft") == 0)
         return response_error(res, 404, "no event '%s'", e.slug);
@@ -466,7 +477,11 @@ api_posts_list(struct request *req, struct response *res)
                                      "</api/v1/events/%s/posts?max_id=%lld&limit=%d>; "
                                      "rel=\"next\"",
                                      e.slug, (long long)posts[n - 1].id, q.limit));
-    return api_json(res, 200, arr);
+    if (api_json(res, 200, arr) != 0)
+        return -1;
+    if (key != NULL)
+        cache_keep(key, slug, gen, res);
+    return 0;
 }
 
 /* The post of ":id" and its event, or a 404 in res. */
@@ -561,8 +576,9 @@ api_posts_update(struct request *req, struct response *res)
     p.html = pr.html;
     p.tags = pr.tags;
     p.n_tags = pr.n_tags;
-    if ((rc = store_post_update(st, &p)) != RC_OK ||
-        (rc = store_post_get(st, &req->arena, p.id, &p)) != RC_OK) {
+    rc = store_post_update(st, &p);
+    cache_event_changed(e.slug);
+    if (rc != RC_OK || (rc = store_post_get(st, &req->arena, p.id, &p)) != RC_OK) {
         response_error_rc(res, rc);
         goto out;
     }
@@ -588,7 +604,9 @@ api_posts_delete(struct request *req, struct response *res)
         return 0;
     if (!may_change_post(&acc, &p))
         return response_error(res, 403, "only its author and the admins delete a post");
-    if ((rc = store_post_delete(st, p.id)) != RC_OK)
+    rc = store_post_delete(st, p.id);
+    cache_event_changed(e.slug);
+    if (rc != RC_OK)
         return response_error_rc(res, rc);
     return response_body(res, 204, NULL, "", 0);
 }

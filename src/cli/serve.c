@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/cache.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/log.h"
@@ -166,6 +167,7 @@ cli_serve(int argc, char **argv)
         log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     http_server_stop(srv, STOP_TIMEOUT_MS);
     srv = NULL;
+    cache_clear();
     if (store_checkpoint(st) != 0)
         log_warnx("checkpoint failed: %s", store_errmsg(st));
     status = CLI_EXIT_OK;

@@ -13,6 +13,7 @@
 
 #include "api/app.h"
 #include "core/rc.h"
+#include "api/cache.h"
 #include "web/web_int.h"
 
 #define PAGE_POSTS   200 /* posts on one page of the event, tag or profile page */
@@ -396,12 +397,24 @@ web_event(struct request *req, struct response *res)
 
     if (slug_len > 5 && strcmp(slug + slug_len - 5, ".json") == 0)
         return web_event_json(req, res, arena_strndup(&req->arena, slug, slug_len - 5));
+    /* the public page of a live event: rendered once per change (api/cache.h) */
+    bool anonymous =
+        request_cookie(req, "gz_session") == NULL && request_header(req, "Authorization") == NULL;
+    uint64_t gen = cache_event_generation(slug);
+    const char *max_id = request_query(req, "max_id");
+    const char *key = arena_printf(&req->arena, "page:%s?%s", slug, max_id ? max_id : "");
+
+    if (anonymous && key != NULL && cache_answer(key, slug, req, res))
+        return 0;
     if (st == NULL)
         return web_error(req, res, RC_IO);
     if ((rc = web_event_get(req, st, slug, &e)) != RC_OK)
         return web_error(req, res, rc);
     web_viewer_load(req, st, &v);
-    return web_event_page(req, res, st, &e, &v, NULL, 200);
+    rc = web_event_page(req, res, st, &e, &v, NULL, 200);
+    if (rc == 0 && anonymous && key != NULL)
+        cache_keep(key, slug, gen, res);
+    return rc;
 }
 
 /* ---- lists across events: hashtag, profile, search ---- */

@@ -323,3 +323,32 @@ def test_the_server_counts_drafts_as_it_will_count_posts(server):
     assert r.status_code == 404
     r = requests.post(server.url("/api/v1/text/count"), json={"txt": "x"}, timeout=10)
     assert r.status_code == 422 and "'text'" in r.json()["error"]
+
+
+def test_what_is_read_again_shows_every_change(server):
+    """The posts list and the public event page are kept rendered between
+    changes: each write must show on the next read."""
+    token = server.token("admin")
+    make_event(server, token, "fresh")
+    url = server.url("/api/v1/events/fresh/posts?limit=5")
+    page = server.url("/e/fresh")
+    assert requests.get(url, timeout=10).json() == []
+    requests.get(page, timeout=10)
+    r = requests.post(server.url("/api/v1/events/fresh/posts"), json={"text": "premier"},
+                      headers=auth(token), timeout=10)
+    pid = r.json()["id"]
+    for _ in range(2):  # the second read may come from the cache: the same answer
+        assert [p["text"] for p in requests.get(url, timeout=10).json()] == ["premier #innover"]
+        assert "premier" in requests.get(page, timeout=10).text
+    requests.patch(server.url(f"/api/v1/posts/{pid}"), json={"text": "corrigé"},
+                   headers=auth(token), timeout=10)
+    assert [p["text"] for p in requests.get(url, timeout=10).json()] == ["corrigé #innover"]
+    assert "corrigé" in requests.get(page, timeout=10).text
+    requests.delete(server.url(f"/api/v1/posts/{pid}"), headers=auth(token), timeout=10)
+    assert requests.get(url, timeout=10).json() == []
+    assert "corrigé" not in requests.get(page, timeout=10).text
+    # the event back to draft: its posts and page are gone for the public
+    requests.patch(server.url("/api/v1/events/fresh"), json={"state": "draft"},
+                   headers=auth(token), timeout=10)
+    assert requests.get(url, timeout=10).status_code == 404
+    assert requests.get(page, timeout=10).status_code == 404

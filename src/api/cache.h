@@ -1,0 +1,43 @@
+/*
+ * api/cache.h - rendered responses kept until the data under them changes.
+ * A live event is read by every open page many times between two posts:
+ * the posts as JSON and the public event page are rendered once per
+ * change, not once per request. Every write to an event (its fields or its
+ * posts) calls cache_event_changed(slug); entries are tagged with the
+ * event's generation read before rendering, so an entry rendered while a
+ * write happened is never served. Thread-safe; bounded memory.
+ *
+ * Only this process's writes are seen. Nothing else writes an event's
+ * posts today (the CLI's import only adds new events); a second server
+ * process on one database would need data_version checks, or LISTEN/NOTIFY
+ * on PostgreSQL.
+ */
+#ifndef GZ_API_CACHE_H
+#define GZ_API_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+#define CACHE_MAX_BODY (256 << 10) /* bigger responses are not kept */
+
+/* The current generation of an event; read it before rendering. */
+uint64_t cache_event_generation(const char *slug);
+/* Every cached response of the event is stale from now on. */
+void cache_event_changed(const char *slug);
+
+/*
+ * Answers from the cache when key (e.g. "posts:SLUG?limit=20") holds a
+ * response of the event rendered at its current generation: its status,
+ * headers and body, copied. True when it did.
+ */
+bool cache_answer(const char *key, const char *slug, struct request *req, struct response *res);
+/* Keeps res (a 200 rendered at generation gen, read before rendering). */
+void cache_keep(const char *key, const char *slug, uint64_t gen, const struct response *res);
+
+/* Frees every entry (at shutdown, and in tests). */
+void cache_clear(void);
+
+#endif
