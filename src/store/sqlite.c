@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "core/log.h"
@@ -226,6 +227,7 @@ struct store {
     sqlite3 *db;
     int tx_depth;                  /* open transactions: store_begin() and the functions' own */
     bool tx_failed;                /* an inner one failed: the outermost rolls back */
+    bool holds_write_lock;         /* this connection's write transaction holds write_lock */
     sqlite3_stmt *stmt[SQ_N_STMT]; /* prepared on first use, finalized at close */
     char errmsg[256];              /* what went wrong last, for store_errmsg() */
 };
@@ -404,6 +406,17 @@ sq_grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t size)
  * one of them makes the whole one roll back (st->tx_failed).
  */
 
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+release_write_lock(struct store *st)
+{
+    if (st->holds_write_lock) {
+        st->holds_write_lock = false;
+        pthread_mutex_unlock(&write_lock);
+    }
+}
+
 /* Starts a transaction: BEGIN IMMEDIATE for a write, so it never fails half-way on a lock. */
 static int
 sq_begin(struct store *st, bool write)
@@ -414,9 +427,17 @@ sq_begin(struct store *st, bool write)
         st->tx_depth++;
         return RC_OK;
     }
+    /* Writers of this process queue on a mutex, handed over at once,
+     * rather than in SQLite's busy handler, which sleeps milliseconds. */
+    if (write) {
+        pthread_mutex_lock(&write_lock);
+        st->holds_write_lock = true;
+    }
     if ((rc = sq_simple(st, write ? SQ_BEGIN_WRITE : SQ_BEGIN, "begin a transaction")) == RC_OK) {
         st->tx_depth = 1;
         st->tx_failed = false;
+    } else {
+        release_write_lock(st);
     }
     return rc;
 }
@@ -431,8 +452,10 @@ sq_commit(struct store *st)
         return RC_OK;
     }
     rc = sq_simple(st, SQ_COMMIT, "commit");
-    if (rc == RC_OK)
+    if (rc == RC_OK) {
         st->tx_depth = 0;
+        release_write_lock(st);
+    }
     return rc;
 }
 
@@ -449,6 +472,7 @@ sq_rollback(struct store *st)
     if (!sqlite3_get_autocommit(st->db) &&
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
         log_warnx("sqlite: cannot roll back: %s", sqlite3_errmsg(st->db));
+    release_write_lock(st);
 }
 
 /* Ends a transaction: commits when rc is RC_OK, else rolls back. Returns the final rc. */
@@ -676,8 +700,12 @@ store_open(const char *dir, struct store **out)
                   mode[0] != '\0' ? mode : sqlite3_errmsg(st->db));
         goto out;
     }
-    if (sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", NULL, NULL,
-                     NULL) != SQLITE_OK) {
+    /* mmap: pages are read in place, so a connection whose cache another
+     * connection's write invalidated does not copy them back in again. */
+    if (sqlite3_exec(st->db,
+                     "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+                     "PRAGMA mmap_size = 268435456; PRAGMA journal_size_limit = 67108864",
+                     NULL, NULL, NULL) != SQLITE_OK) {
         rc = sq_rc(sqlite3_extended_errcode(st->db));
         open_fail("cannot set up '%s': %s", path, sqlite3_errmsg(st->db));
         goto out;
