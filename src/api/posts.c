@@ -499,16 +499,9 @@ post_for(struct request *req, struct response *res, struct store *st, struct pos
         return response_error(res, 404, "no post %lld", (long long)id), false;
     if (rc != RC_OK)
         return response_error_rc(res, rc), false;
-    /* the event by id: list and match, events are few */
-    struct event *list;
-    size_t n, i;
-    if ((rc = store_event_list(st, &req->arena, &list, &n)) != RC_OK)
+    if ((rc = store_event_get_id(st, &req->arena, p->event_id, e)) != RC_OK)
         return response_error_rc(res, rc), false;
-    for (i = 0; i < n && list[i].id != p->event_id; i++)
-        ;
-    if (i == n)
-        return response_error(res, 404, "no post %lld", (long long)id), false;
-    return event_of(req, res, st, list[i].slug, e);
+    return true;
 }
 
 /* GET /api/v1/posts/:id */

@@ -64,6 +64,7 @@ enum sq_stmt_id {
     SQ_SESSION_DELETE,
     SQ_EVENT_ADD,
     SQ_EVENT_GET,
+    SQ_EVENT_GET_ID,
     SQ_EVENT_UPDATE,
     SQ_EVENT_DELETE,
     SQ_EVENT_LIST,
@@ -164,6 +165,7 @@ static const char *const sq_sql[SQ_N_STMT] = {
                      "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
                      "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, " SQ_NOW ")",
     [SQ_EVENT_GET] = "SELECT " EVENT_COLS " FROM events WHERE slug = ?1",
+    [SQ_EVENT_GET_ID] = "SELECT " EVENT_COLS " FROM events WHERE id = ?1",
     [SQ_EVENT_UPDATE] = "UPDATE events SET slug = ?2, title = ?3, hashtag = ?4, lang = ?5, "
                         "char_limit = ?6, starts_at = ?7, ends_at = ?8, timezone = ?9, "
                         "series = ?10, venue_name = ?11, venue_address = ?12, venue_url = ?13, "
@@ -1228,8 +1230,9 @@ out:
     return rc;
 }
 
-int
-store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out)
+/* An event by slug (slug non-NULL) or by id, with its people and organizations. */
+static int
+sq_event_get(struct store *st, struct arena *ar, const char *slug, int64_t id, struct event *out)
 {
     sqlite3_stmt *stmt;
     int rc;
@@ -1237,9 +1240,10 @@ store_event_get(struct store *st, struct arena *ar, const char *slug, struct eve
     /* One read transaction, so the people belong to the event that was read. */
     if ((rc = sq_begin(st, false)) != RC_OK)
         return rc;
-    if ((rc = sq_prepare(st, SQ_EVENT_GET, &stmt)) != RC_OK)
+    if ((rc = sq_prepare(st, slug != NULL ? SQ_EVENT_GET : SQ_EVENT_GET_ID, &stmt)) != RC_OK)
         goto out;
-    if (sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC) != SQLITE_OK)
+    if ((slug != NULL ? sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC)
+                      : sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK)
         rc = sq_fail(st, "read event");
     else if ((rc = sq_row(st, stmt, "read event")) == RC_OK &&
              sq_read_event(stmt, ar, out) != RC_OK)
@@ -1249,6 +1253,18 @@ store_event_get(struct store *st, struct arena *ar, const char *slug, struct eve
         rc = sq_read_members(st, ar, out);
 out:
     return sq_end(st, rc);
+}
+
+int
+store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out)
+{
+    return sq_event_get(st, ar, slug, 0, out);
+}
+
+int
+store_event_get_id(struct store *st, struct arena *ar, int64_t id, struct event *out)
+{
+    return sq_event_get(st, ar, NULL, id, out);
 }
 
 int

@@ -159,6 +159,7 @@ struct event {
 int store_event_add(struct store *st, const struct event *e,
                     int64_t *id_out); /* RC_CONFLICT: slug taken */
 int store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out);
+int store_event_get_id(struct store *st, struct arena *ar, int64_t id, struct event *out);
 /*
  * Replaces every field, the people and the organizations of the event with
  * id e->id (created_by is kept as it was). RC_NOTFOUND when there is none.

@@ -689,6 +689,23 @@ editors(void **state)
     assert_int_equal(store_editor_add(f->st, 999, zoe), RC_NOTFOUND);
 }
 
+/* An event found by its id is the one found by its slug. */
+static void
+event_by_id(void **state)
+{
+    struct fixture *f = *state;
+    struct arena ar = {0};
+    struct event a, b;
+    int64_t id = add_event(f, "by-id");
+
+    assert_int_equal(store_event_get_id(f->st, &ar, id, &a), RC_OK);
+    assert_int_equal(store_event_get(f->st, &ar, "by-id", &b), RC_OK);
+    assert_int_equal(a.id, b.id);
+    assert_string_equal(a.slug, "by-id");
+    assert_int_equal(store_event_get_id(f->st, &ar, id + 1, &a), RC_NOTFOUND);
+    arena_release(&ar);
+}
+
 /* Several writes as one: what store_commit keeps, store_rollback undoes. */
 static void
 transactions_nest(void **state)
@@ -1303,6 +1320,7 @@ main(void)
         cmocka_unit_test_setup_teardown(event_list_newest_start_first, setup, teardown),
         cmocka_unit_test_setup_teardown(editors, setup, teardown),
         cmocka_unit_test_setup_teardown(transactions_nest, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_by_id, setup, teardown),
         cmocka_unit_test_setup_teardown(post_add_get_update_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_paginates, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_visible_only, setup, teardown),
