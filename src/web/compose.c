@@ -1,11 +1,14 @@
 /*
  * web/compose.c - the forms that write: the composer on the event page
- * (POST /e/:slug/posts) and the event form (GET/POST /events/new). They
+ * (POST /e/:slug/posts), the event form (GET/POST /events/new) and the
+ * edit form of every field of an event (GET/POST /e/:slug/edit). They
  * work without JavaScript; /static/composer.js only adds the live counter,
  * which asks the server (POST /api/v1/text/count) rather than counting a
- * second way. Both go through the API's own code, post_create() and
- * event_create(), so a form and a JSON client meet one set of rules; the
- * API's JSON error is read back and said again in the page's language.
+ * second way. Both event forms build one event document from their fields
+ * (form_document) and go through the API's own reader, event_create() and
+ * document_read_event(), as post_create() does for posts, so a form and a
+ * JSON client meet one set of rules; the API's JSON error is read back
+ * and said again in the page's language.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 
 #include "api/api.h"
 #include "api/app.h"
+#include "api/cache.h"
 #include "api/posts.h"
 #include "core/rc.h"
 #include "web/web_int.h"
@@ -350,50 +354,211 @@ web_event_new(struct request *req, struct response *res)
     return event_form_page(req, res, &v, NULL, 200);
 }
 
-/* Sets key to the form's field when it is not empty. */
+/* ---- the event document of a form ---- */
+
+#define FORM_ROWS_MAX 400 /* people[i] and organizations[i] above this are not read */
+
+/* The fields of a form and the first one that is not UTF-8. */
+struct doc_form {
+    struct request *req;
+    const struct kv *form;
+    size_t n;
+    const char *bad; /* the field's name, or NULL */
+};
+
+/* Sets key of obj to the field name when it is not empty (as given, or with LF line ends). */
 static void
-doc_string(json_t *doc, const char *key, const char *value)
+doc_string(struct doc_form *f, json_t *obj, const char *key, const char *name, bool lines)
 {
-    if (value != NULL && value[0] != '\0')
-        json_object_set_new(doc, key, json_string(value));
+    const char *value = kv_get(f->form, f->n, name);
+    size_t len = 0;
+    json_t *j;
+
+    if (value == NULL || value[0] == '\0')
+        return;
+    if (lines && (value = unix_lines(&f->req->arena, value, &len)) == NULL)
+        return;
+    if ((j = json_string(value)) == NULL) { /* not UTF-8 */
+        if (f->bad == NULL)
+            f->bad = name;
+        return;
+    }
+    json_object_set_new(obj, key, j);
+}
+
+/* A number field: an integer when it is one, else the string, for the reader to refuse. */
+static void
+doc_integer(struct doc_form *f, json_t *obj, const char *key)
+{
+    const char *value = kv_get(f->form, f->n, key);
+    char *end;
+    long long v;
+
+    if (value == NULL || value[0] == '\0')
+        return;
+    v = strtoll(value, &end, 10);
+    if (*end == '\0')
+        json_object_set_new(obj, key, json_integer(v));
+    else
+        doc_string(f, obj, key, key, false);
+}
+
+/* The value of "people[i][field]" (and the like), or NULL. */
+static const char *
+row_value(struct doc_form *f, const char *list, size_t i, const char *field)
+{
+    return kv_get(f->form, f->n, arena_printf(&f->req->arena, "%s[%zu][%s]", list, i, field));
+}
+
+/* One more than the highest row index of list in the form (0: none). */
+static size_t
+rows_of(const struct kv *form, size_t n, const char *list, bool with_values)
+{
+    size_t i, rows = 0, len = strlen(list), idx;
+    const char *p;
+    char *end;
+
+    for (i = 0; i < n; i++) {
+        if (strncmp(form[i].name, list, len) != 0 || form[i].name[len] != '[')
+            continue;
+        p = form[i].name + len + 1;
+        if (*p < '0' || *p > '9')
+            continue;
+        idx = strtoul(p, &end, 10);
+        if (*end != ']' || idx >= FORM_ROWS_MAX ||
+            (with_values && (form[i].value == NULL || form[i].value[0] == '\0')))
+            continue;
+        if (idx + 1 > rows)
+            rows = idx + 1;
+    }
+    return rows;
+}
+
+/* An object of the row's fields "list[i][key]"; the caller checks the name. */
+static json_t *
+row_object(struct doc_form *f, const char *list, size_t i, const char *const *keys)
+{
+    json_t *o = json_object();
+
+    for (; o != NULL && *keys != NULL; keys++)
+        doc_string(f, o, *keys, arena_printf(&f->req->arena, "%s[%zu][%s]", list, i, *keys), false);
+    return o;
+}
+
+/* "a, b ,c" -> ["a", "b", "c"]: trimmed, empty ones dropped. */
+static json_t *
+aliases_of(struct doc_form *f, const char *value)
+{
+    json_t *arr = json_array(), *j;
+    const char *p = value != NULL ? value : "", *comma, *b, *e;
+
+    while (arr != NULL && *p != '\0') {
+        if ((comma = strchr(p, ',')) == NULL)
+            comma = p + strlen(p);
+        for (b = p; b < comma && (*b == ' ' || *b == '\t'); b++)
+            ;
+        for (e = comma; e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
+            ;
+        if (e > b) {
+            if ((j = json_stringn(b, (size_t)(e - b))) == NULL) {
+                if (f->bad == NULL)
+                    f->bad = "aliases";
+            } else {
+                json_array_append_new(arr, j);
+            }
+        }
+        p = *comma != '\0' ? comma + 1 : comma;
+    }
+    return arr;
 }
 
 /*
- * The event document of the form's fields, as POST /api/v1/events takes
- * it. A value the document cannot hold as asked (a limit that is no
- * number) goes in as a string, for event_create() to refuse in words.
+ * The event document of a form's fields, named as the document names them
+ * ("title", "venue[name]", "people[0][aliases]"), as POST /api/v1/events
+ * and document_read_event() take it: empty fields are left out (null), a
+ * row of people or organizations whose name is empty is dropped, aliases
+ * are comma-separated, Markdown gets LF line ends. The creation form's
+ * shortcuts are understood too: "venue" for the venue's name, and
+ * "starts_at" from a datetime-local with "utc_offset". A value the
+ * document cannot hold (a limit that is no number) goes in as a string,
+ * for the reader to refuse in words. NULL when out of memory, or with
+ * *bad naming a field that is not UTF-8. The caller decrefs.
  */
 static json_t *
-form_document(struct request *req, struct kv *form, size_t n)
+form_document(struct request *req, const struct kv *form, size_t n, const char **bad)
 {
-    const char *limit = kv_get(form, n, "char_limit"), *start = kv_get(form, n, "starts_at");
-    const char *offset = kv_get(form, n, "utc_offset"), *venue = kv_get(form, n, "venue");
-    json_t *doc = json_object();
-    char *end;
-    long v;
+    static const char *const strings[] = {"title",   "slug",   "hashtag",  "lang",      "state",
+                                          "ends_at", "series", "timezone", "signature", NULL};
+    static const char *const markdown[] = {"context", "disclaimer", "conclusion", NULL};
+    static const char *const person_keys[] = {"name", "affiliation", "role", "url", NULL};
+    static const char *const org_keys[] = {"kind", "name", "url", NULL};
+    struct doc_form f = {.req = req, .form = form, .n = n};
+    const char *start = kv_get(form, n, "starts_at"), *offset = kv_get(form, n, "utc_offset");
+    const char *const *k;
+    json_t *doc = json_object(), *venue = json_object(), *people = json_array(),
+           *orgs = json_array(), *o;
+    size_t i, rows;
 
-    if (doc == NULL)
-        return NULL;
-    doc_string(doc, "title", kv_get(form, n, "title"));
-    doc_string(doc, "slug", kv_get(form, n, "slug"));
-    doc_string(doc, "hashtag", kv_get(form, n, "hashtag"));
-    doc_string(doc, "lang", kv_get(form, n, "lang"));
-    doc_string(doc, "state", kv_get(form, n, "state"));
-    if (limit != NULL && limit[0] != '\0') {
-        v = strtol(limit, &end, 10);
-        json_object_set_new(doc, "char_limit", *end == '\0' ? json_integer(v) : json_string(limit));
-    }
-    if (start != NULL && start[0] != '\0') {
+    *bad = NULL;
+    if (doc == NULL || venue == NULL || people == NULL || orgs == NULL)
+        goto fail;
+    for (k = strings; *k != NULL; k++)
+        doc_string(&f, doc, *k, *k, false);
+    for (k = markdown; *k != NULL; k++)
+        doc_string(&f, doc, *k, *k, true);
+    doc_integer(&f, doc, "char_limit");
+    doc_integer(&f, doc, "attendance");
+    if (offset != NULL && start != NULL && start[0] != '\0') {
         /* datetime-local says "2014-11-20T18:00"; the document wants seconds and an offset */
-        if (offset == NULL || offset[0] == '\0')
-            offset = "Z";
-        json_object_set_new(doc, "starts_at",
-                            json_string(arena_printf(&req->arena, "%s%s%s", start,
-                                                     strlen(start) == 16 ? ":00" : "", offset)));
+        json_object_set_new(
+            doc, "starts_at",
+            json_string(arena_printf(&req->arena, "%s%s%s", start, strlen(start) == 16 ? ":00" : "",
+                                     offset[0] != '\0' ? offset : "Z")));
+    } else {
+        doc_string(&f, doc, "starts_at", "starts_at", false);
     }
-    if (venue != NULL && venue[0] != '\0')
-        json_object_set_new(doc, "venue", json_pack("{s:s}", "name", venue));
+    doc_string(&f, venue, "name", "venue", false);
+    doc_string(&f, venue, "name", "venue[name]", false);
+    doc_string(&f, venue, "address", "venue[address]", false);
+    doc_string(&f, venue, "url", "venue[url]", false);
+    if (json_object_size(venue) > 0)
+        json_object_set(doc, "venue", venue);
+
+    rows = rows_of(form, n, "people", true);
+    for (i = 0; i < rows; i++) {
+        const char *name = row_value(&f, "people", i, "name");
+        if (name == NULL || name[0] == '\0')
+            continue; /* how a person is removed */
+        if ((o = row_object(&f, "people", i, person_keys)) == NULL)
+            goto fail;
+        json_object_set_new(o, "aliases", aliases_of(&f, row_value(&f, "people", i, "aliases")));
+        json_array_append_new(people, o);
+    }
+    rows = rows_of(form, n, "organizations", true);
+    for (i = 0; i < rows; i++) {
+        const char *name = row_value(&f, "organizations", i, "name");
+        if (name == NULL || name[0] == '\0')
+            continue;
+        if ((o = row_object(&f, "organizations", i, org_keys)) == NULL)
+            goto fail;
+        json_array_append_new(orgs, o);
+    }
+    json_object_set(doc, "people", people);
+    json_object_set(doc, "organizations", orgs);
+    json_decref(venue);
+    json_decref(people);
+    json_decref(orgs);
+    if ((*bad = f.bad) != NULL) {
+        json_decref(doc);
+        return NULL;
+    }
     return doc;
+fail:
+    json_decref(doc);
+    json_decref(venue);
+    json_decref(people);
+    json_decref(orgs);
+    return NULL;
 }
 
 /* POST /events/new  csrf, title, slug, hashtag, lang, char_limit, starts_at, utc_offset, ... */
@@ -405,6 +570,7 @@ web_event_create(struct request *req, struct response *res)
     struct event_draft d = {0};
     struct viewer v;
     struct event e;
+    const char *bad;
     json_t *doc;
     int weighted, limit, status;
     bool ok;
@@ -415,8 +581,14 @@ web_event_create(struct request *req, struct response *res)
         return 0;
     if (!web_may_create(&v))
         return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_CREATOR);
-    if ((doc = form_document(req, d.form, d.n)) == NULL)
+    if ((doc = form_document(req, d.form, d.n, &bad)) == NULL && bad == NULL)
         return -1;
+    if (doc == NULL) {
+        d.error = arena_printf(
+            &req->arena, msg(web_request_lang(req), MSG_EVENT_REFUSED),
+            arena_printf(&req->arena, msg(web_request_lang(req), MSG_EVENT_BAD_UTF8), bad));
+        return event_form_page(req, res, &v, &d, 422);
+    }
     ok = event_create(st, &req->arena, doc, &v.acc, &e, &scratch);
     if (ok) {
         const char *to = arena_printf(&req->arena, "/e/%s", e.slug); /* e points into doc */
@@ -430,4 +602,352 @@ web_event_create(struct request *req, struct response *res)
                            api_error_of(&req->arena, &scratch, &weighted, &limit));
     scratch_release(&scratch);
     return event_form_page(req, res, &v, &d, status);
+}
+
+/* ---- the edit form ---- */
+
+#define EMPTY_ROWS 3 /* empty people and organizations rows, for adding */
+
+static const char *const lang_values[] = {"fr", "en"};
+static const enum msg lang_labels[] = {MSG_LANG_FR, MSG_LANG_EN};
+static const char *const state_values[] = {"draft", "live", "ended", "published"};
+static const enum msg state_labels[] = {MSG_STATE_DRAFT, MSG_STATE_LIVE, MSG_STATE_ENDED,
+                                        MSG_STATE_PUBLISHED};
+static const char *const role_values[] = {"panelist", "moderator", "speaker", "host", "organizer"};
+static const enum msg role_labels[] = {MSG_ROLE_PANELIST, MSG_ROLE_MODERATOR, MSG_ROLE_SPEAKER,
+                                       MSG_ROLE_HOST, MSG_ROLE_ORGANIZER};
+static const char *const kind_values[] = {"organizer", "sponsor", "supplier", "partner"};
+static const enum msg kind_labels[] = {MSG_KIND_ORGANIZER, MSG_KIND_SPONSOR, MSG_KIND_SUPPLIER,
+                                       MSG_KIND_PARTNER};
+
+/* Appends name=value (both in ar, or static) to the pairs; value NULL is "". */
+static void
+values_add(struct kv *kv, size_t *n, const char *name, const char *value)
+{
+    kv[*n].name = name;
+    kv[*n].value = value != NULL ? value : "";
+    (*n)++;
+}
+
+/* ["a", "b"] -> "a, b" in ar ("" for none). */
+static const char *
+aliases_text(struct arena *ar, const char *aliases_json)
+{
+    json_t *arr = json_loads(aliases_json != NULL ? aliases_json : "[]", 0, NULL), *a;
+    const char *out = "";
+    size_t i;
+
+    json_array_foreach(arr, i, a)
+    {
+        if (json_is_string(a))
+            out = arena_printf(ar, "%s%s%s", out, out[0] != '\0' ? ", " : "", json_string_value(a));
+        if (out == NULL)
+            break;
+    }
+    json_decref(arr);
+    return out;
+}
+
+/* The edit form's fields of event e, as the form would send them back. */
+static bool
+event_values(struct arena *ar, const struct event *e, struct event_draft *d)
+{
+    size_t n = 0, i, cap = 24 + 5 * e->n_people + 3 * e->n_orgs;
+    struct kv *kv = arena_alloc(ar, cap * sizeof(*kv));
+
+    if (kv == NULL)
+        return false;
+    values_add(kv, &n, "slug", e->slug);
+    values_add(kv, &n, "title", e->title);
+    values_add(kv, &n, "hashtag", e->hashtag);
+    values_add(kv, &n, "lang", e->lang);
+    values_add(kv, &n, "char_limit", arena_printf(ar, "%d", e->char_limit));
+    values_add(kv, &n, "starts_at", e->starts_at);
+    values_add(kv, &n, "ends_at", e->ends_at);
+    values_add(kv, &n, "timezone", e->timezone);
+    values_add(kv, &n, "series", e->series);
+    values_add(kv, &n, "venue[name]", e->venue_name);
+    values_add(kv, &n, "venue[address]", e->venue_address);
+    values_add(kv, &n, "venue[url]", e->venue_url);
+    values_add(kv, &n, "attendance",
+               e->attendance >= 0 ? arena_printf(ar, "%lld", (long long)e->attendance) : "");
+    values_add(kv, &n, "context", e->context_md);
+    values_add(kv, &n, "disclaimer", e->disclaimer_md);
+    values_add(kv, &n, "conclusion", e->conclusion_md);
+    values_add(kv, &n, "signature", e->signature);
+    values_add(kv, &n, "state", e->state);
+    for (i = 0; i < e->n_people; i++) {
+        const struct person *p = &e->people[i];
+        values_add(kv, &n, arena_printf(ar, "people[%zu][name]", i), p->name);
+        values_add(kv, &n, arena_printf(ar, "people[%zu][affiliation]", i), p->affiliation);
+        values_add(kv, &n, arena_printf(ar, "people[%zu][role]", i), p->role);
+        values_add(kv, &n, arena_printf(ar, "people[%zu][aliases]", i),
+                   aliases_text(ar, p->aliases_json));
+        values_add(kv, &n, arena_printf(ar, "people[%zu][url]", i), p->url);
+    }
+    for (i = 0; i < e->n_orgs; i++) {
+        values_add(kv, &n, arena_printf(ar, "organizations[%zu][kind]", i), e->orgs[i].kind);
+        values_add(kv, &n, arena_printf(ar, "organizations[%zu][name]", i), e->orgs[i].name);
+        values_add(kv, &n, arena_printf(ar, "organizations[%zu][url]", i), e->orgs[i].url);
+    }
+    for (i = 0; i < n; i++)
+        if (kv[i].name == NULL || kv[i].value == NULL)
+            return false; /* out of memory */
+    d->form = kv;
+    d->n = n;
+    return true;
+}
+
+/* One labelled <textarea>; the newline after the tag keeps a value's own first newline. */
+static void
+event_textarea(struct html *h, const struct event_draft *d, const char *name, enum msg label)
+{
+    html_raw(h, "<label");
+    html_attr(h, "for", arena_printf(&h->req->arena, "ev-%s", name));
+    html_raw(h, ">");
+    html_msg(h, label);
+    html_raw(h, "</label><textarea rows=\"6\"");
+    html_attr(h, "id", arena_printf(&h->req->arena, "ev-%s", name));
+    html_attr(h, "name", name);
+    html_raw(h, ">\n");
+    html_text(h, draft_value(d, name, ""));
+    html_raw(h, "</textarea>\n");
+}
+
+/* A <select> whose current value may be none of its options: it is kept as one more. */
+static void
+edit_select(struct html *h, const struct event_draft *d, const char *name, enum msg label,
+            const char *const *values, const enum msg *labels, size_t count, const char *fallback)
+{
+    const char *picked = draft_value(d, name, fallback);
+    size_t i;
+
+    html_raw(h, "<label");
+    html_attr(h, "for", arena_printf(&h->req->arena, "ev-%s", name));
+    html_raw(h, ">");
+    html_msg(h, label);
+    html_raw(h, "</label><select");
+    html_attr(h, "id", arena_printf(&h->req->arena, "ev-%s", name));
+    html_attr(h, "name", name);
+    html_raw(h, ">");
+    for (i = 0; i < count; i++)
+        if (strcmp(values[i], picked) == 0)
+            break;
+    if (i == count && picked[0] != '\0')
+        speaker_option(h, picked, picked, picked);
+    for (i = 0; i < count; i++)
+        speaker_option(h, values[i], msg(h->lang, labels[i]), picked);
+    html_raw(h, "</select>\n");
+}
+
+/* The rows to show of a list: those holding something, then EMPTY_ROWS empty ones. */
+static size_t
+rows_to_show(const struct event_draft *d, const char *list)
+{
+    return rows_of(d->form, d->n, list, true) + EMPTY_ROWS;
+}
+
+static void
+people_fieldsets(struct html *h, const struct event_draft *d)
+{
+    struct arena *ar = &h->req->arena;
+    size_t i, rows = rows_to_show(d, "people");
+
+    html_raw(h, "<fieldset class=\"rows people\"><legend>");
+    html_msg(h, MSG_PEOPLE);
+    html_raw(h, "</legend>\n<p class=\"hint\">");
+    html_msg(h, MSG_PEOPLE_HINT);
+    html_raw(h, "</p>\n");
+    for (i = 0; i < rows; i++) {
+        html_raw(h, "<fieldset class=\"row\"><legend>");
+        html_textf(h, msg(h->lang, MSG_PERSON), i + 1);
+        html_raw(h, "</legend>\n");
+        event_input(h, d, arena_printf(ar, "people[%zu][name]", i), MSG_PERSON_NAME, "text", "",
+                    false);
+        event_input(h, d, arena_printf(ar, "people[%zu][affiliation]", i), MSG_PERSON_AFFILIATION,
+                    "text", "", false);
+        edit_select(h, d, arena_printf(ar, "people[%zu][role]", i), MSG_PERSON_ROLE, role_values,
+                    role_labels, 5, "panelist");
+        event_input(h, d, arena_printf(ar, "people[%zu][aliases]", i), MSG_PERSON_ALIASES, "text",
+                    "", false);
+        event_input(h, d, arena_printf(ar, "people[%zu][url]", i), MSG_URL, "url", "", false);
+        html_raw(h, "</fieldset>\n");
+    }
+    html_raw(h, "</fieldset>\n");
+}
+
+static void
+org_fieldsets(struct html *h, const struct event_draft *d)
+{
+    struct arena *ar = &h->req->arena;
+    size_t i, rows = rows_to_show(d, "organizations");
+
+    html_raw(h, "<fieldset class=\"rows orgs\"><legend>");
+    html_msg(h, MSG_ORGANIZATIONS);
+    html_raw(h, "</legend>\n<p class=\"hint\">");
+    html_msg(h, MSG_ORGS_HINT);
+    html_raw(h, "</p>\n");
+    for (i = 0; i < rows; i++) {
+        html_raw(h, "<fieldset class=\"row\"><legend>");
+        html_textf(h, msg(h->lang, MSG_ORG), i + 1);
+        html_raw(h, "</legend>\n");
+        edit_select(h, d, arena_printf(ar, "organizations[%zu][kind]", i), MSG_ORG_KIND,
+                    kind_values, kind_labels, 4, "organizer");
+        event_input(h, d, arena_printf(ar, "organizations[%zu][name]", i), MSG_ORG_NAME, "text", "",
+                    false);
+        event_input(h, d, arena_printf(ar, "organizations[%zu][url]", i), MSG_URL, "url", "",
+                    false);
+        html_raw(h, "</fieldset>\n");
+    }
+    html_raw(h, "</fieldset>\n");
+}
+
+/*
+ * The edit form of the event stored as slug, filled from d (the event's
+ * values, or what was sent and refused, with d->error saying why).
+ */
+static int
+event_edit_page(struct request *req, struct response *res, const struct viewer *v, const char *slug,
+                const struct event_draft *d, int status)
+{
+    enum web_lang lang = web_request_lang(req);
+    struct html h = {.viewer = v};
+
+    page_begin(&h, req, lang, msg(lang, MSG_EDIT_EVENT), "form-page");
+    html_raw(&h, "<h1>");
+    html_msg(&h, MSG_EDIT_EVENT);
+    html_raw(&h, "</h1>\n");
+    if (d->error != NULL) {
+        html_raw(&h, "<p class=\"error\" role=\"alert\">");
+        html_text(&h, d->error);
+        html_raw(&h, "</p>\n");
+    }
+    html_raw(&h, "<form class=\"fields\" method=\"post\"");
+    html_attr(&h, "action", arena_printf(&req->arena, "/e/%s/edit", slug));
+    html_raw(&h, ">");
+    html_csrf(&h, v);
+    html_raw(&h, "\n");
+    event_input(&h, d, "title", MSG_EVENT_TITLE, "text", "", true);
+    event_input(&h, d, "slug", MSG_EVENT_SLUG, "text", "", true);
+    html_raw(&h, "<p class=\"hint\">");
+    html_msg(&h, MSG_EVENT_SLUG_HINT);
+    html_raw(&h, "</p>\n");
+    event_input(&h, d, "hashtag", MSG_HASHTAG, "text", "", true);
+    edit_select(&h, d, "lang", MSG_EVENT_LANG, lang_values, lang_labels, 2, "fr");
+    event_input(&h, d, "char_limit", MSG_EVENT_LIMIT, "number", "", true);
+    edit_select(&h, d, "state", MSG_EVENT_STATE, state_values, state_labels, 4, "draft");
+    event_input(&h, d, "starts_at", MSG_EVENT_STARTS, "text", "", false);
+    event_input(&h, d, "ends_at", MSG_EVENT_ENDS, "text", "", false);
+    html_raw(&h, "<p class=\"hint\">");
+    html_msg(&h, MSG_EVENT_DATES_HINT);
+    html_raw(&h, "</p>\n");
+    event_input(&h, d, "timezone", MSG_EVENT_TIMEZONE, "text", "", false);
+    event_input(&h, d, "series", MSG_EVENT_SERIES, "text", "", false);
+    event_input(&h, d, "venue[name]", MSG_VENUE_NAME, "text", "", false);
+    event_input(&h, d, "venue[address]", MSG_VENUE_ADDRESS, "text", "", false);
+    event_input(&h, d, "venue[url]", MSG_VENUE_URL, "url", "", false);
+    event_input(&h, d, "attendance", MSG_EVENT_ATTENDANCE, "number", "", false);
+    html_raw(&h, "<p class=\"hint\">");
+    html_msg(&h, MSG_MARKDOWN_HINT);
+    html_raw(&h, "</p>\n");
+    event_textarea(&h, d, "context", MSG_CONTEXT);
+    event_textarea(&h, d, "disclaimer", MSG_DISCLAIMER);
+    event_textarea(&h, d, "conclusion", MSG_CONCLUSION);
+    event_input(&h, d, "signature", MSG_EVENT_SIGNATURE, "text", "", false);
+    people_fieldsets(&h, d);
+    org_fieldsets(&h, d);
+    html_raw(&h, "<button type=\"submit\">");
+    html_msg(&h, MSG_EVENT_SAVE);
+    html_raw(&h, "</button>\n</form>\n");
+    page_end(&h);
+    if (response_header(res, "Vary", "Accept-Language") != 0) {
+        text_buf_release(&h.buf);
+        return -1;
+    }
+    return page_send(res, &h, status);
+}
+
+/* GET /e/:slug/edit */
+int
+web_event_edit(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct event_draft d = {0};
+    struct viewer v;
+    struct event e;
+    const char *slug = request_param(req, "slug");
+    int rc;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    web_viewer_load(req, st, &v);
+    if (!v.signed_in || v.csrf == NULL) {
+        const char *to = arena_printf(&req->arena, "/login?next=/e/%s/edit", slug);
+        return to != NULL ? web_redirect(res, to) : -1;
+    }
+    if ((rc = web_event_get(req, st, slug, &e)) != RC_OK)
+        return web_error(req, res, rc);
+    if (!web_may_edit(st, &v, &e))
+        return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_EDITOR);
+    if (!event_values(&req->arena, &e, &d))
+        return -1;
+    return event_edit_page(req, res, &v, e.slug, &d, 200);
+}
+
+/*
+ * POST /e/:slug/edit  csrf and every field of the document: the whole
+ * event is replaced (its id, creator, editors and posts stay), as
+ * document_read_event() reads a complete document.
+ */
+int
+web_event_save(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct response scratch = {0};
+    struct event_draft d = {0};
+    struct viewer v;
+    struct event old, e;
+    const char *bad, *to;
+    json_t *doc;
+    int rc, weighted, limit, status;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if (!web_form(req, res, st, &v, &d.form, &d.n))
+        return 0;
+    if ((rc = web_event_get(req, st, request_param(req, "slug"), &old)) != RC_OK)
+        return web_error(req, res, rc);
+    if (!web_may_edit(st, &v, &old))
+        return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_EDITOR);
+    if ((doc = form_document(req, d.form, d.n, &bad)) == NULL) {
+        if (bad == NULL)
+            return -1;
+        d.error = arena_printf(
+            &req->arena, msg(web_request_lang(req), MSG_EVENT_NOT_SAVED),
+            arena_printf(&req->arena, msg(web_request_lang(req), MSG_EVENT_BAD_UTF8), bad));
+        return event_edit_page(req, res, &v, old.slug, &d, 422);
+    }
+    if (document_read_event(doc, &req->arena, false, &e, &scratch)) {
+        e.id = old.id;
+        e.created_by = old.created_by;
+        rc = store_event_update(st, &e);
+        cache_event_changed(old.slug);
+        cache_event_changed(e.slug);
+        to = arena_printf(&req->arena, "/e/%s", e.slug); /* e points into doc */
+        if (rc == RC_OK) {
+            json_decref(doc);
+            return to != NULL ? web_redirect(res, to) : -1;
+        }
+        if (rc != RC_CONFLICT) {
+            json_decref(doc);
+            return web_error(req, res, rc);
+        }
+        response_error(&scratch, 409, "an event '%s' exists already", e.slug);
+    }
+    json_decref(doc);
+    status = scratch.status;
+    d.error = arena_printf(&req->arena, msg(web_request_lang(req), MSG_EVENT_NOT_SAVED),
+                           api_error_of(&req->arena, &scratch, &weighted, &limit));
+    scratch_release(&scratch);
+    return event_edit_page(req, res, &v, old.slug, &d, status);
 }

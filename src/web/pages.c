@@ -305,9 +305,9 @@ web_home(struct request *req, struct response *res)
 
 /* ---- the event page ---- */
 
-/* The event's header: title, date, venue, series, hashtag, links. */
+/* The event's header: title, date, venue, series, hashtag, links (may_edit: to the edit form). */
 static void
-event_header(struct html *h, const struct event *e)
+event_header(struct html *h, const struct event *e, bool may_edit)
 {
     html_raw(h, "<header class=\"event-head\">\n");
     html_state(h, e);
@@ -336,7 +336,15 @@ event_header(struct html *h, const struct event *e)
     html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/recap", e->slug));
     html_raw(h, ">");
     html_msg(h, MSG_READ_RECAP);
-    html_raw(h, " →</a></p>\n</header>\n");
+    html_raw(h, " →</a>");
+    if (may_edit) {
+        html_raw(h, " <a class=\"edit\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/edit", e->slug));
+        html_raw(h, ">");
+        html_msg(h, MSG_EDIT_EVENT);
+        html_raw(h, "</a>");
+    }
+    html_raw(h, "</p>\n</header>\n");
 }
 
 int
@@ -348,6 +356,7 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
     struct post *posts;
     struct html h = {.viewer = v};
     size_t n, i;
+    bool may_edit;
     int rc;
 
     if (max_s != NULL)
@@ -356,9 +365,10 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
         return web_error(req, res, rc);
 
     page_begin(&h, req, web_lang_of(e->lang), e->title, "event");
-    event_header(&h, e);
+    may_edit = web_may_edit(st, v, e) && v->csrf != NULL;
+    event_header(&h, e, may_edit);
     html_raw(&h, "<section class=\"timeline\">\n");
-    if (web_may_edit(st, v, e) && v->csrf != NULL)
+    if (may_edit)
         composer_write(&h, e, v, d);
     html_raw(&h, "<h2 class=\"visually-hidden\">");
     html_msg(&h, MSG_EVENT_POSTS);

@@ -9,6 +9,7 @@
 #include "web/web_int.h"
 
 #define FORM_LIMIT (64 << 10) /* a urlencoded form: a post, an event's fields */
+#define EDIT_LIMIT (1 << 20)  /* the whole event: three Markdown fields, people, orgs */
 
 const struct route web_routes[] = {
     {"GET", "/", web_home, 0, 0},
@@ -28,6 +29,8 @@ const struct route web_routes[] = {
     {"GET", "/e/:slug/recap.html", web_recap_html, 0, 0},
     {"GET", "/e/:slug/feed.atom", web_feed_atom, 0, 0},
     {"POST", "/e/:slug/posts", web_post_create, 0, FORM_LIMIT}, /* the composer */
+    {"GET", "/e/:slug/edit", web_event_edit, 0, 0},
+    {"POST", "/e/:slug/edit", web_event_save, 0, EDIT_LIMIT},
     /* Moderation (POST, with CSRF) comes here. */
     {"GET", "/@:name", web_profile, 0, 0},
 };

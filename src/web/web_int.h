@@ -130,6 +130,41 @@ enum msg {
     MSG_EVENT_CREATE,
     MSG_EVENT_REFUSED, /* format: %s the reason */
     MSG_WRITE,
+    /* the edit form */
+    MSG_EDIT_EVENT,
+    MSG_EVENT_SAVE,
+    MSG_EVENT_NOT_SAVED, /* format: %s the reason */
+    MSG_EVENT_BAD_UTF8,  /* format: %s the field */
+    MSG_EVENT_ENDS,
+    MSG_EVENT_DATES_HINT,
+    MSG_EVENT_TIMEZONE,
+    MSG_EVENT_SERIES,
+    MSG_VENUE_NAME,
+    MSG_VENUE_ADDRESS,
+    MSG_VENUE_URL,
+    MSG_EVENT_ATTENDANCE,
+    MSG_EVENT_SIGNATURE,
+    MSG_MARKDOWN_HINT,
+    MSG_PERSON, /* format: %zu the row */
+    MSG_PERSON_NAME,
+    MSG_PERSON_AFFILIATION,
+    MSG_PERSON_ROLE,
+    MSG_PERSON_ALIASES,
+    MSG_PEOPLE_HINT,
+    MSG_ORG, /* format: %zu the row */
+    MSG_ORG_KIND,
+    MSG_ORG_NAME,
+    MSG_ORGS_HINT,
+    MSG_URL,
+    MSG_ROLE_PANELIST,
+    MSG_ROLE_MODERATOR,
+    MSG_ROLE_SPEAKER,
+    MSG_ROLE_HOST,
+    MSG_ROLE_ORGANIZER,
+    MSG_KIND_ORGANIZER,
+    MSG_KIND_SPONSOR,
+    MSG_KIND_SUPPLIER,
+    MSG_KIND_PARTNER,
     MSG_N
 };
 
@@ -313,6 +348,8 @@ int web_logout(struct request *req, struct response *res);
 int web_post_create(struct request *req, struct response *res);  /* POST /e/:slug/posts */
 int web_event_new(struct request *req, struct response *res);    /* GET /events/new */
 int web_event_create(struct request *req, struct response *res); /* POST /events/new */
+int web_event_edit(struct request *req, struct response *res);   /* GET /e/:slug/edit */
+int web_event_save(struct request *req, struct response *res);   /* POST /e/:slug/edit */
 
 /* ---- the composer (web/compose.c) ---- */
 
