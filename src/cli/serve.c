@@ -157,7 +157,7 @@ cli_serve(int argc, char **argv)
         snprintf(url, sizeof(url), "http://%s:%u", host, (unsigned)http_server_port(srv));
     if (created)
         printf("first start: created the admin account '%s' with password: %s\n"
-               "(shown once: note it now; "gazouillis user password admin" makes a new one)\n",
+               "(shown once: note it now; 'gazouillis user password admin' makes a new one)\n",
                admin, password);
     auth_wipe(password, sizeof(password));
     printf("gazouillis listening on %s (data in %s)\n", public_url, data);
