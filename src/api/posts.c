@@ -521,11 +521,63 @@ api_posts_get(struct request *req, struct response *res)
     return api_json(res, 200, post_json(&p, e.slug));
 }
 
-/* May acc change or delete post p? Its author and the admins. */
-static bool
-may_change_post(const struct account *acc, const struct post *p)
+bool
+post_may_change(const struct account *acc, const struct post *p)
 {
     return strcmp(acc->role, "admin") == 0 || acc->id == p->account_id;
+}
+
+bool
+post_update(struct store *st, struct arena *ar, const struct event *e, const struct account *acc,
+            struct post *p, const char *text, size_t len, bool set_speaker, json_t *speaker,
+            bool force, struct response *res)
+{
+    struct prepared pr;
+    int rc;
+
+    if (!post_may_change(acc, p)) {
+        response_error(res, 403, "only its author and the admins change a post");
+        return false;
+    }
+    if (text != NULL && len > MAX_POST_BYTES) {
+        response_error(res, 413, "'text' is longer than %d bytes", MAX_POST_BYTES);
+        return false;
+    }
+    if (set_speaker && !read_speaker(speaker, e, p, res))
+        return false;
+    if (!prepare(ar, res, e, text != NULL ? text : p->text, text != NULL ? len : strlen(p->text),
+                 text != NULL, force, &pr))
+        return false;
+    p->text = pr.text;
+    p->html = pr.html;
+    p->tags = pr.tags;
+    p->n_tags = pr.n_tags;
+    rc = store_post_update(st, p);
+    cache_event_changed(e->slug);
+    if (rc != RC_OK || (rc = store_post_get(st, ar, p->id, p)) != RC_OK) {
+        response_error_rc(res, rc);
+        return false;
+    }
+    return true;
+}
+
+bool
+post_delete(struct store *st, const struct event *e, const struct account *acc,
+            const struct post *p, struct response *res)
+{
+    int rc;
+
+    if (!post_may_change(acc, p)) {
+        response_error(res, 403, "only its author and the admins delete a post");
+        return false;
+    }
+    rc = store_post_delete(st, p->id);
+    cache_event_changed(e->slug);
+    if (rc != RC_OK) {
+        response_error_rc(res, rc);
+        return false;
+    }
+    return true;
 }
 
 /* PATCH /api/v1/posts/:id {"text": …, "speaker": …, "force": …} */
@@ -536,15 +588,13 @@ api_posts_update(struct request *req, struct response *res)
     struct account acc;
     struct post p;
     struct event e;
-    struct prepared pr;
     json_t *body = NULL, *text, *force;
-    int rc;
 
     if (st == NULL)
         return response_error_rc(res, RC_IO);
     if (!api_account(req, res, st, &acc) || !post_for(req, res, st, &p, &e))
         return 0;
-    if (!may_change_post(&acc, &p))
+    if (!post_may_change(&acc, &p))
         return response_error(res, 403, "only its author and the admins change a post");
     if ((body = api_body_object(req, res)) == NULL)
         return 0;
@@ -558,23 +608,10 @@ api_posts_update(struct request *req, struct response *res)
         response_error(res, 422, "'force' must be true or false");
         goto out;
     }
-    if (json_object_get(body, "speaker") != NULL &&
-        !read_speaker(json_object_get(body, "speaker"), &e, &p, res))
+    if (!post_update(st, &req->arena, &e, &acc, &p, json_string_value(text),
+                     json_string_length(text), json_object_get(body, "speaker") != NULL,
+                     json_object_get(body, "speaker"), json_is_true(force), res))
         goto out;
-    if (!prepare(&req->arena, res, &e, text ? json_string_value(text) : p.text,
-                 text ? json_string_length(text) : strlen(p.text), text != NULL,
-                 json_is_true(force), &pr))
-        goto out;
-    p.text = pr.text;
-    p.html = pr.html;
-    p.tags = pr.tags;
-    p.n_tags = pr.n_tags;
-    rc = store_post_update(st, &p);
-    cache_event_changed(e.slug);
-    if (rc != RC_OK || (rc = store_post_get(st, &req->arena, p.id, &p)) != RC_OK) {
-        response_error_rc(res, rc);
-        goto out;
-    }
     api_json(res, 200, post_json(&p, e.slug));
 out:
     json_decref(body);
@@ -589,17 +626,12 @@ api_posts_delete(struct request *req, struct response *res)
     struct account acc;
     struct post p;
     struct event e;
-    int rc;
 
     if (st == NULL)
         return response_error_rc(res, RC_IO);
     if (!api_account(req, res, st, &acc) || !post_for(req, res, st, &p, &e))
         return 0;
-    if (!may_change_post(&acc, &p))
-        return response_error(res, 403, "only its author and the admins delete a post");
-    rc = store_post_delete(st, p.id);
-    cache_event_changed(e.slug);
-    if (rc != RC_OK)
-        return response_error_rc(res, rc);
+    if (!post_delete(st, &e, &acc, &p, res))
+        return 0;
     return response_body(res, 204, NULL, "", 0);
 }

@@ -1,7 +1,7 @@
 /*
  * api/posts.h - posts of an event: what the events API and the web
- * composer borrow from api/posts.c (writing one post by the rules,
- * importing a document's posts, listing them all).
+ * forms borrow from api/posts.c (writing, changing and deleting one post
+ * by the rules, importing a document's posts, listing them all).
  */
 #ifndef GZ_API_POSTS_H
 #define GZ_API_POSTS_H
@@ -36,5 +36,30 @@ bool posts_import(struct arena *ar, struct response *res, struct store *st, cons
 bool post_create(struct store *st, struct arena *ar, const struct event *e,
                  const struct account *acc, const char *text, size_t len, json_t *speaker,
                  bool force, struct post *out, struct response *res);
+
+/* May acc change or delete post p? Its author and the admins. */
+bool post_may_change(const struct account *acc, const struct post *p);
+
+/*
+ * Changes post p of event e (read from the store, with p->event_id ==
+ * e->id) for acc by the rules of post_create(): 403 unless
+ * post_may_change(); text NULL keeps the stored text (and its hashtags as
+ * they are), else it is at most 8 KiB (413), gets the event's hashtag
+ * when missing and is counted against the event's char_limit (422 with
+ * the length unless force and at most twice the limit); set_speaker:
+ * speaker replaces the speaker as post_create() reads it. Marks the
+ * event's cached pages stale. True with the stored post in *p (strings
+ * in ar); false with the error in res and nothing stored.
+ */
+bool post_update(struct store *st, struct arena *ar, const struct event *e,
+                 const struct account *acc, struct post *p, const char *text, size_t len,
+                 bool set_speaker, json_t *speaker, bool force, struct response *res);
+
+/*
+ * Deletes post p of event e for acc: 403 unless post_may_change(). Marks
+ * the event's cached pages stale. False with the error in res.
+ */
+bool post_delete(struct store *st, const struct event *e, const struct account *acc,
+                 const struct post *p, struct response *res);
 
 #endif

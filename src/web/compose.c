@@ -1,12 +1,14 @@
 /*
  * web/compose.c - the forms that write: the composer on the event page
- * (POST /e/:slug/posts), the event form (GET/POST /events/new) and the
- * edit form of every field of an event (GET/POST /e/:slug/edit). They
- * work without JavaScript; /static/composer.js only adds the live counter,
- * which asks the server (POST /api/v1/text/count) rather than counting a
- * second way. Both event forms build one event document from their fields
- * (form_document) and go through the API's own reader, event_create() and
- * document_read_event(), as post_create() does for posts, so a form and a
+ * (POST /e/:slug/posts), a post's edit form and delete button (GET/POST
+ * /posts/:id/edit, POST /posts/:id/delete), the event form (GET/POST
+ * /events/new) and the edit form of every field of an event (GET/POST
+ * /e/:slug/edit). They work without JavaScript; /static/composer.js only
+ * adds the live counter, which asks the server (POST /api/v1/text/count)
+ * rather than counting a second way. Both event forms build one event
+ * document from their fields (form_document) and go through the API's own
+ * reader, event_create() and document_read_event(), as the post forms go
+ * through post_create(), post_update() and post_delete(), so a form and a
  * JSON client meet one set of rules; the API's JSON error is read back
  * and said again in the page's language.
  */
@@ -45,6 +47,28 @@ scratch_release(struct response *res)
     if (res->body_owned)
         free(res->body);
     memset(res, 0, sizeof(*res));
+}
+
+/*
+ * A refused post said again in the event's language into d: the length
+ * and "post anyway" for a text too long, else other (a format taking the
+ * API's reason). Releases scratch; returns its status.
+ */
+static int
+refusal(struct arena *ar, const struct event *e, struct response *scratch, enum msg other,
+        struct composer_draft *d)
+{
+    int status = scratch->status, weighted, limit;
+    const char *reason = api_error_of(ar, scratch, &weighted, &limit);
+
+    scratch_release(scratch);
+    if (status == 422 && limit > 0) {
+        d->error = arena_printf(ar, msg(web_lang_of(e->lang), MSG_POST_TOO_LONG), weighted, limit);
+        d->offer_force = weighted <= 2 * limit;
+    } else {
+        d->error = arena_printf(ar, msg(web_lang_of(e->lang), other), reason);
+    }
+    return status;
 }
 
 /* A textarea's value with CRLF line ends (as browsers send them) made LF, in ar. */
@@ -95,24 +119,26 @@ speaker_option(struct html *h, const char *value, const char *label, const char 
     html_raw(h, "</option>");
 }
 
-void
-composer_write(struct html *h, const struct event *e, const struct viewer *v,
-               const struct composer_draft *d)
+/*
+ * The post form (text with its counter, speaker picker, CSRF field, and
+ * "post anyway" after a refusal for length) sending to action, with the
+ * submit button saying submit. The composer and the post's edit form.
+ */
+static void
+post_form(struct html *h, const struct event *e, const struct viewer *v,
+          const struct composer_draft *d, const char *action, enum msg submit)
 {
     const char *picked = d != NULL ? d->speaker : NULL;
     int left = remaining_of(e, d != NULL ? d->text : NULL);
     size_t i;
 
-    html_raw(h, "<section class=\"composer\" id=\"composer\">\n<h2>");
-    html_msg(h, MSG_COMPOSER_TITLE);
-    html_raw(h, "</h2>\n");
     if (d != NULL && d->error != NULL) {
         html_raw(h, "<p class=\"error\" role=\"alert\">");
         html_text(h, d->error);
         html_raw(h, "</p>\n");
     }
     html_raw(h, "<form class=\"composer\" method=\"post\"");
-    html_attr(h, "action", arena_printf(&h->req->arena, "/e/%s/posts", e->slug));
+    html_attr(h, "action", action);
     html_attr(h, "data-event", e->slug);
     html_attr(h, "data-limit", arena_printf(&h->req->arena, "%d", e->char_limit));
     html_raw(h, ">");
@@ -144,9 +170,20 @@ composer_write(struct html *h, const struct event *e, const struct viewer *v,
         html_raw(h, "</label>\n");
     }
     html_raw(h, "<button type=\"submit\">");
-    html_msg(h, MSG_COMPOSER_SUBMIT);
-    html_raw(h, "</button>\n</form>\n<script src=\"/static/composer.js\" defer></script>\n"
-                "</section>\n");
+    html_msg(h, submit);
+    html_raw(h, "</button>\n</form>\n<script src=\"/static/composer.js\" defer></script>\n");
+}
+
+void
+composer_write(struct html *h, const struct event *e, const struct viewer *v,
+               const struct composer_draft *d)
+{
+    html_raw(h, "<section class=\"composer\" id=\"composer\">\n<h2>");
+    html_msg(h, MSG_COMPOSER_TITLE);
+    html_raw(h, "</h2>\n");
+    post_form(h, e, v, d, arena_printf(&h->req->arena, "/e/%s/posts", e->slug),
+              MSG_COMPOSER_SUBMIT);
+    html_raw(h, "</section>\n");
 }
 
 /*
@@ -188,9 +225,9 @@ web_post_create(struct request *req, struct response *res)
     struct post p;
     struct kv *form;
     json_t *speaker = NULL;
-    const char *text, *reason;
+    const char *text;
     size_t n, len = 0;
-    int rc, weighted, limit, status;
+    int rc, status;
 
     if (st == NULL)
         return web_error(req, res, RC_IO);
@@ -219,17 +256,174 @@ web_post_create(struct request *req, struct response *res)
         return web_redirect(res, arena_printf(&req->arena, "/e/%s", e.slug));
     }
     /* Refused: the form again, the text kept, the reason in the event's language. */
-    status = scratch.status;
-    reason = api_error_of(&req->arena, &scratch, &weighted, &limit);
-    scratch_release(&scratch);
-    if (status == 422 && limit > 0) {
-        d.error =
-            arena_printf(&req->arena, msg(web_lang_of(e.lang), MSG_POST_TOO_LONG), weighted, limit);
-        d.offer_force = weighted <= 2 * limit;
-    } else {
-        d.error = arena_printf(&req->arena, msg(web_lang_of(e.lang), MSG_POST_REFUSED), reason);
-    }
+    status = refusal(&req->arena, &e, &scratch, MSG_POST_REFUSED, &d);
     return web_event_page(req, res, st, &e, &v, &d, status);
+}
+
+/* ---- changing and deleting a post ---- */
+
+/* The visible post of ":id" and its event, or an rc (RC_NOTFOUND: no such post). */
+static int
+post_load(struct request *req, struct store *st, struct post *p, struct event *e)
+{
+    int64_t id;
+    int rc;
+
+    if (!document_parse_id(request_param(req, "id"), &id))
+        return RC_NOTFOUND;
+    if ((rc = store_post_get(st, &req->arena, id, p)) != RC_OK)
+        return rc;
+    if (strcmp(p->state, "visible") != 0)
+        return RC_NOTFOUND;
+    return store_event_get_id(st, &req->arena, p->event_id, e);
+}
+
+/* The picker's value of a post's speaker: "", "audience" or "person:i". */
+static const char *
+speaker_value(struct arena *ar, const struct event *e, const struct post *p)
+{
+    size_t i;
+
+    if (p->speaker_audience)
+        return "audience";
+    for (i = 0; p->speaker_name != NULL && i < e->n_people; i++)
+        if (strcmp(e->people[i].name, p->speaker_name) == 0)
+            return arena_printf(ar, "person:%zu", i);
+    return "";
+}
+
+/* The edit form of post p, filled from d (the post, or what was refused and why). */
+static int
+post_edit_page(struct request *req, struct response *res, const struct viewer *v,
+               const struct event *e, const struct post *p, const struct composer_draft *d,
+               int status)
+{
+    enum web_lang lang = web_lang_of(e->lang);
+    struct html h = {.viewer = v};
+
+    page_begin(&h, req, lang, msg(lang, MSG_EDIT_POST), "form-page");
+    html_raw(&h, "<h1>");
+    html_msg(&h, MSG_EDIT_POST);
+    html_raw(&h, "</h1>\n<p>");
+    html_link(&h, arena_printf(&req->arena, "/e/%s#p%lld", e->slug, (long long)p->id), e->title,
+              NULL);
+    html_raw(&h, "</p>\n");
+    post_form(&h, e, v, d, arena_printf(&req->arena, "/posts/%lld/edit", (long long)p->id),
+              MSG_POST_SAVE);
+    page_end(&h);
+    return page_send(res, &h, status);
+}
+
+/* GET /posts/:id/edit */
+int
+web_post_edit(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct composer_draft d = {0};
+    struct viewer v;
+    struct event e;
+    struct post p;
+    int rc;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    web_viewer_load(req, st, &v);
+    if (!v.signed_in || v.csrf == NULL) {
+        const char *to =
+            arena_printf(&req->arena, "/login?next=/posts/%s/edit", request_param(req, "id"));
+        return to != NULL ? web_redirect(res, to) : -1;
+    }
+    if ((rc = post_load(req, st, &p, &e)) != RC_OK)
+        return web_error(req, res, rc);
+    if (!post_may_change(&v.acc, &p))
+        return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_AUTHOR);
+    d.text = p.text;
+    d.speaker = speaker_value(&req->arena, &e, &p);
+    return post_edit_page(req, res, &v, &e, &p, &d, 200);
+}
+
+/*
+ * POST /posts/:id/edit  csrf, text, speaker, force: post_update(), as
+ * PATCH /api/v1/posts/:id does. The speaker is only replaced when another
+ * is picked, so an alias or an audience label set through the API stays.
+ */
+int
+web_post_save(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct response scratch = {0};
+    struct composer_draft d = {0};
+    struct viewer v;
+    struct event e;
+    struct post p;
+    struct kv *form;
+    json_t *speaker = NULL;
+    const char *text, *force;
+    size_t n, len = 0;
+    bool ok;
+    int rc, status;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if (!web_form(req, res, st, &v, &form, &n))
+        return 0;
+    if ((rc = post_load(req, st, &p, &e)) != RC_OK)
+        return web_error(req, res, rc);
+    if (!post_may_change(&v.acc, &p))
+        return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_AUTHOR);
+    text = kv_get(form, n, "text");
+    if ((text = unix_lines(&req->arena, text != NULL ? text : "", &len)) == NULL)
+        return -1;
+    d.text = text;
+    d.speaker = kv_get(form, n, "speaker");
+    if (d.speaker == NULL)
+        d.speaker = "";
+    if (!speaker_json(d.speaker, &e, &speaker)) {
+        d.error =
+            arena_printf(&req->arena, msg(web_lang_of(e.lang), MSG_POST_NOT_SAVED), d.speaker);
+        return post_edit_page(req, res, &v, &e, &p, &d, 422);
+    }
+    force = kv_get(form, n, "force");
+    ok = post_update(st, &req->arena, &e, &v.acc, &p, text, len,
+                     strcmp(d.speaker, speaker_value(&req->arena, &e, &p)) != 0, speaker,
+                     force != NULL && strcmp(force, "1") == 0, &scratch);
+    json_decref(speaker);
+    if (ok) {
+        scratch_release(&scratch);
+        return web_redirect(res, arena_printf(&req->arena, "/e/%s", e.slug));
+    }
+    status = refusal(&req->arena, &e, &scratch, MSG_POST_NOT_SAVED, &d);
+    return post_edit_page(req, res, &v, &e, &p, &d, status);
+}
+
+/* POST /posts/:id/delete  csrf: post_delete(), as DELETE /api/v1/posts/:id does. */
+int
+web_post_remove(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct response scratch = {0};
+    struct viewer v;
+    struct event e;
+    struct post p;
+    struct kv *form;
+    size_t n;
+    int rc, status;
+
+    if (st == NULL)
+        return web_error(req, res, RC_IO);
+    if (!web_form(req, res, st, &v, &form, &n))
+        return 0;
+    if ((rc = post_load(req, st, &p, &e)) != RC_OK)
+        return web_error(req, res, rc);
+    if (!post_may_change(&v.acc, &p))
+        return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_AUTHOR);
+    if (post_delete(st, &e, &v.acc, &p, &scratch)) {
+        scratch_release(&scratch);
+        return web_redirect(res, arena_printf(&req->arena, "/e/%s", e.slug));
+    }
+    status = scratch.status;
+    scratch_release(&scratch);
+    return web_message(req, res, status, MSG_ERROR_TITLE, MSG_ERROR_TEXT);
 }
 
 /* ---- the event form ---- */

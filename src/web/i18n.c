@@ -176,6 +176,14 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_KIND_SPONSOR] = {"Commanditaire", "Sponsor"},
     [MSG_KIND_SUPPLIER] = {"Fournisseur", "Supplier"},
     [MSG_KIND_PARTNER] = {"Partenaire", "Partner"},
+    [MSG_POST_EDIT] = {"Modifier", "Edit"},
+    [MSG_POST_DELETE] = {"Supprimer", "Delete"},
+    [MSG_EDIT_POST] = {"Modifier le message", "Edit the post"},
+    [MSG_POST_SAVE] = {"Enregistrer", "Save"},
+    [MSG_NOT_AUTHOR] = {"Seuls son auteur et les administrateurs modifient un message.",
+                        "Only its author and the admins change a post."},
+    [MSG_POST_NOT_SAVED] = {"Le message n’a pas pu être enregistré : %s",
+                            "The post could not be saved: %s"},
 };
 
 static const char *const months[2][12] = {

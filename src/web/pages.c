@@ -14,6 +14,7 @@
 #include "api/app.h"
 #include "core/rc.h"
 #include "api/cache.h"
+#include "api/posts.h"
 #include "web/web_int.h"
 
 #define PAGE_POSTS   200 /* posts on one page of the event, tag or profile page */
@@ -80,6 +81,31 @@ post_speaker(enum web_lang lang, const struct post *p)
     return NULL;
 }
 
+/*
+ * Edit and delete for a post its viewer may change (post_may_change), on
+ * the event page only: a link, and a form with the CSRF token, as no
+ * page runs inline script. Anonymous pages are cached; these never are.
+ */
+static void
+post_controls(struct html *h, const struct post *p)
+{
+    const struct viewer *v = h->viewer;
+
+    if (v == NULL || !v->signed_in || v->csrf == NULL || !post_may_change(&v->acc, p))
+        return;
+    html_raw(h, "<div class=\"post-actions\"><a class=\"post-edit\"");
+    html_attr(h, "href", arena_printf(&h->req->arena, "/posts/%lld/edit", (long long)p->id));
+    html_raw(h, ">");
+    html_msg(h, MSG_POST_EDIT);
+    html_raw(h, "</a> <form class=\"post-delete\" method=\"post\"");
+    html_attr(h, "action", arena_printf(&h->req->arena, "/posts/%lld/delete", (long long)p->id));
+    html_raw(h, ">");
+    html_csrf(h, v);
+    html_raw(h, "<button type=\"submit\" class=\"link\">");
+    html_msg(h, MSG_POST_DELETE);
+    html_raw(h, "</button></form></div>\n");
+}
+
 void
 html_post(struct html *h, const struct event *e, const struct post *p, bool with_event)
 {
@@ -115,6 +141,8 @@ html_post(struct html *h, const struct event *e, const struct post *p, bool with
     /* The autolinked HTML the text engine made at write time: escaped there. */
     html_raw(h, p->html != NULL ? p->html : "");
     html_raw(h, "</div>\n");
+    if (!with_event)
+        post_controls(h, p);
     if (with_event) {
         html_raw(h, "<footer>");
         html_msg(h, MSG_IN_EVENT);

@@ -31,6 +31,9 @@ const struct route web_routes[] = {
     {"POST", "/e/:slug/posts", web_post_create, 0, FORM_LIMIT}, /* the composer */
     {"GET", "/e/:slug/edit", web_event_edit, 0, 0},
     {"POST", "/e/:slug/edit", web_event_save, 0, EDIT_LIMIT},
+    {"GET", "/posts/:id/edit", web_post_edit, 0, 0},
+    {"POST", "/posts/:id/edit", web_post_save, 0, FORM_LIMIT},
+    {"POST", "/posts/:id/delete", web_post_remove, 0, FORM_LIMIT},
     /* Moderation (POST, with CSRF) comes here. */
     {"GET", "/@:name", web_profile, 0, 0},
 };

@@ -165,6 +165,13 @@ enum msg {
     MSG_KIND_SPONSOR,
     MSG_KIND_SUPPLIER,
     MSG_KIND_PARTNER,
+    /* changing and deleting a post */
+    MSG_POST_EDIT,
+    MSG_POST_DELETE,
+    MSG_EDIT_POST,
+    MSG_POST_SAVE,
+    MSG_NOT_AUTHOR,
+    MSG_POST_NOT_SAVED, /* format: %s the reason */
     MSG_N
 };
 
@@ -350,6 +357,9 @@ int web_event_new(struct request *req, struct response *res);    /* GET /events/
 int web_event_create(struct request *req, struct response *res); /* POST /events/new */
 int web_event_edit(struct request *req, struct response *res);   /* GET /e/:slug/edit */
 int web_event_save(struct request *req, struct response *res);   /* POST /e/:slug/edit */
+int web_post_edit(struct request *req, struct response *res);    /* GET /posts/:id/edit */
+int web_post_save(struct request *req, struct response *res);    /* POST /posts/:id/edit */
+int web_post_remove(struct request *req, struct response *res);  /* POST /posts/:id/delete */
 
 /* ---- the composer (web/compose.c) ---- */
 
