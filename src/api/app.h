@@ -24,6 +24,11 @@ struct store *app_store(const struct app *app);
 /* Closes the calling thread's connection now, if it has one. */
 void app_store_close_thread(void);
 
+/* The search indexer thread (api/indexer.c): start after the store is
+ * open, stop before the final checkpoint. indexer_start returns 0 or -1. */
+int indexer_start(const struct app *app);
+void indexer_stop(void);
+
 /* The route table of the server (api/routes.c). */
 extern const struct route app_routes[];
 extern const size_t app_n_routes;

@@ -147,6 +147,10 @@ cli_serve(int argc, char **argv)
     };
     if (http_server_start(&cfg, &srv) != 0)
         goto out;
+    if (indexer_start(&app) != 0) {
+        log_warnx("cannot start the search indexer");
+        goto out;
+    }
     /* After listening: the first admin's argon2id hash takes a tenth of a
      * second, which the first response need not wait for. */
     if (auth_ensure_admin(st, admin, sizeof(admin), password, sizeof(password), &created) != 0) {
@@ -167,6 +171,9 @@ cli_serve(int argc, char **argv)
         log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     http_server_stop(srv, STOP_TIMEOUT_MS);
     srv = NULL;
+    indexer_stop();
+    if (store_fts_index_pending(st) != 0)
+        log_warnx("cannot index the last posts: %s", store_errmsg(st));
     cache_clear();
     if (store_checkpoint(st) != 0)
         log_warnx("checkpoint failed: %s", store_errmsg(st));
@@ -174,6 +181,7 @@ cli_serve(int argc, char **argv)
 out:
     if (srv != NULL)
         http_server_stop(srv, STOP_TIMEOUT_MS);
+    indexer_stop();
     free(routes); /* after the server: it reads the table until it stops */
     store_close(st);
     return status;

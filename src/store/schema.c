@@ -153,6 +153,33 @@ static const char schema_v1[] =
     "    INSERT INTO posts_fts (rowid, text) VALUES (new.id, new.text);\n"
     "END;\n";
 
+/*
+ * 1 -> 2: a new post is indexed for search a moment later, in batches
+ * (store_fts_index_pending), not in the transaction that stores it: FTS5
+ * writes a segment per transaction, which was half the cost of a post.
+ * posts_fts_pending lists the posts not indexed yet; an update or delete of
+ * one of them must not ask FTS5 to forget text it never indexed.
+ */
+static const char schema_v2[] =
+    "CREATE TABLE posts_fts_pending (post_id INTEGER PRIMARY KEY);\n"
+    "DROP TRIGGER posts_fts_insert;\n"
+    "DROP TRIGGER posts_fts_delete;\n"
+    "DROP TRIGGER posts_fts_update;\n"
+    "CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN\n"
+    "    INSERT INTO posts_fts_pending (post_id) VALUES (new.id);\n"
+    "END;\n"
+    "CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN\n"
+    "    INSERT INTO posts_fts (posts_fts, rowid, text) SELECT 'delete', old.id, old.text\n"
+    "        WHERE NOT EXISTS (SELECT 1 FROM posts_fts_pending WHERE post_id = old.id);\n"
+    "    DELETE FROM posts_fts_pending WHERE post_id = old.id;\n"
+    "END;\n"
+    "CREATE TRIGGER posts_fts_update AFTER UPDATE OF text ON posts BEGIN\n"
+    "    INSERT INTO posts_fts (posts_fts, rowid, text) SELECT 'delete', old.id, old.text\n"
+    "        WHERE NOT EXISTS (SELECT 1 FROM posts_fts_pending WHERE post_id = old.id);\n"
+    "    INSERT OR IGNORE INTO posts_fts_pending (post_id) VALUES (new.id);\n"
+    "END;\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v1, /* 0 -> 1: every table */
+    schema_v2, /* 1 -> 2: search indexing in batches */
 };

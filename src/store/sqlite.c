@@ -400,6 +400,17 @@ sq_grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t size)
     return bigger;
 }
 
+/* sqlite3_exec callback: a row exists. */
+static int
+sq_exists_cb(void *flag, int n, char **values, char **names)
+{
+    (void)n;
+    (void)values;
+    (void)names;
+    *(int *)flag = 1;
+    return 0;
+}
+
 /* ---- transactions ---- */
 
 /*
@@ -1691,6 +1702,28 @@ sq_fts_query(struct arena *ar, const char *query, size_t *n_words)
 }
 
 int
+store_fts_index_pending(struct store *st)
+{
+    int rc, has = 0;
+
+    /* A look first, without the write lock: most calls find nothing to do. */
+    if (sqlite3_exec(st->db, "SELECT 1 FROM posts_fts_pending LIMIT 1", sq_exists_cb, &has, NULL) !=
+        SQLITE_OK)
+        return sq_fail(st, "look for posts to index");
+    if (!has)
+        return RC_OK;
+    if ((rc = sq_begin(st, true)) != RC_OK)
+        return rc;
+    if (sqlite3_exec(st->db,
+                     "INSERT INTO posts_fts (rowid, text) SELECT p.id, p.text"
+                     " FROM posts_fts_pending q JOIN posts p ON p.id = q.post_id;"
+                     "DELETE FROM posts_fts_pending;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        rc = sq_fail(st, "index posts for search");
+    return sq_end(st, rc);
+}
+
+int
 store_post_search(struct store *st, struct arena *ar, const char *query, int limit,
                   struct post **out, size_t *n_out)
 {
@@ -1699,6 +1732,8 @@ store_post_search(struct store *st, struct arena *ar, const char *query, int lim
     size_t n_words;
     int rc;
 
+    if ((rc = store_fts_index_pending(st)) != RC_OK) /* a search sees every post */
+        return rc;
     limit = sq_limit(limit);
     if ((match = sq_fts_query(ar, query, &n_words)) == NULL)
         return sq_nomem(st, "search posts");

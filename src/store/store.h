@@ -31,7 +31,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -217,6 +217,12 @@ struct post_query {
 };
 int store_post_list(struct store *st, struct arena *ar, const struct post_query *q,
                     struct post **out, size_t *n_out);
+/*
+ * Indexes for search the posts stored since the last call, in one
+ * transaction (the server calls it a few times a second; searches call it
+ * first, so a search always sees every post). Returns 0 or an rc.
+ */
+int store_fts_index_pending(struct store *st);
 /*
  * Full-text search of visible posts (FTS5, diacritics removed: "cooperer"
  * finds "Coopérer"), newest first. Each blank-separated word of query

@@ -1096,6 +1096,50 @@ search_survives_hostile_input(void **state)
     assert_int_equal(count, 2);
 }
 
+/*
+ * New posts are indexed later, in batches: changing or deleting one before
+ * that must leave the index right, and a search sees every post anyway.
+ */
+static void
+search_indexes_pending_posts_in_batches(void **state)
+{
+    struct fixture *f = *state;
+    struct arena ar = {0};
+    int64_t ev = add_event(f, "ev"), a, b, c;
+    struct post p = {.event_id = ev, .text = "Coopérer ensemble"}, *found;
+    size_t n;
+
+    assert_int_equal(store_post_add(f->st, &p, &a), RC_OK);
+    p.text = "Économie sociale";
+    assert_int_equal(store_post_add(f->st, &p, &b), RC_OK);
+    p.text = "Solidarité";
+    assert_int_equal(store_post_add(f->st, &p, &c), RC_OK);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM posts_fts_pending"), 3);
+    /* changed and deleted before being indexed */
+    p.id = a;
+    p.text = "Innover ensemble";
+    assert_int_equal(store_post_update(f->st, &p), RC_OK);
+    assert_int_equal(store_post_delete(f->st, b), RC_OK);
+    assert_int_equal(store_fts_index_pending(f->st), RC_OK);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM posts_fts_pending"), 0);
+    assert_int_equal(sql_exec(f, "INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')"),
+                     SQLITE_OK);
+    assert_int_equal(store_post_search(f->st, &ar, "innover", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_post_search(f->st, &ar, "cooperer", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_post_search(f->st, &ar, "economie", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 0);
+    /* a post stored now is found by the next search, indexer or not */
+    p.id = 0;
+    p.text = "Économie plurielle";
+    assert_int_equal(store_post_add(f->st, &p, NULL), RC_OK);
+    assert_int_equal(store_post_search(f->st, &ar, "economie", 20, &found, &n), RC_OK);
+    assert_int_equal(n, 1);
+    (void)c;
+    arena_release(&ar);
+}
+
 static void
 search_follows_updates_and_deletes(void **state)
 {
@@ -1328,6 +1372,7 @@ main(void)
         cmocka_unit_test_setup_teardown(search_ignores_accents_and_case, setup, teardown),
         cmocka_unit_test_setup_teardown(search_survives_hostile_input, setup, teardown),
         cmocka_unit_test_setup_teardown(search_follows_updates_and_deletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_indexes_pending_posts_in_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_writes_leave_nothing, setup, teardown),
         cmocka_unit_test(ids_increase_across_threads),
         cmocka_unit_test_setup_teardown(connections_write_concurrently, setup, teardown),
