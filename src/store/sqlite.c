@@ -713,11 +713,11 @@ store_open(const char *dir, struct store **out)
                   mode[0] != '\0' ? mode : sqlite3_errmsg(st->db));
         goto out;
     }
-    /* mmap: pages are read in place, so a connection whose cache another
-     * connection's write invalidated does not copy them back in again. */
+    /* journal_size_limit: the WAL file shrinks back after a checkpoint
+     * (mmap was tried and dropped: a growing file is remapped at every write). */
     if (sqlite3_exec(st->db,
                      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-                     "PRAGMA mmap_size = 268435456; PRAGMA journal_size_limit = 67108864",
+                     "PRAGMA journal_size_limit = 67108864",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = sq_rc(sqlite3_extended_errcode(st->db));
         open_fail("cannot set up '%s': %s", path, sqlite3_errmsg(st->db));
