@@ -1278,6 +1278,34 @@ store_event_get_id(struct store *st, struct arena *ar, int64_t id, struct event 
     return sq_event_get(st, ar, NULL, id, out);
 }
 
+/* Runs a cached statement whose only parameter ?1 is an id. */
+static int
+sq_run_id(struct store *st, enum sq_stmt_id which, int64_t id, const char *what)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, which, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK) {
+        rc = sq_fail(st, what);
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_run(st, stmt, what);
+}
+
+/* Runs a cached DELETE ... WHERE id = ?1; RC_NOTFOUND when no row went. */
+static int
+sq_delete(struct store *st, enum sq_stmt_id which, int64_t id, const char *what)
+{
+    int rc = sq_run_id(st, which, id, what);
+
+    if (rc == RC_OK && sqlite3_changes(st->db) == 0)
+        rc = sq_notfound(st, what);
+    return rc;
+}
+
 int
 store_event_update(struct store *st, const struct event *e)
 {
@@ -1299,46 +1327,12 @@ store_event_update(struct store *st, const struct event *e)
         rc = sq_notfound(st, "update event");
         goto out;
     }
-    if ((rc = sq_prepare(st, SQ_PERSON_CLEAR, &stmt)) != RC_OK)
-        goto out;
-    if (sqlite3_bind_int64(stmt, 1, e->id) != SQLITE_OK) {
-        rc = sq_fail(st, "update event");
-        sq_release(stmt);
-        goto out;
-    }
-    if ((rc = sq_run(st, stmt, "update event")) != RC_OK)
-        goto out;
-    if ((rc = sq_prepare(st, SQ_ORG_CLEAR, &stmt)) != RC_OK)
-        goto out;
-    if (sqlite3_bind_int64(stmt, 1, e->id) != SQLITE_OK) {
-        rc = sq_fail(st, "update event");
-        sq_release(stmt);
-        goto out;
-    }
-    if ((rc = sq_run(st, stmt, "update event")) != RC_OK)
+    if ((rc = sq_run_id(st, SQ_PERSON_CLEAR, e->id, "update event")) != RC_OK ||
+        (rc = sq_run_id(st, SQ_ORG_CLEAR, e->id, "update event")) != RC_OK)
         goto out;
     rc = sq_event_members(st, e->id, e);
 out:
     return sq_end(st, rc);
-}
-
-/* Runs a cached DELETE ... WHERE id = ?1; RC_NOTFOUND when no row went. */
-static int
-sq_delete(struct store *st, enum sq_stmt_id which, int64_t id, const char *what)
-{
-    sqlite3_stmt *stmt;
-    int rc;
-
-    if ((rc = sq_prepare(st, which, &stmt)) != RC_OK)
-        return rc;
-    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK) {
-        rc = sq_fail(st, what);
-        sq_release(stmt);
-        return rc;
-    }
-    if ((rc = sq_run(st, stmt, what)) == RC_OK && sqlite3_changes(st->db) == 0)
-        rc = sq_notfound(st, what);
-    return rc;
 }
 
 int
@@ -1568,14 +1562,7 @@ store_post_update(struct store *st, const struct post *p)
         rc = sq_notfound(st, "update post");
         goto out;
     }
-    if ((rc = sq_prepare(st, SQ_TAG_CLEAR, &stmt)) != RC_OK)
-        goto out;
-    if (sqlite3_bind_int64(stmt, 1, p->id) != SQLITE_OK) {
-        rc = sq_fail(st, "update post");
-        sq_release(stmt);
-        goto out;
-    }
-    if ((rc = sq_run(st, stmt, "update post")) != RC_OK)
+    if ((rc = sq_run_id(st, SQ_TAG_CLEAR, p->id, "update post")) != RC_OK)
         goto out;
     rc = sq_add_tags(st, p->id, p);
 out:
