@@ -24,6 +24,15 @@ enum {
  */
 int cli_count(int argc, char **argv);
 
+/*
+ * Reads the option at argv[*i] ("--name VALUE" or "--name=VALUE") into
+ * *value when it is that option, moving *i past its value. Returns 1 when
+ * it was, 0 when argv[*i] is another, -1 when the value is missing (said on
+ * stderr, as "gazouillis CMD: …").
+ */
+int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+                  const char **value);
+
 /* gazouillis import FILE: an event document into the store. */
 int cli_import(int argc, char **argv);
 /* gazouillis export SLUG --format json: the event document on stdout. */

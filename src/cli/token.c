@@ -44,29 +44,6 @@ token_usage(FILE *f)
           f);
 }
 
-/* As user.c's: 1 when argv[*i] is the option name (value in *value), 0 if not, -1 if no value. */
-static int
-token_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 == argc) {
-        fprintf(stderr, "gazouillis token: '%s' needs a value\n", name);
-        return -1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
-
 /* Parses "token create ARGS...". Returns 0, -1 after a usage error, -2 for --help. */
 static int
 token_parse(int argc, char **argv, struct token_opts *o /* OUT */)
@@ -101,8 +78,8 @@ token_parse(int argc, char **argv, struct token_opts *o /* OUT */)
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             goto help;
-        if ((r = token_opt_value(argc, argv, &i, "--data", &o->data)) == 0)
-            r = token_opt_value(argc, argv, &i, "--scopes", &o->scopes);
+        if ((r = cli_opt_value("token", argc, argv, &i, "--data", &o->data)) == 0)
+            r = cli_opt_value("token", argc, argv, &i, "--scopes", &o->scopes);
         if (r < 0)
             goto usage;
         if (r == 0) {

@@ -48,33 +48,6 @@ user_usage(FILE *f)
 }
 
 /*
- * Reads the option at argv[*i] ("--name VALUE" or "--name=VALUE") into
- * *value when it is that option. Returns 1 when it was, 0 when it is
- * another, -1 when the value is missing (reported).
- */
-static int
-user_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 == argc) {
-        fprintf(stderr, "gazouillis user: '%s' needs a value\n", name);
-        return -1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
-
-/*
  * Parses "user CMD ARGS...". Returns 0, -1 after a usage error (reported
  * with the usage on stderr), -2 when --help was asked (usage on stdout).
  */
@@ -112,12 +85,12 @@ user_parse(int argc, char **argv, struct user_opts *o /* OUT */)
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             goto help;
-        if ((r = user_opt_value(argc, argv, &i, "--data", &o->data)) < 0)
+        if ((r = cli_opt_value("user", argc, argv, &i, "--data", &o->data)) < 0)
             goto usage;
         if (r == 1)
             continue;
         if (strcmp(o->cmd, "add") == 0 &&
-            (r = user_opt_value(argc, argv, &i, "--role", &o->role)) != 0) {
+            (r = cli_opt_value("user", argc, argv, &i, "--role", &o->role)) != 0) {
             if (r < 0)
                 goto usage;
             continue;
