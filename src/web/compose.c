@@ -443,18 +443,26 @@ draft_value(const struct event_draft *d, const char *name, const char *fallback)
     return v != NULL ? v : fallback;
 }
 
-/* One labelled <input>. */
+/* The <label> of field name, then the id and name attributes its control opens with. */
 static void
-event_input(struct html *h, const struct event_draft *d, const char *name, enum msg label,
-            const char *type, const char *fallback, bool required)
+field_label(struct html *h, const char *name, enum msg label, const char *control)
 {
     html_raw(h, "<label");
     html_attr(h, "for", arena_printf(&h->req->arena, "ev-%s", name));
     html_raw(h, ">");
     html_msg(h, label);
-    html_raw(h, "</label><input");
+    html_raw(h, "</label>");
+    html_raw(h, control);
     html_attr(h, "id", arena_printf(&h->req->arena, "ev-%s", name));
     html_attr(h, "name", name);
+}
+
+/* One labelled <input>. */
+static void
+event_input(struct html *h, const struct event_draft *d, const char *name, enum msg label,
+            const char *type, const char *fallback, bool required)
+{
+    field_label(h, name, label, "<input");
     html_attr(h, "type", type);
     html_attr(h, "value", draft_value(d, name, fallback));
     if (required)
@@ -462,22 +470,35 @@ event_input(struct html *h, const struct event_draft *d, const char *name, enum 
     html_raw(h, ">\n");
 }
 
-/* One labelled <select> of (value, label) pairs. */
+/* The choices of the event forms' selects, values and their labels. */
+static const char *const lang_values[] = {"fr", "en"};
+static const enum msg lang_labels[] = {MSG_LANG_FR, MSG_LANG_EN};
+static const char *const state_values[] = {"draft", "live", "ended", "published"};
+static const enum msg state_labels[] = {MSG_STATE_DRAFT, MSG_STATE_LIVE, MSG_STATE_ENDED,
+                                        MSG_STATE_PUBLISHED};
+static const char *const role_values[] = {"panelist", "moderator", "speaker", "host", "organizer"};
+static const enum msg role_labels[] = {MSG_ROLE_PANELIST, MSG_ROLE_MODERATOR, MSG_ROLE_SPEAKER,
+                                       MSG_ROLE_HOST, MSG_ROLE_ORGANIZER};
+static const char *const kind_values[] = {"organizer", "sponsor", "supplier", "partner"};
+static const enum msg kind_labels[] = {MSG_KIND_ORGANIZER, MSG_KIND_SPONSOR, MSG_KIND_SUPPLIER,
+                                       MSG_KIND_PARTNER};
+
+/* One labelled <select> of (value, label) pairs; a current value that is none of them
+ * (stored by the API, or sent) is kept as one more option, so saving loses nothing. */
 static void
-event_select(struct html *h, const struct event_draft *d, const char *name, enum msg label,
+field_select(struct html *h, const struct event_draft *d, const char *name, enum msg label,
              const char *const *values, const enum msg *labels, size_t count, const char *fallback)
 {
     const char *picked = draft_value(d, name, fallback);
     size_t i;
 
-    html_raw(h, "<label");
-    html_attr(h, "for", arena_printf(&h->req->arena, "ev-%s", name));
+    field_label(h, name, label, "<select");
     html_raw(h, ">");
-    html_msg(h, label);
-    html_raw(h, "</label><select");
-    html_attr(h, "id", arena_printf(&h->req->arena, "ev-%s", name));
-    html_attr(h, "name", name);
-    html_raw(h, ">");
+    for (i = 0; i < count; i++)
+        if (strcmp(values[i], picked) == 0)
+            break;
+    if (i == count && picked[0] != '\0')
+        speaker_option(h, picked, picked, picked);
     for (i = 0; i < count; i++)
         speaker_option(h, values[i], msg(h->lang, labels[i]), picked);
     html_raw(h, "</select>\n");
@@ -487,11 +508,6 @@ static int
 event_form_page(struct request *req, struct response *res, const struct viewer *v,
                 const struct event_draft *d, int status)
 {
-    static const char *const langs[] = {"fr", "en"};
-    static const enum msg lang_labels[] = {MSG_LANG_FR, MSG_LANG_EN};
-    static const char *const states[] = {"draft", "live", "ended", "published"};
-    static const enum msg state_labels[] = {MSG_STATE_DRAFT, MSG_STATE_LIVE, MSG_STATE_ENDED,
-                                            MSG_STATE_PUBLISHED};
     enum web_lang lang = web_request_lang(req);
     struct html h = {.viewer = v};
 
@@ -513,13 +529,13 @@ event_form_page(struct request *req, struct response *res, const struct viewer *
     html_msg(&h, MSG_EVENT_SLUG_HINT);
     html_raw(&h, "</p>\n");
     event_input(&h, d, "hashtag", MSG_HASHTAG, "text", "", true);
-    event_select(&h, d, "lang", MSG_EVENT_LANG, langs, lang_labels, 2,
+    field_select(&h, d, "lang", MSG_EVENT_LANG, lang_values, lang_labels, 2,
                  lang == LANG_EN ? "en" : "fr");
     event_input(&h, d, "char_limit", MSG_EVENT_LIMIT, "number", "140", true);
     event_input(&h, d, "starts_at", MSG_EVENT_STARTS, "datetime-local", "", false);
     event_input(&h, d, "utc_offset", MSG_EVENT_OFFSET, "text", "-05:00", false);
     event_input(&h, d, "venue", MSG_VENUE, "text", "", false);
-    event_select(&h, d, "state", MSG_EVENT_STATE, states, state_labels, 4, "draft");
+    field_select(&h, d, "state", MSG_EVENT_STATE, state_values, state_labels, 4, "draft");
     html_raw(&h, "<button type=\"submit\">");
     html_msg(&h, MSG_EVENT_CREATE);
     html_raw(&h, "</button>\n</form>\n");
@@ -802,18 +818,6 @@ web_event_create(struct request *req, struct response *res)
 
 #define EMPTY_ROWS 3 /* empty people and organizations rows, for adding */
 
-static const char *const lang_values[] = {"fr", "en"};
-static const enum msg lang_labels[] = {MSG_LANG_FR, MSG_LANG_EN};
-static const char *const state_values[] = {"draft", "live", "ended", "published"};
-static const enum msg state_labels[] = {MSG_STATE_DRAFT, MSG_STATE_LIVE, MSG_STATE_ENDED,
-                                        MSG_STATE_PUBLISHED};
-static const char *const role_values[] = {"panelist", "moderator", "speaker", "host", "organizer"};
-static const enum msg role_labels[] = {MSG_ROLE_PANELIST, MSG_ROLE_MODERATOR, MSG_ROLE_SPEAKER,
-                                       MSG_ROLE_HOST, MSG_ROLE_ORGANIZER};
-static const char *const kind_values[] = {"organizer", "sponsor", "supplier", "partner"};
-static const enum msg kind_labels[] = {MSG_KIND_ORGANIZER, MSG_KIND_SPONSOR, MSG_KIND_SUPPLIER,
-                                       MSG_KIND_PARTNER};
-
 /* Appends name=value (both in ar, or static) to the pairs; value NULL is "". */
 static void
 values_add(struct kv *kv, size_t *n, const char *name, const char *value)
@@ -896,42 +900,10 @@ event_values(struct arena *ar, const struct event *e, struct event_draft *d)
 static void
 event_textarea(struct html *h, const struct event_draft *d, const char *name, enum msg label)
 {
-    html_raw(h, "<label");
-    html_attr(h, "for", arena_printf(&h->req->arena, "ev-%s", name));
-    html_raw(h, ">");
-    html_msg(h, label);
-    html_raw(h, "</label><textarea rows=\"6\"");
-    html_attr(h, "id", arena_printf(&h->req->arena, "ev-%s", name));
-    html_attr(h, "name", name);
+    field_label(h, name, label, "<textarea rows=\"6\"");
     html_raw(h, ">\n");
     html_text(h, draft_value(d, name, ""));
     html_raw(h, "</textarea>\n");
-}
-
-/* A <select> whose current value may be none of its options: it is kept as one more. */
-static void
-edit_select(struct html *h, const struct event_draft *d, const char *name, enum msg label,
-            const char *const *values, const enum msg *labels, size_t count, const char *fallback)
-{
-    const char *picked = draft_value(d, name, fallback);
-    size_t i;
-
-    html_raw(h, "<label");
-    html_attr(h, "for", arena_printf(&h->req->arena, "ev-%s", name));
-    html_raw(h, ">");
-    html_msg(h, label);
-    html_raw(h, "</label><select");
-    html_attr(h, "id", arena_printf(&h->req->arena, "ev-%s", name));
-    html_attr(h, "name", name);
-    html_raw(h, ">");
-    for (i = 0; i < count; i++)
-        if (strcmp(values[i], picked) == 0)
-            break;
-    if (i == count && picked[0] != '\0')
-        speaker_option(h, picked, picked, picked);
-    for (i = 0; i < count; i++)
-        speaker_option(h, values[i], msg(h->lang, labels[i]), picked);
-    html_raw(h, "</select>\n");
 }
 
 /* The rows to show of a list: those holding something, then EMPTY_ROWS empty ones. */
@@ -960,8 +932,8 @@ people_fieldsets(struct html *h, const struct event_draft *d)
                     false);
         event_input(h, d, arena_printf(ar, "people[%zu][affiliation]", i), MSG_PERSON_AFFILIATION,
                     "text", "", false);
-        edit_select(h, d, arena_printf(ar, "people[%zu][role]", i), MSG_PERSON_ROLE, role_values,
-                    role_labels, 5, "panelist");
+        field_select(h, d, arena_printf(ar, "people[%zu][role]", i), MSG_PERSON_ROLE, role_values,
+                     role_labels, 5, "panelist");
         event_input(h, d, arena_printf(ar, "people[%zu][aliases]", i), MSG_PERSON_ALIASES, "text",
                     "", false);
         event_input(h, d, arena_printf(ar, "people[%zu][url]", i), MSG_URL, "url", "", false);
@@ -985,8 +957,8 @@ org_fieldsets(struct html *h, const struct event_draft *d)
         html_raw(h, "<fieldset class=\"row\"><legend>");
         html_textf(h, msg(h->lang, MSG_ORG), i + 1);
         html_raw(h, "</legend>\n");
-        edit_select(h, d, arena_printf(ar, "organizations[%zu][kind]", i), MSG_ORG_KIND,
-                    kind_values, kind_labels, 4, "organizer");
+        field_select(h, d, arena_printf(ar, "organizations[%zu][kind]", i), MSG_ORG_KIND,
+                     kind_values, kind_labels, 4, "organizer");
         event_input(h, d, arena_printf(ar, "organizations[%zu][name]", i), MSG_ORG_NAME, "text", "",
                     false);
         event_input(h, d, arena_printf(ar, "organizations[%zu][url]", i), MSG_URL, "url", "",
@@ -1027,9 +999,9 @@ event_edit_page(struct request *req, struct response *res, const struct viewer *
     html_msg(&h, MSG_EVENT_SLUG_HINT);
     html_raw(&h, "</p>\n");
     event_input(&h, d, "hashtag", MSG_HASHTAG, "text", "", true);
-    edit_select(&h, d, "lang", MSG_EVENT_LANG, lang_values, lang_labels, 2, "fr");
+    field_select(&h, d, "lang", MSG_EVENT_LANG, lang_values, lang_labels, 2, "fr");
     event_input(&h, d, "char_limit", MSG_EVENT_LIMIT, "number", "", true);
-    edit_select(&h, d, "state", MSG_EVENT_STATE, state_values, state_labels, 4, "draft");
+    field_select(&h, d, "state", MSG_EVENT_STATE, state_values, state_labels, 4, "draft");
     event_input(&h, d, "starts_at", MSG_EVENT_STARTS, "text", "", false);
     event_input(&h, d, "ends_at", MSG_EVENT_ENDS, "text", "", false);
     html_raw(&h, "<p class=\"hint\">");
