@@ -335,3 +335,27 @@ web_time_short(enum web_lang lang, const struct web_time *t, char *buf, size_t s
     else
         snprintf(buf, size, "%d h %02d", t->local.tm_hour, t->local.tm_min);
 }
+
+bool
+web_when_text(enum web_lang lang, const char *starts_at, const char *ends_at, char *buf,
+              size_t size)
+{
+    struct web_time start, end;
+    char d1[64], d2[64], t1[32], t2[32];
+
+    if (!web_time_parse(starts_at, &start))
+        return false;
+    web_date_long(lang, &start, d1, sizeof(d1));
+    web_time_short(lang, &start, t1, sizeof(t1));
+    if (!web_time_parse(ends_at, &end)) {
+        snprintf(buf, size, "%s, %s", d1, t1);
+        return true;
+    }
+    web_date_long(lang, &end, d2, sizeof(d2));
+    web_time_short(lang, &end, t2, sizeof(t2));
+    if (strcmp(d1, d2) != 0)
+        snprintf(buf, size, "%s, %s – %s, %s", d1, t1, d2, t2);
+    else
+        snprintf(buf, size, "%s, %s – %s", d1, t1, t2);
+    return true;
+}

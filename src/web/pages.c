@@ -156,31 +156,15 @@ html_post(struct html *h, const struct event *e, const struct post *p, bool with
 void
 html_event_when(struct html *h, const struct event *e)
 {
-    struct web_time start, end;
-    char d1[64], d2[64], t1[32], t2[32];
-    bool has_end;
+    char when[200];
 
-    if (!web_time_parse(e->starts_at, &start))
+    if (!web_when_text(h->lang, e->starts_at, e->ends_at, when, sizeof(when)))
         return;
-    has_end = web_time_parse(e->ends_at, &end);
-    web_date_long(h->lang, &start, d1, sizeof(d1));
-    web_time_short(h->lang, &start, t1, sizeof(t1));
     html_raw(h, "<time");
     html_attr(h, "datetime", e->starts_at);
     html_raw(h, ">");
-    html_text(h, d1);
-    html_raw(h, "</time>, ");
-    html_text(h, t1);
-    if (!has_end)
-        return;
-    web_date_long(h->lang, &end, d2, sizeof(d2));
-    web_time_short(h->lang, &end, t2, sizeof(t2));
-    html_raw(h, " – ");
-    if (strcmp(d1, d2) != 0) {
-        html_text(h, d2);
-        html_raw(h, ", ");
-    }
-    html_text(h, t2);
+    html_text(h, when);
+    html_raw(h, "</time>");
 }
 
 /* The venue, linked when it has an address on the web. */

@@ -486,26 +486,10 @@ md_link(struct html *h, const char *name, const char *url)
 static void
 md_when(struct html *h, const struct event *e)
 {
-    struct web_time start, end;
-    char d1[64], d2[64], t1[32], t2[32];
+    char when[200];
 
-    if (!web_time_parse(e->starts_at, &start))
-        return;
-    web_date_long(h->lang, &start, d1, sizeof(d1));
-    web_time_short(h->lang, &start, t1, sizeof(t1));
-    html_raw(h, d1);
-    html_raw(h, ", ");
-    html_raw(h, t1);
-    if (!web_time_parse(e->ends_at, &end))
-        return;
-    web_date_long(h->lang, &end, d2, sizeof(d2));
-    web_time_short(h->lang, &end, t2, sizeof(t2));
-    html_raw(h, " – ");
-    if (strcmp(d1, d2) != 0) {
-        html_raw(h, d2);
-        html_raw(h, ", ");
-    }
-    html_raw(h, t2);
+    if (web_when_text(h->lang, e->starts_at, e->ends_at, when, sizeof(when)))
+        html_raw(h, when);
 }
 
 /* GET /e/:slug/recap.md */

@@ -199,6 +199,12 @@ void web_time_shift(struct web_time *t, int offset_min);
 void web_date_long(enum web_lang lang, const struct web_time *t, char *buf, size_t size);
 /* "18 h 00" / "18:00" into buf. */
 void web_time_short(enum web_lang lang, const struct web_time *t, char *buf, size_t size);
+/*
+ * "20 novembre 2014, 18 h 00 – 21 h 00" (the end's date too when it differs)
+ * into buf; false when starts_at is not a date-time. ends_at may be NULL.
+ */
+bool web_when_text(enum web_lang lang, const char *starts_at, const char *ends_at, char *buf,
+                   size_t size);
 
 /* ---- the HTML writer (web/html.c) ---- */
 
