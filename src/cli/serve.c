@@ -90,7 +90,13 @@ cli_serve(int argc, char **argv)
         } else if (i + 1 < argc && strcmp(argv[i], "--public-url") == 0) {
             public_url = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--threads") == 0) {
-            threads = (unsigned)strtoul(argv[++i], NULL, 10);
+            char *end;
+            unsigned long n = strtoul(argv[++i], &end, 10);
+            if (*argv[i] < '1' || *argv[i] > '9' || *end != '\0' || n > 256) {
+                fprintf(stderr, "gazouillis serve: --threads takes a number from 1 to 256\n");
+                return CLI_EXIT_USAGE;
+            }
+            threads = (unsigned)n;
         } else {
             fprintf(stderr, "gazouillis serve: unknown option '%s'\n", argv[i]);
             serve_usage(stderr);
