@@ -29,6 +29,22 @@ void app_store_close_thread(void);
 int indexer_start(const struct app *app);
 void indexer_stop(void);
 
+/*
+ * The writer thread (api/writer.c): group commit of the requests that write
+ * posts. A handler ends with `return writer_defer(req, res, fn);` and fn
+ * does the work, on the writer's thread and store, inside a transaction
+ * shared with other requests: it reads and writes through st only, answers
+ * in res as a handler does, and an error status undoes its writes. Without
+ * a writer thread (tests calling handlers) fn runs at once on this thread.
+ * writer_start returns 0 or -1; writer_stop waits for every request taken.
+ */
+typedef int (*writer_fn)(struct store *st, struct request *req, struct response *res);
+int writer_start(const struct app *app);
+void writer_stop(void);
+int writer_defer(struct request *req, struct response *res, writer_fn fn);
+/* Batches the writer ran (one transaction each, unless one failed) and requests in them. */
+void writer_counts(unsigned long long *transactions, unsigned long long *requests);
+
 /* The route table of the server (api/routes.c). */
 extern const struct route app_routes[];
 extern const size_t app_n_routes;

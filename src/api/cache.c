@@ -51,10 +51,48 @@ cache_event_generation(const char *slug)
     return atomic_load(&generations[hash(slug) % N_GENERATIONS]);
 }
 
+/* The generations noted on this thread between cache_hold() and cache_release(). */
+#define MAX_HELD 64
+static _Thread_local bool holding, held_overflow;
+static _Thread_local size_t held[MAX_HELD], n_held;
+
 void
 cache_event_changed(const char *slug)
 {
-    atomic_fetch_add(&generations[hash(slug) % N_GENERATIONS], 1);
+    size_t g = hash(slug) % N_GENERATIONS, i;
+
+    if (!holding) {
+        atomic_fetch_add(&generations[g], 1);
+        return;
+    }
+    for (i = 0; i < n_held && held[i] != g; i++)
+        ;
+    if (i == n_held) {
+        if (n_held < MAX_HELD)
+            held[n_held++] = g;
+        else
+            held_overflow = true;
+    }
+}
+
+void
+cache_hold(void)
+{
+    holding = true;
+}
+
+void
+cache_release(void)
+{
+    size_t i;
+
+    holding = false;
+    for (i = 0; i < N_GENERATIONS && held_overflow; i++)
+        atomic_fetch_add(&generations[i], 1);
+    for (i = 0; i < n_held; i++)
+        atomic_fetch_add(&generations[held[i]], 1);
+    n_held = 0;
+    held_overflow = false;
 }
 
 bool

@@ -29,6 +29,17 @@ uint64_t cache_event_generation(const char *slug);
 void cache_event_changed(const char *slug);
 
 /*
+ * Inside a transaction that is committed later (api/writer.c's group
+ * commit), a generation bumped at once would let a reader render the
+ * uncommitted past under the new generation and keep it. Between
+ * cache_hold() and cache_release() on one thread, cache_event_changed()
+ * only notes the event; cache_release(), called after the commit (or the
+ * rollback), bumps every event noted.
+ */
+void cache_hold(void);
+void cache_release(void);
+
+/*
  * Answers from the cache when key (e.g. "posts:SLUG?limit=20") holds a
  * response of the event rendered at its current generation: its status,
  * headers and body, copied. True when it did.

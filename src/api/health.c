@@ -26,7 +26,13 @@ api_healthz(struct request *req, struct response *res)
 #define POSTS_METRIC                                                                               \
     "# HELP gazouillis_posts Posts stored.\n"                                                      \
     "# TYPE gazouillis_posts gauge\n"                                                              \
-    "gazouillis_posts %lld\n"
+    "gazouillis_posts %lld\n"                                                                      \
+    "# HELP gazouillis_writer_transactions_total Group commits of the writer thread.\n"            \
+    "# TYPE gazouillis_writer_transactions_total counter\n"                                        \
+    "gazouillis_writer_transactions_total %llu\n"                                                  \
+    "# HELP gazouillis_writer_requests_total Requests written by the writer thread.\n"             \
+    "# TYPE gazouillis_writer_requests_total counter\n"                                            \
+    "gazouillis_writer_requests_total %llu\n"
 
 /* GET /metrics */
 int
@@ -36,19 +42,21 @@ api_metrics(struct request *req, struct response *res)
     char *text = NULL, *all;
     size_t len = 0;
     int64_t posts = -1;
+    unsigned long long batches, written;
     int n;
 
     if (http_metrics_write(req->server, &text, &len) != 0)
         return -1;
     if (st != NULL && store_post_count(st, &posts) != RC_OK)
         posts = -1;
-    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts);
+    writer_counts(&batches, &written);
+    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts, batches, written);
     if (n < 0 || (all = malloc(len + (size_t)n + 1)) == NULL) {
         free(text);
         return -1;
     }
     memcpy(all, text, len);
-    snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts);
+    snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts, batches, written);
     free(text);
     n += (int)len;
     return response_body_take(res, 200, "text/plain; version=0.0.4; charset=utf-8", all, (size_t)n);

@@ -223,11 +223,13 @@ post_json(const struct post *p, const char *slug)
     return j;
 }
 
+/* The event of slug, with its people when people is true; false with a 404 in res. */
 static bool
-event_of(struct request *req, struct response *res, struct store *st, const char *slug,
+event_of(struct request *req, struct response *res, struct store *st, const char *slug, bool people,
          struct event *e)
 {
-    int rc = store_event_get(st, &req->arena, slug, e);
+    int rc = people ? store_event_get(st, &req->arena, slug, e)
+                    : store_event_find(st, &req->arena, slug, e);
 
     if (rc == RC_NOTFOUND)
         response_error(res, 404, "no event '%s'", slug);
@@ -368,24 +370,27 @@ post_create(struct store *st, struct arena *ar, const struct event *e, const str
     return true;
 }
 
-/* POST /api/v1/events/:slug/posts {"text": …, "speaker": …, "force": false} */
-int
-api_posts_create(struct request *req, struct response *res)
+/* POST /api/v1/events/:slug/posts, on the writer thread (api/writer.c). */
+static int
+create_post(struct store *st, struct request *req, struct response *res)
 {
-    struct store *st = app_store(req->app);
     struct account acc;
     struct event e;
     struct post p;
-    json_t *body = NULL, *text, *force;
+    json_t *body = NULL, *text, *force, *speaker;
 
-    if (st == NULL)
-        return response_error_rc(res, RC_IO);
-    if (!api_account(req, res, st, &acc) || !event_of(req, res, st, request_param(req, "slug"), &e))
+    if (!api_account(req, res, st, &acc) ||
+        !event_of(req, res, st, request_param(req, "slug"), false, &e))
         return 0;
     if (!api_may_edit(st, &acc, &e))
         return response_error(res, 403, "only the event's editors post to it");
     if ((body = api_body_object(req, res)) == NULL)
         return 0;
+    /* the people only for a speaker: an event may have dozens */
+    speaker = json_object_get(body, "speaker");
+    if (speaker != NULL && !json_is_null(speaker) &&
+        !event_of(req, res, st, request_param(req, "slug"), true, &e))
+        goto out;
     text = json_object_get(body, "text");
     force = json_object_get(body, "force");
     if (!json_is_string(text)) {
@@ -401,7 +406,7 @@ api_posts_create(struct request *req, struct response *res)
         goto out;
     }
     if (!post_create(st, &req->arena, &e, &acc, json_string_value(text), json_string_length(text),
-                     json_object_get(body, "speaker"), json_is_true(force), &p, res))
+                     speaker, json_is_true(force), &p, res))
         goto out;
     response_header(res, "Location",
                     arena_printf(&req->arena, "/api/v1/posts/%lld", (long long)p.id));
@@ -409,6 +414,13 @@ api_posts_create(struct request *req, struct response *res)
 out:
     json_decref(body);
     return 0;
+}
+
+/* POST /api/v1/events/:slug/posts {"text": …, "speaker": …, "force": false} */
+int
+api_posts_create(struct request *req, struct response *res)
+{
+    return writer_defer(req, res, create_post);
 }
 
 /* An optional id argument of the query string; false with a 400 when malformed. */
@@ -451,7 +463,7 @@ api_posts_list(struct request *req, struct response *res)
         return 0;
     if (st == NULL)
         return response_error_rc(res, RC_IO);
-    if (!event_of(req, res, st, slug, &e))
+    if (!event_of(req, res, st, slug, false, &e))
         return 0;
     if (strcmp(e.state, "draft") == 0)
         return response_error(res, 404, "no event '%s'", e.slug);
@@ -580,18 +592,15 @@ post_delete(struct store *st, const struct event *e, const struct account *acc,
     return true;
 }
 
-/* PATCH /api/v1/posts/:id {"text": …, "speaker": …, "force": …} */
-int
-api_posts_update(struct request *req, struct response *res)
+/* PATCH /api/v1/posts/:id, on the writer thread. */
+static int
+update_post(struct store *st, struct request *req, struct response *res)
 {
-    struct store *st = app_store(req->app);
     struct account acc;
     struct post p;
     struct event e;
     json_t *body = NULL, *text, *force;
 
-    if (st == NULL)
-        return response_error_rc(res, RC_IO);
     if (!api_account(req, res, st, &acc) || !post_for(req, res, st, &p, &e))
         return 0;
     if (!post_may_change(&acc, &p))
@@ -618,20 +627,31 @@ out:
     return 0;
 }
 
-/* DELETE /api/v1/posts/:id */
+/* PATCH /api/v1/posts/:id {"text": …, "speaker": …, "force": …} */
 int
-api_posts_delete(struct request *req, struct response *res)
+api_posts_update(struct request *req, struct response *res)
 {
-    struct store *st = app_store(req->app);
+    return writer_defer(req, res, update_post);
+}
+
+/* DELETE /api/v1/posts/:id, on the writer thread. */
+static int
+delete_post(struct store *st, struct request *req, struct response *res)
+{
     struct account acc;
     struct post p;
     struct event e;
 
-    if (st == NULL)
-        return response_error_rc(res, RC_IO);
     if (!api_account(req, res, st, &acc) || !post_for(req, res, st, &p, &e))
         return 0;
     if (!post_delete(st, &e, &acc, &p, res))
         return 0;
     return response_body(res, 204, NULL, "", 0);
+}
+
+/* DELETE /api/v1/posts/:id */
+int
+api_posts_delete(struct request *req, struct response *res)
+{
+    return writer_defer(req, res, delete_post);
 }

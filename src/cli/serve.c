@@ -151,6 +151,11 @@ cli_serve(int argc, char **argv)
         .n_routes = app_n_routes + web_n_routes,
         .app = &app,
     };
+    /* the writer first: the first request may already hand it a post */
+    if (writer_start(&app) != 0) {
+        log_warnx("cannot start the writer thread");
+        goto out;
+    }
     if (http_server_start(&cfg, &srv) != 0)
         goto out;
     if (indexer_start(&app) != 0) {
@@ -177,6 +182,7 @@ cli_serve(int argc, char **argv)
         log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     http_server_stop(srv, STOP_TIMEOUT_MS);
     srv = NULL;
+    writer_stop();
     indexer_stop();
     if (store_fts_index_pending(st) != 0)
         log_warnx("cannot index the last posts: %s", store_errmsg(st));
@@ -187,6 +193,7 @@ cli_serve(int argc, char **argv)
 out:
     if (srv != NULL)
         http_server_stop(srv, STOP_TIMEOUT_MS);
+    writer_stop();
     indexer_stop();
     free(routes); /* after the server: it reads the table until it stops */
     store_close(st);

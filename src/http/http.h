@@ -79,6 +79,8 @@ struct response {
     bool body_owned;
     struct kv headers[RESPONSE_MAX_HEADERS]; /* values static or in the request arena */
     size_t n_headers;
+    void (*defer_start)(void *arg); /* set by response_defer() */
+    void *defer_arg;
 };
 
 /* The handlers' helpers. Each returns 0, or -1 when memory runs out. */
@@ -99,6 +101,21 @@ int response_error_rc(struct response *res, int rc);
  * or a Content-Length (the server sets it), turns the response into a 500.
  */
 int response_header(struct response *res, const char *name, const char *value);
+/* Empties the response (frees an owned body): as a handler first sees it. */
+void response_reset(struct response *res);
+
+/*
+ * Answers later, without holding a thread: a handler calls response_defer()
+ * and returns 0 with no status. The server suspends the connection, then
+ * calls start(arg) on the handler's thread; start hands the request to
+ * whoever will answer it (a writer thread, say). That one fills res and
+ * calls http_resume(req) exactly once, from any thread; the response then
+ * goes out from the connection's own thread. Until then neither req nor res
+ * is touched by the server, and the server's stop waits for the answer.
+ */
+int response_defer(struct response *res, void (*start)(void *arg), void *arg);
+void http_resume(struct request *req);
+
 /* The HTTP status for an rc: RC_NOTFOUND 404, RC_INVALID 422, RC_CONFLICT 409, ... */
 int http_status_for_rc(int rc);
 

@@ -28,6 +28,22 @@ response_set(struct response *res, int status, const char *content_type, char *b
     res->body_owned = true;
 }
 
+void
+response_reset(struct response *res)
+{
+    if (res->body_owned)
+        free(res->body);
+    memset(res, 0, sizeof(*res));
+}
+
+int
+response_defer(struct response *res, void (*start)(void *arg), void *arg)
+{
+    res->defer_start = start;
+    res->defer_arg = arg;
+    return 0;
+}
+
 int
 response_body(struct response *res, int status, const char *content_type, const char *s, size_t len)
 {

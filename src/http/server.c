@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ struct http_metrics {
     atomic_ullong latency_sum_us;
     atomic_long open_connections;
     atomic_long in_flight; /* exchanges begun and not yet completed */
+    atomic_long suspended; /* exchanges waiting for a deferred answer */
 };
 
 struct http_server {
@@ -74,6 +76,8 @@ struct exchange {
     size_t discarded; /* bytes of a refused body dropped so far */
     int status;       /* the status queued, 0 until then */
     bool too_big;
+    bool suspended;              /* waiting for http_resume() */
+    struct MHD_Connection *conn; /* for http_resume() */
 };
 
 static const char internal_error[] = "{\"error\":\"internal server error\"}";
@@ -395,12 +399,37 @@ exchange_body(struct exchange *ex, struct MHD_Connection *conn, const char *data
     return MHD_YES;
 }
 
-/* The last call: the whole body is in; run the handler and answer. */
+/* Sends what the handler (or whoever answered a deferred request) left in ex->res. */
+static enum MHD_Result
+answer(struct exchange *ex, struct MHD_Connection *conn, int handler_rc)
+{
+    if (handler_rc < 0 || ex->res.status == 0) {
+        if (ex->res.status == 0)
+            log_warnx("http: handler of '%s' set no status", ex->req.path);
+        if (response_error(&ex->res, 500, "internal server error") < 0)
+            return reply_internal_error(ex, conn);
+    }
+    return reply(ex, conn);
+}
+
+/*
+ * The last call: the whole body is in; run the handler and answer. A
+ * handler that deferred its answer (response_defer) gets its connection
+ * suspended before its start function runs, so http_resume() can never
+ * come first; MHD calls us once more after the resume.
+ */
 static enum MHD_Result
 exchange_finish(struct exchange *ex, struct MHD_Connection *conn)
 {
+    void (*start)(void *);
+    int rc;
+
     if (ex->status != 0)
         return MHD_YES;
+    if (ex->suspended) {
+        ex->suspended = false;
+        return answer(ex, conn, 0);
+    }
     if (ex->too_big)
         return reply(ex, conn); /* the 413 exchange_body prepared */
     if (ex->body != NULL) {
@@ -408,13 +437,27 @@ exchange_finish(struct exchange *ex, struct MHD_Connection *conn)
         ex->req.body = ex->body;
         ex->req.body_len = ex->body_len;
     }
-    if (ex->route->handler(&ex->req, &ex->res) < 0 || ex->res.status == 0) {
-        if (ex->res.status == 0)
-            log_warnx("http: handler of '%s' set no status", ex->req.path);
-        if (response_error(&ex->res, 500, "internal server error") < 0)
-            return reply_internal_error(ex, conn);
+    rc = ex->route->handler(&ex->req, &ex->res);
+    if (rc == 0 && ex->res.status == 0 && (start = ex->res.defer_start) != NULL) {
+        ex->res.defer_start = NULL;
+        ex->conn = conn;
+        ex->suspended = true;
+        atomic_fetch_add_explicit(&ex->srv->m.suspended, 1, memory_order_relaxed);
+        MHD_suspend_connection(conn);
+        start(ex->res.defer_arg); /* from here on, ex is the answerer's until http_resume() */
+        return MHD_YES;
     }
-    return reply(ex, conn);
+    return answer(ex, conn, rc);
+}
+
+void
+http_resume(struct request *req)
+{
+    struct exchange *ex = (struct exchange *)(void *)((char *)req - offsetof(struct exchange, req));
+    struct MHD_Connection *conn = ex->conn;
+
+    atomic_fetch_sub_explicit(&ex->srv->m.suspended, 1, memory_order_relaxed);
+    MHD_resume_connection(conn); /* ex may be gone once this returns */
 }
 
 static enum MHD_Result
@@ -567,7 +610,8 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     const union MHD_DaemonInfo *info;
     const char *address = cfg->address != NULL ? cfg->address : "127.0.0.1";
     char host[INET6_ADDRSTRLEN + 2];
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     unsigned threads = cfg->threads;
     long cores;
     size_t len;
@@ -661,6 +705,10 @@ http_server_stop(struct http_server *srv, unsigned timeout_ms)
         nanosleep(&nap, NULL);
     if (left > 0)
         log_warnx("http: stopping with %ld requests unfinished after %u ms", left, timeout_ms);
+    /* libmicrohttpd cannot stop with a suspended connection, and every
+     * deferred answer comes (the writer finishes what it took) */
+    while (atomic_load_explicit(&srv->m.suspended, memory_order_acquire) > 0)
+        nanosleep(&nap, NULL);
     MHD_stop_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

@@ -51,6 +51,9 @@ enum sq_stmt_id {
     SQ_BEGIN,
     SQ_BEGIN_WRITE,
     SQ_COMMIT,
+    SQ_SAVEPOINT,
+    SQ_RELEASE,
+    SQ_ROLLBACK_TO,
     SQ_ACCOUNT_ADD,
     SQ_ACCOUNT_BY_NAME,
     SQ_ACCOUNT_BY_ID,
@@ -135,6 +138,9 @@ static const char *const sq_sql[SQ_N_STMT] = {
     [SQ_BEGIN] = "BEGIN",
     [SQ_BEGIN_WRITE] = "BEGIN IMMEDIATE",
     [SQ_COMMIT] = "COMMIT",
+    [SQ_SAVEPOINT] = "SAVEPOINT gz_part",
+    [SQ_RELEASE] = "RELEASE gz_part",
+    [SQ_ROLLBACK_TO] = "ROLLBACK TO gz_part",
 
     [SQ_ACCOUNT_ADD] =
         "INSERT INTO accounts (id, username, display_name, role, password_hash, "
@@ -522,6 +528,46 @@ store_rollback(struct store *st)
         st->tx_depth = 1;
         sq_rollback(st);
     }
+}
+
+int
+store_savepoint(struct store *st)
+{
+    int rc;
+
+    if (st->tx_depth != 1 || st->tx_failed)
+        return RC_INVALID;
+    if ((rc = sq_simple(st, SQ_SAVEPOINT, "begin a part of a transaction")) != RC_OK)
+        return rc;
+    st->tx_depth = 2;
+    return RC_OK;
+}
+
+int
+store_savepoint_end(struct store *st, bool keep)
+{
+    bool failed = st->tx_failed;
+    int rc = RC_OK;
+
+    if (st->tx_depth < 2)
+        return RC_INVALID;
+    st->tx_depth = 1;
+    st->tx_failed = false;
+    if (sqlite3_get_autocommit(st->db)) {
+        /* SQLite rolled the whole transaction back (SQLITE_FULL, an I/O error) */
+        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        snprintf(st->errmsg, sizeof(st->errmsg), "the transaction was lost: %s",
+                 sqlite3_errmsg(st->db));
+        sq_rollback(st);
+        return rc == RC_FULL || rc == RC_NOMEM ? rc : RC_IO;
+    }
+    if (!keep || failed)
+        rc = sq_simple(st, SQ_ROLLBACK_TO, "undo a part of a transaction");
+    if (rc == RC_OK)
+        rc = sq_simple(st, SQ_RELEASE, "end a part of a transaction");
+    if (rc != RC_OK)
+        sq_rollback(st);
+    return rc;
 }
 
 /*
@@ -1243,7 +1289,8 @@ out:
 
 /* An event by slug (slug non-NULL) or by id, with its people and organizations. */
 static int
-sq_event_get(struct store *st, struct arena *ar, const char *slug, int64_t id, struct event *out)
+sq_event_get(struct store *st, struct arena *ar, const char *slug, int64_t id, bool members,
+             struct event *out)
 {
     sqlite3_stmt *stmt;
     int rc;
@@ -1260,7 +1307,7 @@ sq_event_get(struct store *st, struct arena *ar, const char *slug, int64_t id, s
              sq_read_event(stmt, ar, out) != RC_OK)
         rc = sq_nomem(st, "read event");
     sq_release(stmt);
-    if (rc == RC_OK)
+    if (rc == RC_OK && members)
         rc = sq_read_members(st, ar, out);
 out:
     return sq_end(st, rc);
@@ -1269,13 +1316,19 @@ out:
 int
 store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out)
 {
-    return sq_event_get(st, ar, slug, 0, out);
+    return sq_event_get(st, ar, slug, 0, true, out);
 }
 
 int
 store_event_get_id(struct store *st, struct arena *ar, int64_t id, struct event *out)
 {
-    return sq_event_get(st, ar, NULL, id, out);
+    return sq_event_get(st, ar, NULL, id, true, out);
+}
+
+int
+store_event_find(struct store *st, struct arena *ar, const char *slug, struct event *out)
+{
+    return sq_event_get(st, ar, slug, 0, false, out);
 }
 
 /* Runs a cached statement whose only parameter ?1 is an id. */

@@ -57,6 +57,17 @@ int64_t store_new_id(void);             /* a fresh time-sortable id, thread-safe
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/*
+ * A part of an open transaction that fails alone (api/writer.c runs each
+ * request of a group commit in one): after store_savepoint(),
+ * store_savepoint_end(st, keep) keeps what was written since, when keep is
+ * true and no write in it failed, or else undoes it; the transaction goes
+ * on either way. One at a time. RC_INVALID outside a transaction; RC_FULL,
+ * RC_NOMEM or RC_IO (a message in store_errmsg) when the transaction itself
+ * was lost (SQLite rolls back on a full disk): it is then over.
+ */
+int store_savepoint(struct store *st);
+int store_savepoint_end(struct store *st, bool keep);
 
 /* ---- accounts ---- */
 
@@ -160,6 +171,8 @@ int store_event_add(struct store *st, const struct event *e,
                     int64_t *id_out); /* RC_CONFLICT: slug taken */
 int store_event_get(struct store *st, struct arena *ar, const char *slug, struct event *out);
 int store_event_get_id(struct store *st, struct arena *ar, int64_t id, struct event *out);
+/* The event's own fields only: no people (n_people 0), no organizations. */
+int store_event_find(struct store *st, struct arena *ar, const char *slug, struct event *out);
 /*
  * Replaces every field, the people and the organizations of the event with
  * id e->id (created_by is kept as it was). RC_NOTFOUND when there is none.
