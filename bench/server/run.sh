@@ -422,8 +422,11 @@ post_share=$(awk -v o="$total_other" -v n="$((total_201 + total_other))" \
     'BEGIN { if (n > 0) printf "%.3f%%", 100 * o / n; else print "n/a" }')
 if [ "$total_201" -eq 0 ]; then
     post_check="n/a"
-elif [ "$total_stored" -eq "$total_srv201" ] && [ "$total_stored" -ge "$total_201" ] &&
+elif [ "$total_srv201" -ge "$total_201" ] && [ "$total_stored" -ge "$total_srv201" ] &&
     [ $((total_stored - total_201)) -le $((REPS * POST_CONNS)) ]; then
+    # every 201 wrk saw is stored; beyond them only the requests in flight
+    # when wrk stopped, whose post was committed while wrk closed their
+    # connection (the server then counts no 201: nobody was there to get it)
     post_check="consistent"
 else
     post_check="**MISMATCH**"
@@ -482,7 +485,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
     echo "| post creation: p50 / p99 latency (median) | $(ms "$(med post p50_us)") /" \
         "$(ms "$(med post p99_us)") | | | | |"
     echo "| post creation: 201 answers (wrk) / 201s counted by the server / posts stored |" \
-        "$total_201 / $total_srv201 / $total_stored | | | stored = 201s | $post_check |"
+        "$total_201 / $total_srv201 / $total_stored | | | 201s <= stored <= 201s + in flight | $post_check |"
     echo "| post creation: answers other than 201 | $total_other ($post_share) | | | 0 |" \
         "$([ "$total_other" = 0 ] && echo met || echo "**NOT met**") |"
     echo "| first response (GET /healthz 200) after exec, empty data directory" \

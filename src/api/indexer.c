@@ -1,10 +1,14 @@
 /*
- * api/indexer.c - a thread that indexes new posts for search a few times a
- * second (store_fts_index_pending), on a connection of its own, so storing
- * a post does not pay for FTS5's segment. A search indexes what is pending
- * before it runs, so nothing is ever missing from its results.
+ * api/indexer.c - the store's background thread, on a connection of its
+ * own, so that a request never pays for this work:
+ * - it indexes new posts for search a few times a second
+ *   (store_fts_index_pending), sparing each post FTS5's segment; a search
+ *   indexes what is pending before it runs, so nothing is ever missing
+ *   from its results;
+ * - it checkpoints the WAL when a commit says it has grown
+ *   (store_checkpoint_elsewhere), so no commit waits for the copy and its
+ *   fdatasync calls.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <time.h>
@@ -18,27 +22,62 @@
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static bool stopping, running;
+static bool stopping, running, checkpoint_wanted;
+
+/* Called by the store after a commit that left the WAL long: quick, any thread. */
+static void
+want_checkpoint(void)
+{
+    pthread_mutex_lock(&lock);
+    if (!checkpoint_wanted) {
+        checkpoint_wanted = true;
+        pthread_cond_signal(&wake);
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+static void
+add_ms(struct timespec *t, long ms)
+{
+    t->tv_nsec += ms * 1000000L;
+    t->tv_sec += t->tv_nsec / 1000000000L;
+    t->tv_nsec %= 1000000000L;
+}
+
+static bool
+reached(const struct timespec *now, const struct timespec *t)
+{
+    return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
 
 static void *
 indexer_main(void *arg)
 {
     const struct app *app = arg;
-    struct timespec at;
+    struct timespec next_index, now;
+    bool checkpoint;
 
+    clock_gettime(CLOCK_REALTIME, &next_index);
     pthread_mutex_lock(&lock);
     while (!stopping) {
+        clock_gettime(CLOCK_REALTIME, &now);
+        checkpoint = checkpoint_wanted;
+        checkpoint_wanted = false;
+        if (!checkpoint && !reached(&now, &next_index)) {
+            pthread_cond_timedwait(&wake, &lock, &next_index);
+            continue;
+        }
         pthread_mutex_unlock(&lock);
         struct store *st = app_store(app);
-        if (st != NULL && store_fts_index_pending(st) != RC_OK)
-            log_warnx("indexer: cannot index new posts: %s", store_errmsg(st));
+        if (st != NULL && checkpoint && store_checkpoint_passive(st) != RC_OK)
+            log_warnx("indexer: cannot checkpoint: %s", store_errmsg(st));
+        if (st != NULL && reached(&now, &next_index)) {
+            if (store_fts_index_pending(st) != RC_OK)
+                log_warnx("indexer: cannot index new posts: %s", store_errmsg(st));
+            next_index = now;
+            add_ms(&next_index, INDEX_EVERY_MS);
+        }
         pthread_mutex_lock(&lock);
-        clock_gettime(CLOCK_REALTIME, &at);
-        at.tv_nsec += INDEX_EVERY_MS * 1000000L;
-        at.tv_sec += at.tv_nsec / 1000000000L;
-        at.tv_nsec %= 1000000000L;
-        while (!stopping && pthread_cond_timedwait(&wake, &lock, &at) != ETIMEDOUT)
-            ;
     }
     pthread_mutex_unlock(&lock);
     app_store_close_thread();
@@ -52,6 +91,7 @@ indexer_start(const struct app *app)
     if (pthread_create(&thread, NULL, indexer_main, (void *)app) != 0)
         return -1;
     running = true;
+    store_checkpoint_elsewhere(want_checkpoint);
     return 0;
 }
 
@@ -66,4 +106,5 @@ indexer_stop(void)
     pthread_mutex_unlock(&lock);
     pthread_join(thread, NULL);
     running = false;
+    store_checkpoint_elsewhere(NULL); /* commits checkpoint themselves again */
 }

@@ -641,8 +641,6 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_AUTO;
     if (threads == 0)
         threads = (cores = sysconf(_SC_NPROCESSORS_ONLN)) > 0 ? (unsigned)cores : 1;
-    if (threads == 1)
-        threads = 0; /* MHD's own polling thread alone: MHD warns about a pool of one */
     if ((srv = calloc(1, sizeof(*srv))) == NULL) {
         log_warnx("http: out of memory");
         goto out;
@@ -652,12 +650,16 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     srv->max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
     srv->app = cfg->app;
     /* The logger first, so that MHD's messages about the other options go to it too. */
+    /* a pool of one or zero earns a warning: the polling thread alone then */
+    struct MHD_OptionItem pool[] = {
+        {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
+        {MHD_OPTION_END, 0, NULL}};
     srv->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-        connection_limit(), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         log_warnx("http: cannot listen on '%s' port %u", address, (unsigned)cfg->port);
         goto out;

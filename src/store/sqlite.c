@@ -711,6 +711,61 @@ out:
     return rc;
 }
 
+static void (*_Atomic checkpoint_notify)(void); /* set while other threads commit */
+
+void
+store_checkpoint_elsewhere(void (*notify)(void))
+{
+    checkpoint_notify = notify;
+}
+
+/* After each commit: the WAL holds pages pages. */
+static int
+sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    void (*notify)(void) = checkpoint_notify;
+
+    (void)arg;
+    if (pages < STORE_CHECKPOINT_PAGES)
+        return SQLITE_OK;
+    if (notify != NULL)
+        notify();
+    else if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+             SQLITE_OK)
+        log_warnx("sqlite: checkpoint failed: %s", sqlite3_errmsg(db));
+    return SQLITE_OK; /* the commit itself succeeded either way */
+}
+
+/*
+ * A passive checkpoint alone never lets the WAL start over under a steady
+ * stream of commits: by the time it has copied what it saw, more frames
+ * were appended, and SQLite rewinds the WAL only after a complete one. So
+ * the bulk is copied first while writers go on, then the few frames
+ * appended meanwhile with this process's writers held back (write_lock),
+ * which lets the RESTART complete and the next commit write from the start.
+ */
+#define RESTART_WAIT_MS 50
+
+int
+store_checkpoint_passive(struct store *st)
+{
+    int rc = RC_OK, src;
+
+    if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) != SQLITE_OK)
+        return sq_fail(st, "checkpoint");
+    /* a reader still on old frames makes it wait, so not for long: the
+     * writers are waiting too; busy just means next time */
+    pthread_mutex_lock(&write_lock);
+    sqlite3_busy_timeout(st->db, RESTART_WAIT_MS);
+    if ((src = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL)) !=
+            SQLITE_OK &&
+        src != SQLITE_BUSY)
+        rc = sq_fail(st, "checkpoint");
+    sqlite3_busy_timeout(st->db, SQ_BUSY_TIMEOUT_MS);
+    pthread_mutex_unlock(&write_lock);
+    return rc;
+}
+
 int
 store_open(const char *dir, struct store **out)
 {
@@ -760,10 +815,12 @@ store_open(const char *dir, struct store **out)
         goto out;
     }
     /* journal_size_limit: the WAL file shrinks back after a checkpoint
-     * (mmap was tried and dropped: a growing file is remapped at every write). */
+     * (mmap was tried and dropped: a growing file is remapped at every write).
+     * cache_size: 1 MiB of pages per connection (SQLite's default is 2), as
+     * the server holds one per thread and renders its hot pages once anyway. */
     if (sqlite3_exec(st->db,
                      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-                     "PRAGMA journal_size_limit = 67108864",
+                     "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -1024",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = sq_rc(sqlite3_extended_errcode(st->db));
         open_fail("cannot set up '%s': %s", path, sqlite3_errmsg(st->db));
@@ -771,6 +828,7 @@ store_open(const char *dir, struct store **out)
     }
     if ((rc = sq_migrate(st, path)) != RC_OK)
         goto out;
+    sqlite3_wal_hook(st->db, sq_wal_hook, NULL); /* in place of SQLite's autocheckpoint */
     *out = st;
     return RC_OK;
 out:

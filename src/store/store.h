@@ -45,7 +45,20 @@ const char *store_open_error(void);
 void store_close(struct store *st); /* accepts NULL */
 const char *store_errmsg(struct store *st);
 int store_checkpoint(struct store *st); /* WAL checkpoint (TRUNCATE), at shutdown */
-int64_t store_new_id(void);             /* a fresh time-sortable id, thread-safe */
+/*
+ * Checkpoints off the request path. By default a connection whose commit
+ * takes the WAL past STORE_CHECKPOINT_PAGES copies it back into the
+ * database itself, as SQLite does, which stalls that commit for a copy and
+ * two fdatasync calls. After store_checkpoint_elsewhere(notify) (NULL
+ * goes back to the default; any thread, any time), such a commit only calls
+ * notify() (which must be quick: it is called after each commit until the
+ * WAL is reset), and whoever it wakes runs store_checkpoint_passive() on a
+ * connection of its own; writers go on meanwhile.
+ */
+#define STORE_CHECKPOINT_PAGES 1000
+void store_checkpoint_elsewhere(void (*notify)(void));
+int store_checkpoint_passive(struct store *st);
+int64_t store_new_id(void); /* a fresh time-sortable id, thread-safe */
 
 /*
  * Several writes as one: after store_begin(), every write joins one

@@ -391,12 +391,52 @@ h_slow(struct request *req, struct response *res)
     return response_body(res, 200, "text/plain", "done", 4);
 }
 
+/* A deferred answer: another thread answers 300 ms later, as the writer does. */
+struct later {
+    struct request *req;
+    struct response *res;
+};
+
+static void *
+answerer_run(void *arg)
+{
+    const struct timespec t = {0, 300 * 1000 * 1000};
+    struct later *l = arg;
+
+    nanosleep(&t, NULL);
+    response_body(l->res, 202, "text/plain", "later", 5);
+    http_resume(l->req);
+    return NULL;
+}
+
+static void
+answerer_start(void *arg)
+{
+    pthread_t t;
+
+    if (pthread_create(&t, NULL, answerer_run, arg) == 0)
+        pthread_detach(t);
+}
+
+static int
+h_deferred(struct request *req, struct response *res)
+{
+    struct later *l = arena_alloc(&req->arena, sizeof(*l));
+
+    if (l == NULL)
+        return -1;
+    l->req = req;
+    l->res = res;
+    return response_defer(res, answerer_start, l);
+}
+
 static const struct route server_routes[] = {
     {"GET", "/hello", h_hello, 0, 0},         {"POST", "/echo", h_echo, ROUTE_JSON_BODY, 16},
     {"POST", "/big", h_echo, 0, 0},           {"GET", "/p/:id", h_param, 0, 0},
     {"GET", "/fail", h_fail, 0, 0},           {"GET", "/nostatus", h_nostatus, 0, 0},
     {"GET", "/badheader", h_badheader, 0, 0}, {"PUT", "/headers", h_headers, 0, 0},
     {"GET", "/metrics", h_metrics, 0, 0},     {"GET", "/slow", h_slow, 0, 0},
+    {"GET", "/deferred", h_deferred, 0, 0},
 };
 
 static struct http_server *
@@ -881,6 +921,78 @@ server_stop_finishes_requests_in_flight(void **state)
     http_server_stop(NULL, 0);
 }
 
+struct deferred_client {
+    uint16_t port;
+    char *answer;
+};
+
+static void *
+deferred_client_run(void *arg)
+{
+    struct deferred_client *c = arg;
+
+    c->answer = exchange(c->port, GET("/deferred"));
+    return NULL;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * A deferred answer holds no thread: with a single worker, other requests
+ * are answered while it waits; it arrives whole when given; and a stop
+ * waits for it.
+ */
+static void
+server_defers_answers_without_a_thread(void **state)
+{
+    const struct timespec nap = {0, 50 * 1000 * 1000};
+    struct http_config cfg = {.address = "127.0.0.1",
+                              .threads = 1,
+                              .routes = server_routes,
+                              .n_routes = sizeof(server_routes) / sizeof(server_routes[0])};
+    struct http_server *srv = NULL;
+    struct deferred_client c[3];
+    struct timespec t0;
+    pthread_t th[3];
+    int i;
+
+    (void)state;
+    assert_int_equal(http_server_start(&cfg, &srv), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (i = 0; i < 3; i++) {
+        c[i] = (struct deferred_client){.port = http_server_port(srv)};
+        assert_int_equal(pthread_create(&th[i], NULL, deferred_client_run, &c[i]), 0);
+    }
+    nanosleep(&nap, NULL);
+    /* three answers pending on the only worker, and it still answers */
+    check(http_server_port(srv), GET("/hello"), 200, "hi");
+    assert_true(ms_since(&t0) < 250);
+    for (i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(status_of(c[i].answer), 202);
+        assert_string_equal(body_of(c[i].answer), "later");
+        assert_common_headers(c[i].answer);
+        free(c[i].answer);
+    }
+    assert_true(ms_since(&t0) >= 300);
+    /* stopping while an answer is pending: it is still sent */
+    c[0] = (struct deferred_client){.port = http_server_port(srv)};
+    assert_int_equal(pthread_create(&th[0], NULL, deferred_client_run, &c[0]), 0);
+    nanosleep(&nap, NULL);
+    http_server_stop(srv, 5000);
+    pthread_join(th[0], NULL);
+    assert_int_equal(status_of(c[0].answer), 202);
+    assert_string_equal(body_of(c[0].answer), "later");
+    free(c[0].answer);
+}
+
 int
 main(void)
 {
@@ -898,6 +1010,7 @@ main(void)
         cmocka_unit_test(server_counts_in_metrics),
         cmocka_unit_test(server_logs_without_query_or_secrets),
         cmocka_unit_test(server_stop_finishes_requests_in_flight),
+        cmocka_unit_test(server_defers_answers_without_a_thread),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

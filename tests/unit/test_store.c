@@ -742,6 +742,51 @@ transactions_nest(void **state)
     arena_release(&ar);
 }
 
+/*
+ * Parts of one transaction, as the group commit uses them: a part that
+ * fails (or is not kept) is undone alone, the others are committed.
+ */
+static void
+savepoints_undo_one_part(void **state)
+{
+    struct fixture *f = *state;
+    struct arena ar = {0};
+    struct event e;
+    struct org bad = {.kind = "bogus", .name = "X"};
+    struct event half = {.slug = "half", .title = "T", .attendance = -1, .orgs = &bad, .n_orgs = 1};
+
+    /* outside a transaction there is nothing to be part of */
+    assert_int_equal(store_savepoint(f->st), RC_INVALID);
+    assert_int_equal(store_savepoint_end(f->st, true), RC_INVALID);
+    assert_int_equal(store_begin(f->st), RC_OK);
+    /* kept */
+    assert_int_equal(store_savepoint(f->st), RC_OK);
+    add_event(f, "first");
+    assert_int_equal(store_savepoint_end(f->st, true), RC_OK);
+    /* a write that failed half-way: its event went in, and is undone */
+    assert_int_equal(store_savepoint(f->st), RC_OK);
+    assert_int_equal(store_event_add(f->st, &half, NULL), RC_INVALID);
+    assert_int_equal(store_savepoint(f->st), RC_INVALID); /* one at a time */
+    assert_int_equal(store_savepoint_end(f->st, true), RC_OK);
+    /* succeeded, but its caller says no (an error answer): undone */
+    assert_int_equal(store_savepoint(f->st), RC_OK);
+    add_event(f, "refused");
+    assert_int_equal(store_savepoint_end(f->st, false), RC_OK);
+    /* kept */
+    assert_int_equal(store_savepoint(f->st), RC_OK);
+    add_event(f, "last");
+    assert_int_equal(store_savepoint_end(f->st, true), RC_OK);
+    assert_int_equal(store_commit(f->st), RC_OK);
+    assert_int_equal(store_event_get(f->st, &ar, "first", &e), RC_OK);
+    assert_int_equal(store_event_get(f->st, &ar, "last", &e), RC_OK);
+    assert_int_equal(store_event_get(f->st, &ar, "half", &e), RC_NOTFOUND);
+    assert_int_equal(store_event_get(f->st, &ar, "refused", &e), RC_NOTFOUND);
+    /* the connection works on its own again */
+    add_event(f, "after");
+    assert_int_equal(store_event_get(f->st, &ar, "after", &e), RC_OK);
+    arena_release(&ar);
+}
+
 /* ---- posts ---- */
 
 static void
@@ -1364,6 +1409,7 @@ main(void)
         cmocka_unit_test_setup_teardown(event_list_newest_start_first, setup, teardown),
         cmocka_unit_test_setup_teardown(editors, setup, teardown),
         cmocka_unit_test_setup_teardown(transactions_nest, setup, teardown),
+        cmocka_unit_test_setup_teardown(savepoints_undo_one_part, setup, teardown),
         cmocka_unit_test_setup_teardown(event_by_id, setup, teardown),
         cmocka_unit_test_setup_teardown(post_add_get_update_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_paginates, setup, teardown),
