@@ -31,6 +31,15 @@ bool api_account(struct request *req, struct response *res, struct store *st, st
 /* May acc change event e (admins, and the event's editors)? */
 bool api_may_edit(struct store *st, const struct account *acc, const struct event *e);
 
+/*
+ * Answers req with the live stream of topic (api/stream.c): replays from
+ * the store the changes after the client's Last-Event-ID (or ?since=)
+ * that belong to topic - event_id, when the topic is one event's, lets the
+ * replay read that event's changes only - then follows what is published.
+ * The caller has checked that req may read topic.
+ */
+int api_stream_open(struct request *req, struct response *res, const char *topic, int64_t event_id);
+
 /* The event and post documents (api/document.c). */
 
 /*

@@ -25,9 +25,10 @@
 #define MAX_ORGS     200
 
 static const char *const event_keys[] = {
-    "slug",      "title",  "hashtag", "lang",          "char_limit", "starts_at",  "ends_at",
-    "timezone",  "series", "venue",   "attendance",    "context",    "disclaimer", "conclusion",
-    "signature", "state",  "people",  "organizations", "posts",      "comments",   NULL,
+    "slug",       "title",      "hashtag",        "lang",       "char_limit", "starts_at",
+    "ends_at",    "timezone",   "series",         "venue",      "attendance", "context",
+    "disclaimer", "conclusion", "signature",      "state",      "people",     "organizations",
+    "posts",      "comments",   "audience_posts", "moderation", NULL,
 };
 static const char *const person_keys[] = {"name", "affiliation", "role", "aliases", "url", NULL};
 static const char *const org_keys[] = {"kind", "name", "url", NULL};
@@ -318,6 +319,20 @@ document_read_event(json_t *doc, struct arena *ar, bool partial, struct event *e
         }
         e->state = json_string_value(v);
     }
+    if ((v = json_object_get(doc, "audience_posts")) != NULL) {
+        if (!json_is_boolean(v)) {
+            response_error(res, 422, "'audience_posts' must be true or false");
+            return false;
+        }
+        e->audience_posts = json_is_true(v);
+    }
+    if ((v = json_object_get(doc, "moderation")) != NULL) {
+        if (!json_is_boolean(v)) {
+            response_error(res, 422, "'moderation' must be true or false");
+            return false;
+        }
+        e->moderation = json_is_true(v);
+    }
     if ((v = json_object_get(doc, "char_limit")) != NULL) {
         if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 10000) {
             response_error(res, 422, "'char_limit' must be an integer from 1 to 10000");
@@ -443,14 +458,15 @@ document_event(const struct event *e, const struct post *posts, size_t n_posts)
                           str_or_null(e->venue_address), "url", str_or_null(e->venue_url));
     doc = json_pack(
         "{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-        " s:s, s:o, s:o, s:o, s:[]}",
+        " s:s, s:b, s:b, s:o, s:o, s:o, s:[]}",
         "slug", e->slug, "title", e->title, "hashtag", e->hashtag, "lang", e->lang, "char_limit",
         e->char_limit, "starts_at", str_or_null(e->starts_at), "ends_at", str_or_null(e->ends_at),
         "timezone", str_or_null(e->timezone), "series", str_or_null(e->series), "venue", venue,
         "attendance", e->attendance >= 0 ? json_integer(e->attendance) : json_null(), "context",
         str_or_null(e->context_md), "disclaimer", str_or_null(e->disclaimer_md), "conclusion",
         str_or_null(e->conclusion_md), "signature", str_or_null(e->signature), "state", e->state,
-        "people", people, "organizations", orgs, "posts", jposts, "comments");
+        "audience_posts", e->audience_posts, "moderation", e->moderation, "people", people,
+        "organizations", orgs, "posts", jposts, "comments");
     return doc;
 fail:
     json_decref(people);

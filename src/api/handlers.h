@@ -20,5 +20,12 @@ int api_posts_get(struct request *req, struct response *res);
 int api_posts_update(struct request *req, struct response *res);
 int api_posts_delete(struct request *req, struct response *res);
 int api_text_count(struct request *req, struct response *res);
+int api_stream_event(struct request *req, struct response *res);
+int api_stream_tag(struct request *req, struct response *res);
+int api_stream_public(struct request *req, struct response *res);
+int api_moderation_pending(struct request *req, struct response *res);
+int api_moderation_stream(struct request *req, struct response *res);
+int api_posts_approve(struct request *req, struct response *res);
+int api_posts_hide(struct request *req, struct response *res);
 
 #endif

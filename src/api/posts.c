@@ -209,8 +209,7 @@ read_speaker(json_t *sp, const struct event *e, struct post *p, struct response 
     return false;
 }
 
-/* A post as the API shows it: the document's fields, its HTML and tags. */
-static json_t *
+json_t *
 post_json(const struct post *p, const char *slug)
 {
     json_t *j = document_post(p);
@@ -219,6 +218,7 @@ post_json(const struct post *p, const char *slug)
         json_object_set_new(j, "html", json_string(p->html ? p->html : ""));
         json_object_set_new(j, "edited_at", p->edited_at ? json_string(p->edited_at) : json_null());
         json_object_set_new(j, "event", json_string(slug));
+        json_object_set_new(j, "state", json_string(p->state ? p->state : "visible"));
     }
     return j;
 }
@@ -338,20 +338,51 @@ posts_import(struct arena *ar, struct response *res, struct store *st, const str
     return true;
 }
 
+const char *
+post_admission(struct store *st, const struct event *e, const struct account *acc,
+               struct response *res)
+{
+    if (api_may_edit(st, acc, e))
+        return "visible";
+    if (!e->audience_posts) {
+        response_error(res, 403, "only the event's editors post to it");
+        return NULL;
+    }
+    if (strcmp(e->state, "live") != 0) {
+        response_error(res, 403, "the event is not live: its audience posts only while it is");
+        return NULL;
+    }
+    return e->moderation ? "pending" : "visible";
+}
+
 bool
 post_create(struct store *st, struct arena *ar, const struct event *e, const struct account *acc,
-            const char *text, size_t len, json_t *speaker, bool force, struct post *out,
-            struct response *res)
+            const char *text, size_t len, json_t *speaker, bool force, const char *state,
+            struct post *out, struct response *res)
 {
+    bool editor = api_may_edit(st, acc, e);
     struct prepared pr;
-    struct post p = {.state = "visible"};
+    struct post p = {.state = state};
     int rc;
 
     if (len > MAX_POST_BYTES) {
         response_error(res, 413, "'text' is longer than %d bytes", MAX_POST_BYTES);
         return false;
     }
-    if (!read_speaker(speaker, e, &p, res) || !prepare(ar, res, e, text, len, true, force, &pr))
+    if (!read_speaker(speaker, e, &p, res))
+        return false;
+    if (!editor) {
+        /* the floor speaks for itself, within the limit */
+        if (p.speaker_name != NULL) {
+            response_error(res, 422,
+                           "only the event's editors name a speaker: the audience's "
+                           "posts are from the floor");
+            return false;
+        }
+        p.speaker_audience = true;
+        force = false;
+    }
+    if (!prepare(ar, res, e, text, len, true, force, &pr))
         return false;
     p.event_id = e->id;
     p.account_id = acc->id;
@@ -378,12 +409,13 @@ create_post(struct store *st, struct request *req, struct response *res)
     struct event e;
     struct post p;
     json_t *body = NULL, *text, *force, *speaker;
+    const char *state;
 
     if (!api_account(req, res, st, &acc) ||
         !event_of(req, res, st, request_param(req, "slug"), false, &e))
         return 0;
-    if (!api_may_edit(st, &acc, &e))
-        return response_error(res, 403, "only the event's editors post to it");
+    if ((state = post_admission(st, &e, &acc, res)) == NULL)
+        return 0;
     if ((body = api_body_object(req, res)) == NULL)
         return 0;
     /* the people only for a speaker: an event may have dozens */
@@ -406,7 +438,7 @@ create_post(struct store *st, struct request *req, struct response *res)
         goto out;
     }
     if (!post_create(st, &req->arena, &e, &acc, json_string_value(text), json_string_length(text),
-                     speaker, json_is_true(force), &p, res))
+                     speaker, json_is_true(force), state, &p, res))
         goto out;
     response_header(res, "Location",
                     arena_printf(&req->arena, "/api/v1/posts/%lld", (long long)p.id));

@@ -8,6 +8,9 @@
 
 #include "api/api.h"
 
+/* A post as the API shows it: the document's fields, its HTML, edited_at and the event's slug. */
+json_t *post_json(const struct post *p, const char *slug);
+
 /* Every visible post of the event, oldest first, in ar. */
 int posts_all(struct store *st, struct arena *ar, int64_t event_id, struct post **out,
               size_t *n_out);
@@ -29,13 +32,24 @@ bool posts_import(struct arena *ar, struct response *res, struct store *st, cons
  * hashtag appended when missing, counted by the text engine against the
  * event's char_limit (422 with the length when it does not fit, unless
  * force and at most twice the limit). The caller checks that acc may post
- * in e. True with the stored post in *out (strings in ar); false with the
- * error (status and {"error": …}, plus "weighted_length" and "limit" for
- * a text too long) in res.
+ * in e with post_admission(), which gives the state. True with the stored
+ * post in *out (strings in ar); false with the error (status and
+ * {"error": …}, plus "weighted_length" and "limit" for a text too long)
+ * in res.
  */
 bool post_create(struct store *st, struct arena *ar, const struct event *e,
                  const struct account *acc, const char *text, size_t len, json_t *speaker,
-                 bool force, struct post *out, struct response *res);
+                 bool force, const char *state, struct post *out, struct response *res);
+
+/*
+ * Who may post to e, and how: its editors and the admins post visible
+ * posts; while e is live and takes posts from its audience, any signed-in
+ * account posts from the floor (post_create then makes the speaker the
+ * audience and refuses a named one), held for approval ("pending") when e
+ * is moderated. The state the post gets, or NULL with a 403 in res.
+ */
+const char *post_admission(struct store *st, const struct event *e, const struct account *acc,
+                           struct response *res);
 
 /* May acc change or delete post p? Its author and the admins. */
 bool post_may_change(const struct account *acc, const struct post *p);
@@ -61,5 +75,15 @@ bool post_update(struct store *st, struct arena *ar, const struct event *e,
  */
 bool post_delete(struct store *st, const struct event *e, const struct account *acc,
                  const struct post *p, struct response *res);
+
+/*
+ * Moderation (api/moderation.c): sets post p of event e to state
+ * ("visible": approved, "hidden") for acc, one of e's editors (403
+ * otherwise). True with the post as stored in *p; false with the error in
+ * res.
+ */
+bool post_moderate(struct store *st, struct arena *ar, const struct event *e,
+                   const struct account *acc, struct post *p, const char *state,
+                   struct response *res);
 
 #endif

@@ -13,13 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "api/app.h"
 #include "api/cache.h"
+#include "api/publisher.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "live/live.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -29,13 +32,56 @@ static void
 serve_usage(FILE *f)
 {
     fputs("usage: gazouillis serve [--listen HOST:PORT] [--data DIR] [--public-url URL]\n"
-          "                        [--threads N]\n"
+          "                        [--threads N] [--max-streams-per-address N]\n"
+          "                        [--stream-keepalive SECONDS]\n"
           "  --listen      address to listen on (default 127.0.0.1:8080; port 0: any free one)\n"
           "  --data        data directory: gazouillis.db and media/ (default ./data)\n"
           "  --public-url  the address people use, for links and cookies\n"
           "                (default http://HOST:PORT)\n"
-          "  --threads     worker threads (default: one per core)\n",
+          "  --threads     worker threads (default: one per core)\n"
+          "  --max-streams-per-address  live streams one client address may hold open\n"
+          "                (default 2000: a venue's wifi puts a room behind one address)\n"
+          "  --stream-keepalive  seconds between keep-alive comments on live streams\n"
+          "                (default 15; lower it behind a proxy that closes idle connections)\n",
           f);
+}
+
+/*
+ * Every live stream holds a socket: the soft limit on open files (often
+ * 1,024) goes up to the hard one, which the operator sets.
+ */
+static void
+raise_open_files(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        log_warnx("cannot raise the open files limit: %s", strerror(errno));
+}
+
+/* http_config.on_stop: the streams end, so the requests in flight can. */
+static void
+end_streams(void *app)
+{
+    (void)app;
+    live_close_all();
+}
+
+/* A whole number from 1 to max, or 0. */
+static unsigned long
+count_arg(const char *s, unsigned long max)
+{
+    char *end;
+    unsigned long n;
+
+    if (*s < '1' || *s > '9')
+        return 0;
+    errno = 0;
+    n = strtoul(s, &end, 10);
+    return *end != '\0' || errno != 0 || n > max ? 0 : n;
 }
 
 /* "HOST:PORT", ":PORT" or "PORT" into host (static or argv) and port. */
@@ -71,6 +117,7 @@ cli_serve(int argc, char **argv)
     const char *listen = "127.0.0.1:8080", *data = "./data", *public_url = NULL;
     char host[64], admin[64], password[128], url[256];
     unsigned port, threads = 0;
+    struct live_config live = {0};
     struct http_server *srv = NULL;
     struct route *routes = NULL;
     struct store *st = NULL;
@@ -90,13 +137,24 @@ cli_serve(int argc, char **argv)
         } else if (i + 1 < argc && strcmp(argv[i], "--public-url") == 0) {
             public_url = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--threads") == 0) {
-            char *end;
-            unsigned long n = strtoul(argv[++i], &end, 10);
-            if (*argv[i] < '1' || *argv[i] > '9' || *end != '\0' || n > 256) {
+            if ((threads = (unsigned)count_arg(argv[++i], 256)) == 0) {
                 fprintf(stderr, "gazouillis serve: --threads takes a number from 1 to 256\n");
                 return CLI_EXIT_USAGE;
             }
-            threads = (unsigned)n;
+        } else if (i + 1 < argc && strcmp(argv[i], "--max-streams-per-address") == 0) {
+            if ((live.max_streams_per_address = (unsigned)count_arg(argv[++i], 1000000)) == 0) {
+                fprintf(stderr, "gazouillis serve: --max-streams-per-address takes a number "
+                                "from 1 to 1000000\n");
+                return CLI_EXIT_USAGE;
+            }
+        } else if (i + 1 < argc && strcmp(argv[i], "--stream-keepalive") == 0) {
+            unsigned long secs = count_arg(argv[++i], 3600);
+            if (secs == 0) {
+                fprintf(stderr, "gazouillis serve: --stream-keepalive takes seconds, from 1 to "
+                                "3600\n");
+                return CLI_EXIT_USAGE;
+            }
+            live.keepalive_ms = (unsigned)secs * 1000;
         } else {
             fprintf(stderr, "gazouillis serve: unknown option '%s'\n", argv[i]);
             serve_usage(stderr);
@@ -119,6 +177,7 @@ cli_serve(int argc, char **argv)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    raise_open_files();
 
     if (auth_init() != 0) {
         log_warnx("cannot initialise libsodium");
@@ -150,10 +209,11 @@ cli_serve(int argc, char **argv)
         .routes = routes,
         .n_routes = app_n_routes + web_n_routes,
         .app = &app,
+        .on_stop = end_streams,
     };
-    /* the writer first: the first request may already hand it a post */
-    if (writer_start(&app) != 0) {
-        log_warnx("cannot start the writer thread");
+    /* the writer and the live hub first: the first request may need them */
+    if (writer_start(&app) != 0 || live_start(&live) != 0 || publisher_start(&app, st) != 0) {
+        log_warnx("cannot start the writer, the live hub or its publisher");
         goto out;
     }
     if (http_server_start(&cfg, &srv) != 0)
@@ -183,6 +243,8 @@ cli_serve(int argc, char **argv)
     http_server_stop(srv, STOP_TIMEOUT_MS);
     srv = NULL;
     writer_stop();
+    publisher_stop();
+    live_stop();
     indexer_stop();
     if (store_fts_index_pending(st) != 0)
         log_warnx("cannot index the last posts: %s", store_errmsg(st));
@@ -194,6 +256,8 @@ out:
     if (srv != NULL)
         http_server_stop(srv, STOP_TIMEOUT_MS);
     writer_stop();
+    publisher_stop();
+    live_stop();
     indexer_stop();
     free(routes); /* after the server: it reads the table until it stops */
     store_close(st);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -36,9 +37,10 @@
 
 #define DEFAULT_MAX_BODY     (1024 * 1024)
 #define CONNECTION_TIMEOUT_S 30
-#define MAX_CONNECTIONS      4096 /* also bounded by the file descriptor limit */
+#define MAX_CONNECTIONS      65536 /* also bounded by the file descriptor limit */
 #define N_STATUS             600
 #define DISCARD_MAX          (64 * 1024) /* of a chunked body over the limit, see exchange_body */
+#define STREAM_BLOCK         4096        /* what a stream's read is asked for at most */
 
 /* Latency buckets in seconds: sub-millisecond resolution for a p99 goal of 10 ms. */
 static const double latency_le[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -53,6 +55,7 @@ struct http_metrics {
     atomic_long open_connections;
     atomic_long in_flight; /* exchanges begun and not yet completed */
     atomic_long suspended; /* exchanges waiting for a deferred answer */
+    atomic_long streams;   /* streamed responses not over yet */
 };
 
 struct http_server {
@@ -60,6 +63,7 @@ struct http_server {
     const struct route *routes;
     size_t n_routes, max_body;
     void *app;
+    void (*on_stop)(void *app);
     uint16_t port;
     atomic_bool stopping;
     struct http_metrics m;
@@ -202,6 +206,96 @@ request_copy_in(struct exchange *ex, struct MHD_Connection *conn, const char *ur
     return 0;
 }
 
+/* ---- streamed responses ---- */
+
+/*
+ * The state a wake and a suspension share: a read that found nothing
+ * suspends the connection unless a wake came in between (woken), and a
+ * wake resumes a suspended connection, or leaves woken for the next read.
+ */
+struct http_stream {
+    pthread_mutex_t lock;
+    struct MHD_Connection *conn; /* set when the response is queued */
+    struct http_server *srv;
+    bool suspended, woken;
+    http_stream_read read;
+    void (*done)(void *arg);
+    void *arg;
+};
+
+int
+response_stream(struct response *res, int status, const char *content_type, http_stream_read read,
+                void (*done)(void *arg), void *arg, struct http_stream **out)
+{
+    struct http_stream *s = calloc(1, sizeof(*s));
+
+    if (s == NULL || pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        return -1;
+    }
+    s->read = read;
+    s->done = done;
+    s->arg = arg;
+    if (res->body_owned)
+        free(res->body);
+    res->body = NULL;
+    res->body_len = 0;
+    res->body_owned = false;
+    res->status = status;
+    res->content_type = content_type;
+    res->stream = s;
+    *out = s;
+    return 0;
+}
+
+void
+http_stream_wake(struct http_stream *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->suspended) {
+        s->suspended = false;
+        MHD_resume_connection(s->conn);
+    } else {
+        s->woken = true;
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+static ssize_t
+stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *s = cls;
+    size_t n = s->read(s->arg, buf, max);
+
+    (void)pos;
+    if (n == HTTP_STREAM_END)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n > 0)
+        return (ssize_t)(n < max ? n : max);
+    pthread_mutex_lock(&s->lock);
+    if (s->woken) {
+        s->woken = false; /* something came meanwhile: MHD asks again at once */
+    } else {
+        s->suspended = true;
+        MHD_suspend_connection(s->conn);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
+/* The end of a stream, whoever ends it (MHD's free callback, or a response never sent). */
+static void
+stream_free(void *cls)
+{
+    struct http_stream *s = cls;
+
+    s->done(s->arg);
+    if (s->srv != NULL)
+        atomic_fetch_sub_explicit(&s->srv->m.streams, 1, memory_order_relaxed);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
 /* ---- answering ---- */
 
 static enum MHD_Result
@@ -239,10 +333,23 @@ reply(struct exchange *ex, struct MHD_Connection *conn)
         log_warnx("http: handler of '%s' set status %d", ex->req.path, res->status);
         return reply_internal_error(ex, conn);
     }
-    if (res->body_owned)
+    if (res->stream != NULL) {
+        struct http_stream *st = res->stream;
+        res->stream = NULL;
+        st->conn = conn;
+        st->srv = ex->srv;
+        atomic_fetch_add_explicit(&ex->srv->m.streams, 1, memory_order_relaxed);
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_reader, st,
+                                              stream_free);
+        if (r == NULL) {
+            stream_free(st);
+            return reply_internal_error(ex, conn);
+        }
+    } else if (res->body_owned) {
         r = MHD_create_response_from_buffer_with_free_callback(res->body_len, res->body, free);
-    else
+    } else {
         r = MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_PERSISTENT);
+    }
     if (r == NULL)
         return reply_internal_error(ex, conn);
     res->body = NULL; /* MHD's now */
@@ -567,6 +674,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(ex->body);
     if (ex->res.body_owned)
         free(ex->res.body);
+    if (ex->res.stream != NULL) /* a stream never handed to MHD */
+        stream_free(ex->res.stream);
     arena_release(&ex->req.arena);
     free(ex);
     atomic_fetch_sub_explicit(&srv->m.in_flight, 1, memory_order_release);
@@ -649,6 +758,7 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     srv->n_routes = cfg->n_routes;
     srv->max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
     srv->app = cfg->app;
+    srv->on_stop = cfg->on_stop;
     /* The logger first, so that MHD's messages about the other options go to it too. */
     /* a pool of one or zero earns a warning: the polling thread alone then */
     struct MHD_OptionItem pool[] = {
@@ -702,6 +812,8 @@ http_server_stop(struct http_server *srv, unsigned timeout_ms)
     atomic_store(&srv->stopping, true);
     if ((fd = MHD_quiesce_daemon(srv->daemon)) != MHD_INVALID_SOCKET)
         shutdown(fd, SHUT_RDWR);
+    if (srv->on_stop != NULL)
+        srv->on_stop(srv->app);
     while ((left = atomic_load_explicit(&srv->m.in_flight, memory_order_acquire)) > 0 &&
            seconds_since(&start) * 1e3 < timeout_ms)
         nanosleep(&nap, NULL);
@@ -809,9 +921,14 @@ http_metrics_write(struct http_server *srv, char **out, size_t *len)
                 "# HELP gazouillis_http_requests_in_flight Requests being read, handled or "
                 "sent now.\n"
                 "# TYPE gazouillis_http_requests_in_flight gauge\n"
-                "gazouillis_http_requests_in_flight %ld\n",
+                "gazouillis_http_requests_in_flight %ld\n"
+                "# HELP gazouillis_http_streams_open Streamed responses (server-sent events) "
+                "open now.\n"
+                "# TYPE gazouillis_http_streams_open gauge\n"
+                "gazouillis_http_streams_open %ld\n",
                 atomic_load_explicit(&m->open_connections, memory_order_relaxed),
-                atomic_load_explicit(&m->in_flight, memory_order_relaxed));
+                atomic_load_explicit(&m->in_flight, memory_order_relaxed),
+                atomic_load_explicit(&m->streams, memory_order_relaxed));
     if (t.failed || (p = realloc(*out, *len + t.len + 1)) == NULL) {
         free(t.p);
         return -1;

@@ -179,7 +179,72 @@ static const char schema_v2[] =
     "    INSERT OR IGNORE INTO posts_fts_pending (post_id) VALUES (new.id);\n"
     "END;\n";
 
+/*
+ * 2 -> 3: the live streams and their audience.
+ * - post_changes is the log of what a reader of the public streams sees
+ *   change, written by triggers so that no write path can forget it: a post
+ *   appears ('post': stored visible, or approved), changes ('update'),
+ *   disappears ('delete': deleted, or hidden); the moderation queue sees a
+ *   post wait ('pending') and leave it ('moderated'). seq is the id: of a
+ *   server-sent event, so a client that reconnects with Last-Event-ID is
+ *   sent what came after it. A deleted post's tags are kept in the row (its
+ *   post_tags are gone), and an edited post's tags before the edit (the
+ *   store replaces them after the row), so that the streams of a tag an
+ *   edit removed hear of it. No foreign key on
+ *   event_id: the rows of a post removed with its event would break it;
+ *   deleting an event removes its rows instead.
+ * - an event may let signed-in members post while it is live
+ *   (audience_posts), and hold their posts for approval (moderation).
+ */
+static const char schema_v3[] =
+    "ALTER TABLE events ADD COLUMN audience_posts INTEGER NOT NULL DEFAULT 0\n"
+    "    CHECK (audience_posts IN (0, 1));\n"
+    "ALTER TABLE events ADD COLUMN moderation INTEGER NOT NULL DEFAULT 0\n"
+    "    CHECK (moderation IN (0, 1));\n"
+    "CREATE TABLE post_changes (\n"
+    "    seq      INTEGER PRIMARY KEY,\n"
+    "    post_id  INTEGER NOT NULL,\n"
+    "    event_id INTEGER NOT NULL,\n"
+    "    kind     TEXT NOT NULL\n"
+    "             CHECK (kind IN ('post', 'update', 'delete', 'pending', 'moderated')),\n"
+    "    tags     TEXT\n"
+    ");\n"
+    "CREATE INDEX post_changes_event ON post_changes (event_id, seq);\n"
+    "CREATE TRIGGER posts_change_insert AFTER INSERT ON posts\n"
+    "    WHEN new.state IN ('visible', 'pending') BEGIN\n"
+    "    INSERT INTO post_changes (post_id, event_id, kind) VALUES (new.id, new.event_id,\n"
+    "        CASE new.state WHEN 'visible' THEN 'post' ELSE 'pending' END);\n"
+    "END;\n"
+    "CREATE TRIGGER posts_change_update AFTER UPDATE OF text, html, speaker_name,\n"
+    "    speaker_audience, speaker_label, state, edited_at ON posts BEGIN\n"
+    "    INSERT INTO post_changes (post_id, event_id, kind, tags)\n"
+    "        SELECT new.id, new.event_id, k.kind,\n"
+    "               (SELECT group_concat(tag, ' ') FROM post_tags WHERE post_id = new.id)\n"
+    "        FROM (SELECT 'moderated' AS kind\n"
+    "                  WHERE old.state = 'pending' AND new.state <> 'pending'\n"
+    "              UNION ALL SELECT 'pending'\n"
+    "                  WHERE old.state <> 'pending' AND new.state = 'pending'\n"
+    "              UNION ALL SELECT 'delete'\n"
+    "                  WHERE old.state = 'visible' AND new.state <> 'visible'\n"
+    "              UNION ALL SELECT 'post'\n"
+    "                  WHERE old.state <> 'visible' AND new.state = 'visible'\n"
+    "              UNION ALL SELECT 'update'\n"
+    "                  WHERE old.state = 'visible' AND new.state = 'visible') AS k;\n"
+    "END;\n"
+    "CREATE TRIGGER posts_change_delete BEFORE DELETE ON posts\n"
+    "    WHEN old.state IN ('visible', 'pending') BEGIN\n"
+    "    INSERT INTO post_changes (post_id, event_id, kind, tags)\n"
+    "        SELECT old.id, old.event_id,\n"
+    "               CASE old.state WHEN 'visible' THEN 'delete' ELSE 'moderated' END,\n"
+    "               (SELECT group_concat(tag, ' ') FROM post_tags WHERE post_id = old.id)\n"
+    "        WHERE EXISTS (SELECT 1 FROM events WHERE id = old.event_id);\n"
+    "END;\n"
+    "CREATE TRIGGER events_change_delete AFTER DELETE ON events BEGIN\n"
+    "    DELETE FROM post_changes WHERE event_id = old.id;\n"
+    "END;\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v1, /* 0 -> 1: every table */
     schema_v2, /* 1 -> 2: search indexing in batches */
+    schema_v3, /* 2 -> 3: the change log of the live streams; audience posts */
 };

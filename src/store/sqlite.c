@@ -88,6 +88,10 @@ enum sq_stmt_id {
     SQ_TAG_CLEAR,
     SQ_POST_SEARCH,
     SQ_POST_BY_ACCOUNT,
+    SQ_POST_SET_STATE,
+    SQ_CHANGES_SINCE,
+    SQ_CHANGES_OF_EVENT,
+    SQ_CHANGES_LAST,
     /* Eight forms of one list, indexed by SQ_LIST_EVENT | SQ_LIST_TAG | SQ_LIST_ASC. */
     SQ_POST_LIST,
     SQ_N_STMT = SQ_POST_LIST + 8
@@ -103,7 +107,7 @@ enum sq_stmt_id {
 #define EVENT_COLS                                                                                 \
     "id, slug, title, hashtag, lang, char_limit, starts_at, ends_at, timezone, series, "           \
     "venue_name, venue_address, venue_url, attendance, context_md, disclaimer_md, "                \
-    "conclusion_md, signature, state, created_by"
+    "conclusion_md, signature, state, created_by, audience_posts, moderation"
 
 /*
  * The tags come back as one string split on U+001F, in the order they were
@@ -120,11 +124,11 @@ enum sq_stmt_id {
 
 /*
  * ?1 event, ?2 tag, ?3 max_id (INT64_MAX for none), ?4 since_id,
- * ?5 visible_only, ?6 limit. A form binds all six even when it reads fewer.
+ * ?5 the state (NULL: any), ?6 limit. A form binds all six even when it reads fewer.
  */
 #define POST_LIST(join, where, order)                                                              \
     "SELECT " POST_COLS " FROM posts p" join POST_ACCOUNT                                          \
-    " WHERE p.id < ?3 AND p.id > ?4 AND (?5 = 0 OR p.state = 'visible')" where " ORDER BY " order  \
+    " WHERE p.id < ?3 AND p.id > ?4 AND (?5 IS NULL OR p.state = ?5)" where " ORDER BY " order     \
     " LIMIT ?6"
 /* Ordered by the column of the index walked, so LIMIT stops the walk instead of a sort. */
 #define BY_TAG   " JOIN post_tags t ON t.post_id = p.id AND t.tag = ?2"
@@ -168,15 +172,17 @@ static const char *const sq_sql[SQ_N_STMT] = {
     [SQ_EVENT_ADD] = "INSERT INTO events (id, slug, title, hashtag, lang, char_limit, starts_at, "
                      "ends_at, timezone, series, venue_name, venue_address, venue_url, "
                      "attendance, context_md, disclaimer_md, conclusion_md, signature, state, "
-                     "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                     "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, " SQ_NOW ")",
+                     "created_by, audience_posts, moderation, created_at) VALUES (?1, ?2, ?3, ?4, "
+                     "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+                     "?21, ?22, " SQ_NOW ")",
     [SQ_EVENT_GET] = "SELECT " EVENT_COLS " FROM events WHERE slug = ?1",
     [SQ_EVENT_GET_ID] = "SELECT " EVENT_COLS " FROM events WHERE id = ?1",
     [SQ_EVENT_UPDATE] = "UPDATE events SET slug = ?2, title = ?3, hashtag = ?4, lang = ?5, "
                         "char_limit = ?6, starts_at = ?7, ends_at = ?8, timezone = ?9, "
                         "series = ?10, venue_name = ?11, venue_address = ?12, venue_url = ?13, "
                         "attendance = ?14, context_md = ?15, disclaimer_md = ?16, "
-                        "conclusion_md = ?17, signature = ?18, state = ?19 WHERE id = ?1",
+                        "conclusion_md = ?17, signature = ?18, state = ?19, audience_posts = ?21, "
+                        "moderation = ?22 WHERE id = ?1",
     [SQ_EVENT_DELETE] = "DELETE FROM events WHERE id = ?1",
     /* julianday() reads the offsets, so events of different zones sort in real time. */
     [SQ_EVENT_LIST] = "SELECT " EVENT_COLS " FROM events ORDER BY julianday(starts_at) IS NULL, "
@@ -204,6 +210,12 @@ static const char *const sq_sql[SQ_N_STMT] = {
         "speaker_audience = ?5, speaker_label = ?6, edited_at = " SQ_NOW " WHERE id = ?1",
     [SQ_POST_DELETE] = "DELETE FROM posts WHERE id = ?1",
     [SQ_POST_COUNT] = "SELECT count(*) FROM posts",
+    [SQ_POST_SET_STATE] = "UPDATE posts SET state = ?2 WHERE id = ?1",
+    [SQ_CHANGES_SINCE] = "SELECT seq, post_id, event_id, kind, tags FROM post_changes "
+                         "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
+    [SQ_CHANGES_OF_EVENT] = "SELECT seq, post_id, event_id, kind, tags FROM post_changes "
+                            "WHERE event_id = ?4 AND seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
+    [SQ_CHANGES_LAST] = "SELECT coalesce(max(seq), 0) FROM post_changes",
     [SQ_TAG_ADD] = "INSERT INTO post_tags (post_id, tag, position) VALUES (?1, ?2, ?3) "
                    "ON CONFLICT DO NOTHING",
     [SQ_TAG_CLEAR] = "DELETE FROM post_tags WHERE post_id = ?1",
@@ -719,13 +731,23 @@ store_checkpoint_elsewhere(void (*notify)(void))
     checkpoint_notify = notify;
 }
 
+static void (*_Atomic commit_notify)(void);
+
+void
+store_commit_notify(void (*notify)(void))
+{
+    commit_notify = notify;
+}
+
 /* After each commit: the WAL holds pages pages. */
 static int
 sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-    void (*notify)(void) = checkpoint_notify;
+    void (*notify)(void) = checkpoint_notify, (*committed)(void) = commit_notify;
 
     (void)arg;
+    if (committed != NULL)
+        committed();
     if (pages < STORE_CHECKPOINT_PAGES)
         return SQLITE_OK;
     if (notify != NULL)
@@ -1176,6 +1198,10 @@ sq_bind_event(sqlite3_stmt *stmt, const struct event *e)
         src = sqlite3_bind_text(stmt, 15 + i, docs[i], -1, SQLITE_STATIC);
     if (src == SQLITE_OK)
         src = sqlite3_bind_text(stmt, 19, e->state != NULL ? e->state : "draft", -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int(stmt, 21, e->audience_posts);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int(stmt, 22, e->moderation);
     return src;
 }
 
@@ -1282,6 +1308,8 @@ sq_read_event(sqlite3_stmt *stmt, struct arena *ar, struct event *e /* OUT */)
     e->signature = sq_text(stmt, 17, ar, &nomem);
     e->state = sq_text(stmt, 18, ar, &nomem);
     e->created_by = sqlite3_column_int64(stmt, 19) /* 0 for NULL */;
+    e->audience_posts = sqlite3_column_int(stmt, 20) != 0;
+    e->moderation = sqlite3_column_int(stmt, 21) != 0;
     return nomem ? RC_NOMEM : RC_OK;
 }
 
@@ -1387,6 +1415,12 @@ int
 store_event_find(struct store *st, struct arena *ar, const char *slug, struct event *out)
 {
     return sq_event_get(st, ar, slug, 0, false, out);
+}
+
+int
+store_event_find_id(struct store *st, struct arena *ar, int64_t id, struct event *out)
+{
+    return sq_event_get(st, ar, NULL, id, false, out);
 }
 
 /* Runs a cached statement whose only parameter ?1 is an id. */
@@ -1693,6 +1727,78 @@ store_post_count(struct store *st, int64_t *n_out)
     return sq_count(st, SQ_POST_COUNT, n_out);
 }
 
+int
+store_post_set_state(struct store *st, int64_t id, const char *state)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_begin(st, true)) != RC_OK)
+        return rc;
+    if ((rc = sq_prepare(st, SQ_POST_SET_STATE, &stmt)) != RC_OK)
+        return sq_end(st, rc);
+    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, state, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "set a post's state");
+        sq_release(stmt);
+        return sq_end(st, rc);
+    }
+    if ((rc = sq_run(st, stmt, "set a post's state")) == RC_OK && sqlite3_changes(st->db) == 0)
+        rc = sq_notfound(st, "set a post's state");
+    return sq_end(st, rc);
+}
+
+int
+store_changes_last(struct store *st, int64_t *seq_out)
+{
+    return sq_count(st, SQ_CHANGES_LAST, seq_out);
+}
+
+int
+store_changes(struct store *st, struct arena *ar, const struct change_query *q,
+              struct post_change **out, size_t *n_out)
+{
+    struct post_change *v;
+    sqlite3_stmt *stmt;
+    bool nomem = false;
+    size_t n = 0;
+    int rc, src = SQLITE_DONE, limit = q->limit > 0 ? q->limit : 100;
+
+    *out = NULL;
+    *n_out = 0;
+    if ((v = arena_alloc(ar, (size_t)limit * sizeof(*v))) == NULL)
+        return RC_NOMEM;
+    if ((rc = sq_prepare(st, q->event_id != 0 ? SQ_CHANGES_OF_EVENT : SQ_CHANGES_SINCE, &stmt)) !=
+        RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, q->after) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 2, q->upto > 0 ? q->upto : INT64_MAX) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 3, limit) != SQLITE_OK ||
+        (q->event_id != 0 && sqlite3_bind_int64(stmt, 4, q->event_id) != SQLITE_OK)) {
+        rc = sq_fail(st, "read changes");
+        sq_release(stmt);
+        return rc;
+    }
+    while ((size_t)n < (size_t)limit && (src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        v[n].seq = sqlite3_column_int64(stmt, 0);
+        v[n].post_id = sqlite3_column_int64(stmt, 1);
+        v[n].event_id = sqlite3_column_int64(stmt, 2);
+        v[n].kind = sq_text(stmt, 3, ar, &nomem);
+        v[n].tags = sq_text(stmt, 4, ar, &nomem);
+        n++;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = sq_fail(st, "read changes");
+    else if (nomem)
+        rc = sq_nomem(st, "read changes");
+    sq_release(stmt);
+    if (rc == RC_OK) {
+        *out = v;
+        *n_out = n;
+    }
+    return rc;
+}
+
 static int
 sq_limit(int limit)
 {
@@ -1751,7 +1857,11 @@ store_post_list(struct store *st, struct arena *ar, const struct post_query *q, 
         sqlite3_bind_text(stmt, 2, q->tag, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(stmt, 3, q->max_id != 0 ? q->max_id : INT64_MAX) != SQLITE_OK ||
         sqlite3_bind_int64(stmt, 4, q->since_id) != SQLITE_OK ||
-        sqlite3_bind_int(stmt, 5, q->visible_only) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 5,
+                          q->state != NULL  ? q->state
+                          : q->visible_only ? "visible"
+                                            : NULL,
+                          -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(stmt, 6, limit) != SQLITE_OK) {
         rc = sq_fail(st, "list posts");
         sq_release(stmt);

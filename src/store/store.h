@@ -31,7 +31,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -57,6 +57,12 @@ int store_checkpoint(struct store *st); /* WAL checkpoint (TRUNCATE), at shutdow
  */
 #define STORE_CHECKPOINT_PAGES 1000
 void store_checkpoint_elsewhere(void (*notify)(void));
+/*
+ * notify() is called after every commit of every connection of this
+ * process (NULL: nothing is), on the committing thread: quick, like the
+ * above. The live publisher wakes on it to read the change log.
+ */
+void store_commit_notify(void (*notify)(void));
 int store_checkpoint_passive(struct store *st);
 int64_t store_new_id(void); /* a fresh time-sortable id, thread-safe */
 
@@ -168,6 +174,8 @@ struct event {
     const char *context_md, *disclaimer_md, *conclusion_md, *signature; /* NULL when none */
     const char *state;     /* draft | live | ended | published */
     int64_t created_by;    /* account id */
+    bool audience_posts;   /* signed-in members may post while it is live */
+    bool moderation;       /* and their posts wait for an editor's approval */
     struct person *people; /* in order */
     size_t n_people;
     struct org *orgs; /* in order */
@@ -186,6 +194,7 @@ int store_event_get(struct store *st, struct arena *ar, const char *slug, struct
 int store_event_get_id(struct store *st, struct arena *ar, int64_t id, struct event *out);
 /* The event's own fields only: no people (n_people 0), no organizations. */
 int store_event_find(struct store *st, struct arena *ar, const char *slug, struct event *out);
+int store_event_find_id(struct store *st, struct arena *ar, int64_t id, struct event *out);
 /*
  * Replaces every field, the people and the organizations of the event with
  * id e->id (created_by is kept as it was). RC_NOTFOUND when there is none.
@@ -240,6 +249,7 @@ struct post_query {
     int limit;        /* 1..200; 0 or less means 20, more means 200 */
     bool oldest_first;
     bool visible_only;
+    const char *state; /* only posts in this state (over visible_only); NULL: any */
 };
 int store_post_list(struct store *st, struct arena *ar, const struct post_query *q,
                     struct post **out, size_t *n_out);
@@ -258,6 +268,30 @@ int store_fts_index_pending(struct store *st);
 int store_post_search(struct store *st, struct arena *ar, const char *query, int limit,
                       struct post **out, size_t *n_out);
 int store_post_count(struct store *st, int64_t *n_out);
+/* Moderation: "visible", "pending" or "hidden" (RC_INVALID otherwise, RC_NOTFOUND). */
+int store_post_set_state(struct store *st, int64_t id, const char *state);
+
+/* ---- the change log of the live streams (schema 3, see schema.c) ---- */
+
+struct post_change {
+    int64_t seq; /* increasing; the id: of a server-sent event */
+    int64_t post_id, event_id;
+    const char *kind; /* post | update | delete | pending | moderated */
+    const char *tags; /* a deleted post's tags, space-separated; NULL otherwise */
+};
+
+struct change_query {
+    int64_t after;    /* seq > after */
+    int64_t upto;     /* seq <= upto; 0: no bound */
+    int64_t event_id; /* 0: every event */
+    int limit;        /* at most; 0: 100 */
+};
+
+/* The changes of q in seq order, in the arena. */
+int store_changes(struct store *st, struct arena *ar, const struct change_query *q,
+                  struct post_change **out, size_t *n_out);
+/* The last seq written, 0 when none. */
+int store_changes_last(struct store *st, int64_t *seq_out);
 /*
  * The visible posts written by one account, in every event, newest first,
  * ids < max_id (0: no bound); for the profile page. limit as in struct

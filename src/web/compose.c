@@ -248,8 +248,8 @@ web_post_create(struct request *req, struct response *res)
         return web_event_page(req, res, st, &e, &v, &d, 422);
     }
     rc = post_create(st, &req->arena, &e, &v.acc, text, len, speaker,
-                     strcmp(kv_get(form, n, "force") ? kv_get(form, n, "force") : "", "1") == 0, &p,
-                     &scratch);
+                     strcmp(kv_get(form, n, "force") ? kv_get(form, n, "force") : "", "1") == 0,
+                     "visible", &p, &scratch);
     json_decref(speaker);
     if (rc) {
         scratch_release(&scratch);
@@ -468,6 +468,19 @@ event_input(struct html *h, const struct event_draft *d, const char *name, enum 
     if (required)
         html_raw(h, " required");
     html_raw(h, ">\n");
+}
+
+/* A labelled checkbox sending name=1 when checked; checked when the draft says "1". */
+static void
+event_checkbox(struct html *h, const struct event_draft *d, const char *name, enum msg label)
+{
+    html_raw(h, "<label class=\"check\"><input type=\"checkbox\" value=\"1\"");
+    html_attr(h, "name", name);
+    if (strcmp(draft_value(d, name, ""), "1") == 0)
+        html_raw(h, " checked");
+    html_raw(h, "> ");
+    html_msg(h, label);
+    html_raw(h, "</label>\n");
 }
 
 /* The choices of the event forms' selects, values and their labels. */
@@ -718,6 +731,9 @@ form_document(struct request *req, const struct kv *form, size_t n, const char *
         doc_string(&f, doc, *k, *k, true);
     doc_integer(&f, doc, "char_limit");
     doc_integer(&f, doc, "attendance");
+    /* checkboxes: absent when unchecked */
+    json_object_set_new(doc, "audience_posts", json_boolean(kv_get(form, n, "audience_posts")));
+    json_object_set_new(doc, "moderation", json_boolean(kv_get(form, n, "moderation")));
     if (offset != NULL && start != NULL && start[0] != '\0') {
         /* datetime-local says "2014-11-20T18:00"; the document wants seconds and an offset */
         json_object_set_new(
@@ -874,6 +890,8 @@ event_values(struct arena *ar, const struct event *e, struct event_draft *d)
     values_add(kv, &n, "conclusion", e->conclusion_md);
     values_add(kv, &n, "signature", e->signature);
     values_add(kv, &n, "state", e->state);
+    values_add(kv, &n, "audience_posts", e->audience_posts ? "1" : "");
+    values_add(kv, &n, "moderation", e->moderation ? "1" : "");
     for (i = 0; i < e->n_people; i++) {
         const struct person *p = &e->people[i];
         values_add(kv, &n, arena_printf(ar, "people[%zu][name]", i), p->name);
@@ -1002,6 +1020,8 @@ event_edit_page(struct request *req, struct response *res, const struct viewer *
     field_select(&h, d, "lang", MSG_EVENT_LANG, lang_values, lang_labels, 2, "fr");
     event_input(&h, d, "char_limit", MSG_EVENT_LIMIT, "number", "", true);
     field_select(&h, d, "state", MSG_EVENT_STATE, state_values, state_labels, 4, "draft");
+    event_checkbox(&h, d, "audience_posts", MSG_EVENT_AUDIENCE_POSTS);
+    event_checkbox(&h, d, "moderation", MSG_EVENT_MODERATION);
     event_input(&h, d, "starts_at", MSG_EVENT_STARTS, "text", "", false);
     event_input(&h, d, "ends_at", MSG_EVENT_ENDS, "text", "", false);
     html_raw(&h, "<p class=\"hint\">");

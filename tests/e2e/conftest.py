@@ -99,7 +99,7 @@ class Server:
     never blocks on a full pipe.
     """
 
-    def __init__(self, binary, data_dir, log_path):
+    def __init__(self, binary, data_dir, log_path, *options):
         import time
         self.binary, self.data = binary, str(data_dir)
         self.port = free_port()
@@ -108,7 +108,8 @@ class Server:
         self.log = open(self.log_path, "ab")
         env = dict(os.environ, **SANITIZER_ENV)
         self.proc = subprocess.Popen(
-            [binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--data", self.data],
+            [binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--data", self.data,
+             *options],
             stdout=subprocess.PIPE, stderr=self.log, env=env)
         self.admin_password = None
         self.banner = []

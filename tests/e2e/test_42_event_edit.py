@@ -31,6 +31,8 @@ class FormReader(html.parser.HTMLParser):
             return
         if tag == "input" and a.get("type") not in ("submit", "button", "checkbox"):
             self.fields[a["name"]] = a.get("value") or ""
+        elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+            self.fields[a["name"]] = a.get("value", "on")  # sent only when checked
         elif tag == "select":
             self.select, self.first_option = a["name"], None
         elif tag == "option" and self.select is not None:
@@ -75,7 +77,7 @@ DOC = {
                                      "url": "https://nef.example/"},
     "attendance": 40, "context": "Un *contexte*\n\n- un\n- deux",
     "disclaimer": "Propos rapportés.", "conclusion": "\nMerci **à tous**.",
-    "signature": "Eric", "state": "live",
+    "signature": "Eric", "state": "live", "audience_posts": True, "moderation": False,
     "people": [
         {"name": "Jacques Beaudet", "affiliation": "CDEC", "role": "panelist",
          "aliases": ["Jacques", "J. Beaudet"], "url": "https://jb.example/"},
@@ -153,6 +155,9 @@ def test_every_field_changes(server):
         "conclusion": "Thanks.\n\nBye.", "signature": "E. B.", "state": "ended",
     }
     fields.update(new)
+    # the audience no longer posts; what it would post would be moderated
+    assert fields.pop("audience_posts") == "1" and "moderation" not in fields
+    fields["moderation"] = "1"
     # remove Jacques, change Marie, add a person with aliases and an organization
     fields["people[0][name]"] = ""
     fields["people[1][affiliation]"] = "Ville de Québec"
@@ -173,6 +178,7 @@ def test_every_field_changes(server):
         "venue": {"name": "Hall", "address": "2 Main St", "url": "https://hall.example/"},
         "attendance": 120, "context": "New *context*", "disclaimer": "Reported words.",
         "conclusion": "Thanks.\n\nBye.", "signature": "E. B.", "state": "ended",
+        "audience_posts": False, "moderation": True,
         "people": [
             {"name": "Marie Tremblay", "affiliation": "Ville de Québec", "role": "moderator",
              "aliases": [], "url": None},

@@ -1,0 +1,40 @@
+/*
+ * api/publisher.h - the change log (store) made into live events (live/):
+ * the publisher thread, and the formatting the stream handlers share with
+ * it to replay what a reconnecting client missed.
+ */
+#ifndef GZ_API_PUBLISHER_H
+#define GZ_API_PUBLISHER_H
+
+#include <stdbool.h>
+
+#include "api/app.h"
+
+#define CHANGE_MAX_TOPICS 16
+
+/* One change as the streams show it. */
+struct change_event {
+    const char *bytes; /* one server-sent event: "id: SEQ\nevent: KIND\ndata: JSON\n\n" */
+    size_t len;
+    const char *topics[CHANGE_MAX_TOPICS]; /* "e:SLUG", "p", "t:TAG", "m:SLUG" */
+    size_t n_topics;                       /* 0: nothing to show now */
+};
+
+/*
+ * Formats change c as it shows now, in ar: "post" and "update" with the
+ * post as the API shows it, to its event, the public stream and its tags'
+ * streams; "delete" with {"id", "event"} to the same; "pending" (the post)
+ * and "moderated" ({"id", "event", "state"}) to the event's moderation
+ * queue ("m:SLUG"). Nothing (n_topics 0) when the event is a draft or gone,
+ * or the post no longer is what the change said (a later change says
+ * what it became). RC_OK, or the store's rc.
+ */
+int change_format(struct store *st, struct arena *ar, const struct post_change *c,
+                  struct change_event *out);
+bool change_has_topic(const struct change_event *ev, const char *topic);
+
+/* Starts the thread; st (the caller's connection) reads where the log ends now. */
+int publisher_start(const struct app *app, struct store *st);
+void publisher_stop(void);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * live/live.h - the publish/subscribe hub that fans a change out to the
+ * open streams (server-sent events). A publisher (api/publisher.c) formats
+ * each change once, as the bytes of one SSE event, and publishes it to
+ * topics ("e:SLUG", "t:TAG", "p" for public, "m:SLUG" for a moderation
+ * queue); every stream of those topics queues a reference to the same
+ * bytes and its connection, suspended while idle, is woken to send them.
+ * An idle stream costs no thread and a few hundred bytes here.
+ *
+ * A stream too slow to keep up (its queue full) is ended: its client
+ * reconnects with Last-Event-ID and is replayed what it missed from the
+ * database. It knows nothing of posts or events.
+ */
+#ifndef GZ_LIVE_LIVE_H
+#define GZ_LIVE_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+struct live_config {
+    unsigned max_streams_per_address; /* beyond: 429; 0 means 2,000 */
+    unsigned keepalive_ms;            /* a comment this often on every stream; 0 means 15 s */
+};
+
+/* Starts the keep-alive thread. 0, or -1 when it cannot. */
+int live_start(const struct live_config *cfg);
+/* Ends every stream (each sends what it has queued, then finishes) and
+ * refuses new ones with 503: at shutdown, before the server waits for the
+ * requests in flight. */
+void live_close_all(void);
+/* Stops the keep-alive thread; after the HTTP server has stopped. */
+void live_stop(void);
+
+/* The seq of the last change published (set once at start to the log's last). */
+void live_set_last_seq(int64_t seq);
+int64_t live_last_seq(void);
+
+/*
+ * Publishes one change: bytes (whole SSE events) to every stream of each
+ * of the topics. seq (its id:) must grow from one call to the next; 0 for
+ * what is not a change (a comment).
+ */
+void live_publish(int64_t seq, const char *const *topics, size_t n_topics, const char *bytes,
+                  size_t len);
+
+struct live_stream;
+
+/*
+ * A new stream of topic for req, queueing from now on what is published:
+ * *last_seq is the last change published before it, so the caller replays
+ * the changes after the client's Last-Event-ID up to it (the backlog),
+ * then starts the stream. NULL, with an answer in res, when the address
+ * has too many streams (429), the server is stopping (503) or memory runs
+ * out (500).
+ */
+struct live_stream *live_stream_open(struct request *req, struct response *res, const char *topic,
+                                     int64_t *last_seq);
+/* Appends bytes to send before anything published: before live_stream_start(). */
+int live_stream_backlog(struct live_stream *s, const char *bytes, size_t len);
+/* Makes res the stream (200, text/event-stream). -1 on no memory: then cancel it. */
+int live_stream_start(struct live_stream *s, struct response *res);
+/* Forgets a stream that was opened but not started. */
+void live_stream_cancel(struct live_stream *s);
+
+/* Streams open now. */
+size_t live_stream_count(void);
+
+#endif
