@@ -9,7 +9,7 @@ CONFORMANCE_DIR ?= $(SHARED)/conformance/twitter-text
 PYTHON  ?= /usr/bin/python3
 
 # Libraries of the program and of its tests (pkg-config names).
-PKGS      = libutf8proc libpcre2-8 jansson libmicrohttpd sqlite3 libsodium libcmark
+PKGS      = libutf8proc libpcre2-8 jansson libmicrohttpd sqlite3 libsodium libcmark libqrencode
 TEST_PKGS = cmocka yaml-0.1
 
 WARN    = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wpointer-arith \
@@ -26,7 +26,7 @@ ALL_CFLAGS  = $(CSTD) $(OPT) $(WARN) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS
 SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
-SERVER_SRC = $(foreach d,http store auth api web,$(wildcard src/$(d)/*.c))
+SERVER_SRC = $(foreach d,http store auth live api web,$(wildcard src/$(d)/*.c))
 CLI_SRC  = $(wildcard src/cli/*.c) src/main.c
 GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c $(BUILD)/gen/age_table.c \
            $(BUILD)/gen/nfcqc_table.c
