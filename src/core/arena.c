@@ -10,7 +10,11 @@
 
 #include "core/arena.h"
 
-#define BLOCK_SIZE 4096
+/* The first block is small (a request that only copies its headers, such
+ * as a live stream held open for hours, keeps little), the next ones
+ * double up to MAX_BLOCK. */
+#define FIRST_BLOCK 1024
+#define MAX_BLOCK   16384
 
 struct arena_block {
     struct arena_block *next;
@@ -28,7 +32,9 @@ arena_alloc(struct arena *a, size_t n)
     if (n == 0)
         n = 16;
     if (b == NULL || b->size - b->used < n) {
-        size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
+        size = b == NULL ? FIRST_BLOCK : b->size < MAX_BLOCK ? 2 * b->size : MAX_BLOCK;
+        if (n > size)
+            size = n;
         if (size > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + size)) == NULL)
             return NULL;
         b->size = size;

@@ -40,7 +40,8 @@
 #define MAX_CONNECTIONS      65536 /* also bounded by the file descriptor limit */
 #define N_STATUS             600
 #define DISCARD_MAX          (64 * 1024) /* of a chunked body over the limit, see exchange_body */
-#define STREAM_BLOCK         4096        /* what a stream's read is asked for at most */
+#define STREAM_BLOCK         256         /* what a stream's read is asked for at most */
+#define CONNECTION_MEMORY    (12 * 1024) /* per connection: headers in, headers out, buffers */
 
 /* Latency buckets in seconds: sub-millisecond resolution for a p99 goal of 10 ms. */
 static const double latency_le[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -768,8 +769,8 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
         flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        srv, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         log_warnx("http: cannot listen on '%s' port %u", address, (unsigned)cfg->port);
         goto out;

@@ -3,11 +3,16 @@
  * its list of streams; every stream with a small ring of references to
  * published messages (refcounted bytes, formatted once for everyone); a
  * count of streams per client address; a thread that sends a keep-alive
- * comment on every stream. One mutex guards it all: what happens under it
- * is pointer work, and waking a stream only flags its connection.
+ * comment on every stream.
  *
- * Lock order: the hub's mutex, then a stream's (http_stream_wake); the
- * server's read of a stream takes the hub's mutex alone.
+ * Two kinds of lock. The hub's mutex guards the topics, the addresses and
+ * the life of streams: a stream is freed only under it, so whoever holds
+ * it may touch any stream. Each stream's own mutex guards its queue, so
+ * the server's threads read (and send) a stream while a publisher is
+ * still going through the others of a topic: with 10,000 streams on one
+ * event, the first ones are on the wire before the last are queued.
+ * Order: the hub's, then a stream's, then its connection's
+ * (http_stream_wake); a read takes the stream's alone.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,7 +26,7 @@
 #include "live/live.h"
 
 #define N_BUCKETS         1024
-#define QUEUE_MAX         32 /* messages waiting on one stream; beyond, it is too slow */
+#define QUEUE_MAX         16 /* messages waiting on one stream; beyond, it is too slow */
 #define DEFAULT_PER_ADDR  2000
 #define DEFAULT_KEEPALIVE 15000
 #define RETRY_MS          "3000"
@@ -45,6 +50,7 @@ struct address {
 };
 
 struct live_stream {
+    pthread_mutex_t qlock; /* the fields below it */
     struct topic *topic;
     struct live_stream *prev, *next; /* in its topic */
     struct address *address;
@@ -177,6 +183,7 @@ queue_clear(struct live_stream *s)
     s->offset = 0;
 }
 
+/* Under the hub's lock (s->hs is set under it). */
 static void
 wake(struct live_stream *s)
 {
@@ -184,11 +191,15 @@ wake(struct live_stream *s)
         http_stream_wake(s->hs);
 }
 
+/* Under the hub's lock. */
 static void
 enqueue(struct live_stream *s, struct live_msg *m)
 {
-    if (s->ended || s->dropped)
+    pthread_mutex_lock(&s->qlock);
+    if (s->ended || s->dropped) {
+        pthread_mutex_unlock(&s->qlock);
         return;
+    }
     if (s->queued == QUEUE_MAX) {
         /* the client does not read: let it reconnect and catch up from the database */
         s->dropped = true;
@@ -198,6 +209,7 @@ enqueue(struct live_stream *s, struct live_msg *m)
         s->queue[(s->head + s->queued) % QUEUE_MAX] = m;
         s->queued++;
     }
+    pthread_mutex_unlock(&s->qlock);
     wake(s);
 }
 
@@ -213,8 +225,9 @@ stream_forget(struct live_stream *s)
         s->next->prev = s->prev;
     topic_free_if_empty(s->topic);
     address_release(s->address);
-    queue_clear(s);
+    queue_clear(s); /* no read runs any more: the stream is over */
     free(s->backlog);
+    pthread_mutex_destroy(&s->qlock);
     free(s);
     n_streams--;
 }
@@ -287,9 +300,9 @@ stream_read(void *arg, char *buf, size_t max)
     struct live_msg *m;
     size_t n = 0, k;
 
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&s->qlock);
     if (s->dropped) {
-        pthread_mutex_unlock(&lock);
+        pthread_mutex_unlock(&s->qlock);
         return HTTP_STREAM_END;
     }
     if (s->backlog_sent < s->backlog_len) {
@@ -312,10 +325,10 @@ stream_read(void *arg, char *buf, size_t max)
         }
     }
     if (n == 0 && s->ended) {
-        pthread_mutex_unlock(&lock);
+        pthread_mutex_unlock(&s->qlock);
         return HTTP_STREAM_END;
     }
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&s->qlock);
     return n;
 }
 
@@ -356,10 +369,17 @@ live_stream_open(struct request *req, struct response *res, const char *topic, i
     }
     a->streams++;
     if ((s = calloc(1, sizeof(*s))) == NULL || (s->backlog = malloc(sizeof(hello) - 1)) == NULL ||
-        (t = topic_find(topic, true)) == NULL) {
+        pthread_mutex_init(&s->qlock, NULL) != 0) {
         address_release(a);
         if (s != NULL)
             free(s->backlog);
+        free(s);
+        goto nomem;
+    }
+    if ((t = topic_find(topic, true)) == NULL) {
+        address_release(a);
+        pthread_mutex_destroy(&s->qlock);
+        free(s->backlog);
         free(s);
         goto nomem;
     }
@@ -386,15 +406,15 @@ live_stream_backlog(struct live_stream *s, const char *bytes, size_t len)
 {
     char *p;
 
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&s->qlock);
     if ((p = realloc(s->backlog, s->backlog_len + len)) == NULL) {
-        pthread_mutex_unlock(&lock);
+        pthread_mutex_unlock(&s->qlock);
         return -1;
     }
     memcpy(p + s->backlog_len, bytes, len);
     s->backlog = p;
     s->backlog_len += len;
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&s->qlock);
     return 0;
 }
 
@@ -437,7 +457,9 @@ static void
 end_stream(struct live_stream *s, void *arg)
 {
     (void)arg;
+    pthread_mutex_lock(&s->qlock);
     s->ended = true;
+    pthread_mutex_unlock(&s->qlock);
     wake(s);
 }
 
