@@ -137,7 +137,7 @@ conformance: $(BUILD)/asan/conformance
 
 e2e: $(BUILD)/gazouillis $(BUILD)/asan/gazouillis
 	GAZOUILLIS_BIN=$(abspath $(BUILD)/gazouillis) GAZOUILLIS_ASAN_BIN=$(abspath $(BUILD)/asan/gazouillis) \
-	  GAZOUILLIS_SHARED=$(abspath $(SHARED)) \
+	  GAZOUILLIS_SHARED=$(abspath $(SHARED)) GAZOUILLIS_ARTIFACTS=$(abspath $(BUILD)/test-artifacts) \
 	  $(PYTHON) -m pytest -q tests/e2e
 
 include fuzz/fuzz.mk
@@ -154,6 +154,16 @@ bench: $(BUILD)/libgztext.a
 .PHONY: bench-server
 bench-server: all
 	BUILD=$(BUILD) BENCH_COMMAND="make bench-server" ./bench/server/run.sh
+
+# The live streams under load (issue 4): 10,000 streams, delivery time, memory
+# per stream, posting beside idle streams; see bench/RESULTS.md.
+.PHONY: bench-live
+bench-live: all $(BUILD)/streamload
+	BUILD=$(BUILD) BENCH_COMMAND="make bench-live" ./bench/live/run.sh
+
+$(BUILD)/streamload: bench/live/streamload.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ bench/live/streamload.c
 
 # Starts the server on ./data (the first start prints the admin's password).
 DATA ?= ./data

@@ -126,7 +126,7 @@ speaker_option(struct html *h, const char *value, const char *label, const char 
  */
 static void
 post_form(struct html *h, const struct event *e, const struct viewer *v,
-          const struct composer_draft *d, const char *action, enum msg submit)
+          const struct composer_draft *d, const char *action, enum msg submit, bool pick_speaker)
 {
     const char *picked = d != NULL ? d->speaker : NULL;
     int left = remaining_of(e, d != NULL ? d->text : NULL);
@@ -156,14 +156,18 @@ post_form(struct html *h, const struct event *e, const struct viewer *v,
     html_msg(h, MSG_COMPOSER_REMAINING);
     html_raw(h, " · <span class=\"hint\">");
     html_textf(h, msg(h->lang, MSG_COMPOSER_HASHTAG), e->hashtag);
-    html_raw(h, "</span></p>\n<label for=\"compose-speaker\">");
-    html_msg(h, MSG_COMPOSER_SPEAKER);
-    html_raw(h, "</label>\n<select id=\"compose-speaker\" name=\"speaker\">");
-    speaker_option(h, "", msg(h->lang, MSG_SPEAKER_NOBODY), picked);
-    speaker_option(h, "audience", msg(h->lang, MSG_AUDIENCE_COMMENT), picked);
-    for (i = 0; i < e->n_people; i++)
-        speaker_option(h, arena_printf(&h->req->arena, "person:%zu", i), e->people[i].name, picked);
-    html_raw(h, "</select>\n");
+    html_raw(h, "</span></p>\n");
+    if (pick_speaker) {
+        html_raw(h, "<label for=\"compose-speaker\">");
+        html_msg(h, MSG_COMPOSER_SPEAKER);
+        html_raw(h, "</label>\n<select id=\"compose-speaker\" name=\"speaker\">");
+        speaker_option(h, "", msg(h->lang, MSG_SPEAKER_NOBODY), picked);
+        speaker_option(h, "audience", msg(h->lang, MSG_AUDIENCE_COMMENT), picked);
+        for (i = 0; i < e->n_people; i++)
+            speaker_option(h, arena_printf(&h->req->arena, "person:%zu", i), e->people[i].name,
+                           picked);
+        html_raw(h, "</select>\n");
+    }
     if (d != NULL && d->offer_force) {
         html_raw(h, "<label class=\"check\"><input type=\"checkbox\" name=\"force\" value=\"1\"> ");
         html_msg(h, MSG_COMPOSER_FORCE);
@@ -176,13 +180,13 @@ post_form(struct html *h, const struct event *e, const struct viewer *v,
 
 void
 composer_write(struct html *h, const struct event *e, const struct viewer *v,
-               const struct composer_draft *d)
+               const struct composer_draft *d, bool audience)
 {
     html_raw(h, "<section class=\"composer\" id=\"composer\">\n<h2>");
     html_msg(h, MSG_COMPOSER_TITLE);
     html_raw(h, "</h2>\n");
-    post_form(h, e, v, d, arena_printf(&h->req->arena, "/e/%s/posts", e->slug),
-              MSG_COMPOSER_SUBMIT);
+    post_form(h, e, v, d, arena_printf(&h->req->arena, "/e/%s/posts", e->slug), MSG_COMPOSER_SUBMIT,
+              !audience);
     html_raw(h, "</section>\n");
 }
 
@@ -225,7 +229,7 @@ web_post_create(struct request *req, struct response *res)
     struct post p;
     struct kv *form;
     json_t *speaker = NULL;
-    const char *text;
+    const char *text, *state;
     size_t n, len = 0;
     int rc, status;
 
@@ -235,13 +239,16 @@ web_post_create(struct request *req, struct response *res)
         return 0;
     if ((rc = web_event_get(req, st, request_param(req, "slug"), &e)) != RC_OK)
         return web_error(req, res, rc);
-    if (!web_may_edit(st, &v, &e))
+    /* editors, and the audience of a live event that takes its posts */
+    if ((state = post_admission(st, &e, &v.acc, &scratch)) == NULL) {
+        response_reset(&scratch);
         return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_EDITOR);
+    }
     text = kv_get(form, n, "text");
     if ((text = unix_lines(&req->arena, text != NULL ? text : "", &len)) == NULL)
         return -1;
     d.text = text;
-    d.speaker = kv_get(form, n, "speaker");
+    d.speaker = web_may_edit(st, &v, &e) ? kv_get(form, n, "speaker") : NULL;
     if (!speaker_json(d.speaker, &e, &speaker)) {
         d.error = arena_printf(&req->arena, msg(web_lang_of(e.lang), MSG_POST_REFUSED),
                                d.speaker != NULL ? d.speaker : "");
@@ -249,11 +256,14 @@ web_post_create(struct request *req, struct response *res)
     }
     rc = post_create(st, &req->arena, &e, &v.acc, text, len, speaker,
                      strcmp(kv_get(form, n, "force") ? kv_get(form, n, "force") : "", "1") == 0,
-                     "visible", &p, &scratch);
+                     state, &p, &scratch);
     json_decref(speaker);
     if (rc) {
         scratch_release(&scratch);
-        return web_redirect(res, arena_printf(&req->arena, "/e/%s", e.slug));
+        return web_redirect(
+            res,
+            arena_printf(&req->arena,
+                         strcmp(state, "pending") == 0 ? "/e/%s?sent=pending" : "/e/%s", e.slug));
     }
     /* Refused: the form again, the text kept, the reason in the event's language. */
     status = refusal(&req->arena, &e, &scratch, MSG_POST_REFUSED, &d);
@@ -309,7 +319,7 @@ post_edit_page(struct request *req, struct response *res, const struct viewer *v
               NULL);
     html_raw(&h, "</p>\n");
     post_form(&h, e, v, d, arena_printf(&req->arena, "/posts/%lld/edit", (long long)p->id),
-              MSG_POST_SAVE);
+              MSG_POST_SAVE, true);
     page_end(&h);
     return page_send(res, &h, status);
 }

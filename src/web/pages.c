@@ -15,6 +15,7 @@
 #include "core/rc.h"
 #include "api/cache.h"
 #include "api/posts.h"
+#include "live/live.h"
 #include "web/web_int.h"
 
 #define PAGE_POSTS   200 /* posts on one page of the event, tag or profile page */
@@ -141,6 +142,8 @@ html_post(struct html *h, const struct event *e, const struct post *p, bool with
     /* The autolinked HTML the text engine made at write time: escaped there. */
     html_raw(h, p->html != NULL ? p->html : "");
     html_raw(h, "</div>\n");
+    if (h->post_extra != NULL)
+        h->post_extra(h, p);
     if (!with_event)
         post_controls(h, p);
     if (with_event) {
@@ -349,11 +352,25 @@ event_header(struct html *h, const struct event *e, bool may_edit)
     html_raw(h, ">");
     html_msg(h, MSG_READ_RECAP);
     html_raw(h, " →</a>");
+    if (strcmp(e->state, "draft") != 0) {
+        html_raw(h, " <a class=\"wall-link\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/wall", e->slug));
+        html_raw(h, ">");
+        html_msg(h, MSG_WALL_LINK);
+        html_raw(h, "</a>");
+    }
     if (may_edit) {
         html_raw(h, " <a class=\"edit\"");
         html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/edit", e->slug));
         html_raw(h, ">");
         html_msg(h, MSG_EDIT_EVENT);
+        html_raw(h, "</a>");
+    }
+    if (may_edit && e->audience_posts) {
+        html_raw(h, " <a class=\"moderate-link\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/moderate", e->slug));
+        html_raw(h, ">");
+        html_msg(h, MSG_MODERATE_LINK);
         html_raw(h, "</a>");
     }
     html_raw(h, "</p>\n</header>\n");
@@ -367,8 +384,13 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
     struct post_query q = {.limit = PAGE_POSTS, .visible_only = true, .event_id = e->id};
     struct post *posts;
     struct html h = {.viewer = v};
+    /* the first page of a public event follows the stream (live.js) from
+     * the last change published before its posts are read */
+    bool live = max_s == NULL && strcmp(e->state, "draft") != 0;
+    int64_t since = live_last_seq();
+    const char *sent = request_query(req, "sent");
     size_t n, i;
-    bool may_edit;
+    bool may_edit, audience;
     int rc;
 
     if (max_s != NULL)
@@ -378,13 +400,24 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
 
     page_begin(&h, req, web_lang_of(e->lang), e->title, "event");
     may_edit = web_may_edit(st, v, e) && v->csrf != NULL;
+    audience = !may_edit && v->signed_in && v->csrf != NULL && e->audience_posts &&
+               strcmp(e->state, "live") == 0;
     event_header(&h, e, may_edit);
-    html_raw(&h, "<section class=\"timeline\">\n");
-    if (may_edit)
-        composer_write(&h, e, v, d);
+    html_raw(&h, "<section class=\"timeline\"");
+    if (live)
+        html_live_attrs(&h, e, "page",
+                        arena_printf(&req->arena, "/api/v1/events/%s/stream", e->slug), since);
+    html_raw(&h, ">\n");
+    if (sent != NULL && strcmp(sent, "pending") == 0) {
+        html_raw(&h, "<p class=\"notice\" role=\"status\">");
+        html_msg(&h, MSG_POST_PENDING);
+        html_raw(&h, "</p>\n");
+    }
+    if (may_edit || audience)
+        composer_write(&h, e, v, d, audience);
     html_raw(&h, "<h2 class=\"visually-hidden\">");
     html_msg(&h, MSG_EVENT_POSTS);
-    html_raw(&h, "</h2>\n");
+    html_raw(&h, "</h2>\n<div class=\"posts\">\n");
     if (n == 0) {
         html_raw(&h, "<p class=\"empty\">");
         html_msg(&h, MSG_EVENT_NO_POSTS);
@@ -392,6 +425,7 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
     }
     for (i = 0; i < n; i++)
         html_post(&h, e, &posts[i], false);
+    html_raw(&h, "</div>\n");
     if (n == PAGE_POSTS) {
         html_raw(&h, "<p class=\"pager\"><a");
         html_attr(
@@ -402,6 +436,8 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
         html_raw(&h, " →</a></p>\n");
     }
     html_raw(&h, "</section>\n");
+    if (live)
+        html_raw(&h, "<script src=\"/static/live.js\" defer></script>\n");
     page_end(&h);
     return page_send(res, &h, status);
 }

@@ -15,6 +15,7 @@ const struct route web_routes[] = {
     {"GET", "/", web_home, 0, 0},
     {"GET", "/static/gazouillis.css", web_stylesheet, 0, 0},
     {"GET", "/static/composer.js", web_script, 0, 0},
+    {"GET", "/static/live.js", web_live_script, 0, 0},
     {"GET", "/login", web_login_form, 0, 0},
     {"POST", "/login", web_login, 0, FORM_LIMIT},
     {"POST", "/logout", web_logout, 0, FORM_LIMIT},
@@ -28,13 +29,17 @@ const struct route web_routes[] = {
     {"GET", "/e/:slug/recap.md", web_recap_md, 0, 0},
     {"GET", "/e/:slug/recap.html", web_recap_html, 0, 0},
     {"GET", "/e/:slug/feed.atom", web_feed_atom, 0, 0},
+    {"GET", "/e/:slug/wall", web_wall, 0, 0},
+    {"GET", "/e/:slug/moderate", web_moderate, 0, 0},
+    {"GET", "/e/:slug/moderate/stream", web_moderate_stream, 0, 0},
     {"POST", "/e/:slug/posts", web_post_create, 0, FORM_LIMIT}, /* the composer */
     {"GET", "/e/:slug/edit", web_event_edit, 0, 0},
     {"POST", "/e/:slug/edit", web_event_save, 0, EDIT_LIMIT},
     {"GET", "/posts/:id/edit", web_post_edit, 0, 0},
     {"POST", "/posts/:id/edit", web_post_save, 0, FORM_LIMIT},
     {"POST", "/posts/:id/delete", web_post_remove, 0, FORM_LIMIT},
-    /* Moderation (POST, with CSRF) comes here. */
+    {"POST", "/posts/:id/approve", web_post_approve, 0, FORM_LIMIT},
+    {"POST", "/posts/:id/hide", web_post_hide, 0, FORM_LIMIT},
     {"GET", "/@:name", web_profile, 0, 0},
 };
 

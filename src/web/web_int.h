@@ -134,6 +134,18 @@ enum msg {
     MSG_WRITE,
     /* the edit form */
     MSG_EDIT_EVENT,
+    MSG_WALL_LINK,
+    MSG_MODERATE_LINK,
+    MSG_NEW_POSTS_ONE,  /* "{n}" is the number, for the script */
+    MSG_NEW_POSTS_MANY, /* same */
+    MSG_WALL_JOIN,
+    MSG_MODERATE_TITLE,
+    MSG_MODERATE_HINT,
+    MSG_MODERATE_EMPTY,
+    MSG_APPROVE,
+    MSG_HIDE,
+    MSG_POST_PENDING,
+    MSG_MODERATE_OFF,
     MSG_EVENT_SAVE,
     MSG_EVENT_NOT_SAVED, /* format: %s the reason */
     MSG_EVENT_BAD_UTF8,  /* format: %s the field */
@@ -224,6 +236,8 @@ struct html {
     enum web_lang lang;
     struct request *req;
     const struct viewer *viewer; /* who is looking; page_begin() loads it when NULL */
+    /* html_post() calls it inside each post's <article>, after the text */
+    void (*post_extra)(struct html *h, const struct post *p);
 };
 
 void html_raw(struct html *h, const char *markup); /* trusted markup: literals only */
@@ -357,6 +371,26 @@ int web_profile(struct request *req, struct response *res); /* /@name and /users
 int web_search(struct request *req, struct response *res);
 int web_stylesheet(struct request *req, struct response *res);
 int web_script(struct request *req, struct response *res); /* /static/composer.js */
+
+/* ---- the live pages (web/live.c, web/live_js.c) ---- */
+
+/*
+ * The data-* attributes /static/live.js follows on the element that holds
+ * a page's live posts (in a child of class "posts"): the stream, mode
+ * ("page", "wall", "moderate"), the last change the page was rendered with
+ * (live_last_seq() read before the posts), the language, the event's UTC
+ * offset, and the words it shows.
+ */
+void html_live_attrs(struct html *h, const struct event *e, const char *mode, const char *stream,
+                     int64_t since);
+extern const char web_live_js[];
+extern const size_t web_live_js_len;
+int web_live_script(struct request *req, struct response *res);
+int web_wall(struct request *req, struct response *res);
+int web_moderate(struct request *req, struct response *res);
+int web_moderate_stream(struct request *req, struct response *res);
+int web_post_approve(struct request *req, struct response *res);
+int web_post_hide(struct request *req, struct response *res);
 int web_login_form(struct request *req, struct response *res);
 int web_login(struct request *req, struct response *res);
 int web_logout(struct request *req, struct response *res);
@@ -378,9 +412,12 @@ struct composer_draft {
     const char *error;   /* the message, already in the page's language */
     bool offer_force;    /* the text was too long: offer "post anyway" */
 };
-/* The composer form of event e for viewer v (an editor); d may be NULL. */
+/*
+ * The composer form of event e for viewer v, an editor, or (audience) a
+ * member posting from the floor: without the speaker picker; d may be NULL.
+ */
 void composer_write(struct html *h, const struct event *e, const struct viewer *v,
-                    const struct composer_draft *d);
+                    const struct composer_draft *d, bool audience);
 /* The event page with its posts (and the composer for its editors), with status. */
 int web_event_page(struct request *req, struct response *res, struct store *st,
                    const struct event *e, const struct viewer *v, const struct composer_draft *d,

@@ -1,0 +1,170 @@
+"""tests/e2e/test_52_live_browser.py - the live pages in real browsers
+(Debian's chromium, headless, driven by selenium through chromium-driver).
+
+The wall open in one browser, a post made from the composer in another
+(signed in, with its speaker) appears on the wall within 2 seconds, speaker
+and all, with no scrollbar and the QR code showing; a screenshot of the wall
+is saved in $GAZOUILLIS_ARTIFACTS (build/test-artifacts by `make test`; never
+committed). Then the event page of an anonymous reader: a post arrives on
+top with its highlight; scrolled down, new posts wait behind an "N new
+posts" bar instead of moving the page; an edit and a deletion apply in
+place. The strict CSP must block nothing.
+"""
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import reference
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def start_browser(width, height):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"chromium is not installed ({CHROMIUM}): run scripts/install-deps.sh")
+    if not os.access(CHROMEDRIVER, os.X_OK):
+        pytest.skip(f"chromedriver is not installed ({CHROMEDRIVER}): install chromium-driver")
+    profile = tempfile.mkdtemp(prefix="gz-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+                f"--window-size={width},{height}", "--hide-scrollbars"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(30)
+    driver.profile_dir = profile
+    return driver
+
+
+def stop_browser(driver):
+    driver.quit()
+    shutil.rmtree(driver.profile_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def two_browsers():
+    wall = start_browser(1920, 1080)
+    author = start_browser(1200, 900)
+    yield wall, author
+    stop_browser(wall)
+    stop_browser(author)
+
+
+def wait(driver, what, timeout=15):
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: what(d))
+
+
+def csp_errors(driver):
+    return [e["message"] for e in driver.get_log("browser")
+            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+
+
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_post_from_the_composer_reaches_the_wall_within_two_seconds(server, two_browsers):
+    wall, author = two_browsers
+    token = server.token("admin")
+    doc = dict(reference.event_document("mur"), state="live")
+    assert requests.post(server.url("/api/v1/events"), json=doc, headers=auth(token),
+                         timeout=10).status_code == 201
+
+    wall.get(server.url("/e/mur/wall"))
+    assert wall.find_element(By.CSS_SELECTOR, ".wall-tag").text == "#innover"
+    assert wall.find_element(By.CSS_SELECTOR, ".wall-join svg")  # the QR code
+    assert wall.find_element(By.CSS_SELECTOR, ".wall-url").text.endswith("/e/mur")
+    assert wall.find_element(By.CSS_SELECTOR, ".wall-clock").text
+    # full screen: nothing to scroll
+    assert wall.execute_script("return document.documentElement.scrollHeight") <= 1080
+    assert wall.execute_script("return document.documentElement.scrollWidth") <= 1920
+
+    author.get(server.url("/login"))
+    author.find_element(By.ID, "username").send_keys("admin")
+    author.find_element(By.ID, "password").send_keys(server.admin_password)
+    author.find_element(By.CSS_SELECTOR, "form.fields button[type=submit]").click()
+    wait(author, lambda d: d.current_url == server.url("/"))
+    author.get(server.url("/e/mur"))
+    text = "il faut travailler ensemble pour changer d'échelle"
+    author.find_element(By.ID, "compose-text").send_keys(text)
+    Select(author.find_element(By.ID, "compose-speaker")).select_by_visible_text("Jacques Beaudet")
+    # let the stream settle (the page opened it on load)
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    author.find_element(By.CSS_SELECTOR, "form.composer button[type=submit]").click()
+    post = wait(wall, lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, ".wall .post")
+                                      if text in a.text), None), timeout=10)
+    elapsed = time.monotonic() - t0
+    assert elapsed < 2.0, f"the post took {elapsed:.2f} s to reach the wall"
+    assert post.find_element(By.CSS_SELECTOR, ".speaker").text == "Jacques Beaudet"
+    assert "#innover" in post.find_element(By.CSS_SELECTOR, ".text").text
+    assert wall.execute_script("return document.documentElement.scrollHeight") <= 1080
+    # more posts than the wall holds: the oldest leave, nothing overflows
+    for i in range(8):
+        requests.post(server.url("/api/v1/events/mur/posts"), json={"text": f"suite {i}"},
+                      headers=auth(token), timeout=10)
+    wait(wall, lambda d: "suite 7" in d.find_element(By.CSS_SELECTOR, ".wall-feed").text)
+    assert len(wall.find_elements(By.CSS_SELECTOR, ".wall .post")) <= 6
+    time.sleep(1)  # the slide-in animation ends
+    shots = os.environ.get("GAZOUILLIS_ARTIFACTS", os.path.join(tempfile.gettempdir(),
+                                                                "gazouillis-artifacts"))
+    os.makedirs(shots, exist_ok=True)
+    assert wall.save_screenshot(os.path.join(shots, "wall.png"))
+    wall.get(server.url("/e/mur/wall?theme=light"))
+    assert "light" in wall.find_element(By.TAG_NAME, "body").get_attribute("class")
+    assert wall.save_screenshot(os.path.join(shots, "wall-light.png"))
+    assert csp_errors(wall) == [] and csp_errors(author) == []
+
+
+def test_the_event_page_updates_itself(server, two_browsers):
+    reader, _ = two_browsers
+    token = server.token("admin")
+    doc = dict(reference.event_document("page-vivante"), state="live")
+    assert requests.post(server.url("/api/v1/events"), json=doc, headers=auth(token),
+                         timeout=10).status_code == 201
+    url = server.url("/api/v1/events/page-vivante/posts")
+    for i in range(30):  # a page long enough to scroll
+        requests.post(url, json={"text": f"déjà là {i}"}, headers=auth(token), timeout=10)
+    reader.set_window_size(1200, 900)
+    reader.get(server.url("/e/page-vivante"))
+    first = requests.post(url, json={"text": "tout neuf"}, headers=auth(token), timeout=10).json()
+    top = wait(reader, lambda d: d.find_element(By.CSS_SELECTOR, ".timeline .posts .post"))
+    wait(reader, lambda d: "tout neuf" in top.text or
+         "tout neuf" in d.find_element(By.CSS_SELECTOR, ".timeline .posts .post").text)
+    top = reader.find_element(By.CSS_SELECTOR, ".timeline .posts .post")
+    assert top.get_attribute("id") == "p" + first["id"]
+    assert "fresh" in top.get_attribute("class")
+    # an edit applies in place
+    requests.patch(server.url(f"/api/v1/posts/{first['id']}"), json={"text": "tout neuf, corrigé"},
+                   headers=auth(token), timeout=10)
+    wait(reader, lambda d: "corrigé" in d.find_element(By.ID, "p" + first["id"]).text)
+    # scrolled down: the page does not move, a bar counts what waits
+    reader.execute_script("window.scrollTo(0, 1200)")
+    y = reader.execute_script("return window.scrollY")
+    for text in ("pendant la lecture 1", "pendant la lecture 2"):
+        requests.post(url, json={"text": text}, headers=auth(token), timeout=10)
+    bar = wait(reader, lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR,
+                                                                   "button.new-posts")
+                                       if b.is_displayed() and b.text.startswith("2")), None))
+    assert reader.execute_script("return window.scrollY") == y
+    assert "pendant la lecture" not in reader.find_element(By.CSS_SELECTOR, ".timeline").text
+    bar.click()
+    wait(reader, lambda d: "pendant la lecture 2" in
+         d.find_element(By.CSS_SELECTOR, ".timeline .posts .post").text)
+    # a deletion applies in place
+    assert requests.delete(server.url(f"/api/v1/posts/{first['id']}"), headers=auth(token),
+                           timeout=10).status_code == 204
+    wait(reader, lambda d: not d.find_elements(By.ID, "p" + first["id"]))
+    assert csp_errors(reader) == []
