@@ -99,10 +99,10 @@ class Server:
     never blocks on a full pipe.
     """
 
-    def __init__(self, binary, data_dir, log_path, *options):
+    def __init__(self, binary, data_dir, log_path, *options, port=None):
         import time
         self.binary, self.data = binary, str(data_dir)
-        self.port = free_port()
+        self.port = port or free_port()  # a restart may take its old port again
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = str(log_path)
         self.log = open(self.log_path, "ab")

@@ -168,3 +168,83 @@ def test_the_event_page_updates_itself(server, two_browsers):
                            timeout=10).status_code == 204
     wait(reader, lambda d: not d.find_elements(By.ID, "p" + first["id"]))
     assert csp_errors(reader) == []
+
+
+def sign_in(driver, server, username, password):
+    driver.delete_all_cookies()
+    driver.get(server.url("/login"))
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form.fields button[type=submit]").click()
+    wait(driver, lambda d: d.current_url == server.url("/"))
+
+
+def test_the_moderation_queue_in_the_browser(server, two_browsers):
+    editor, member = two_browsers
+    token = server.token("admin")
+    r = server.cli("user", "add", "mathilde", "--role", "member")
+    assert r.returncode == 0, r
+    password = r.stdout.decode().split("password:")[-1].split()[0]
+    doc = dict(reference.event_document("questions"), state="live", audience_posts=True,
+               moderation=True)
+    assert requests.post(server.url("/api/v1/events"), json=doc, headers=auth(token),
+                         timeout=10).status_code == 201
+    sign_in(editor, server, "admin", server.admin_password)
+    editor.get(server.url("/e/questions/moderate"))
+    assert editor.find_element(By.CSS_SELECTOR, ".moderation .empty")
+
+    # a member posts from the floor, with the composer (no speaker picker)
+    sign_in(member, server, "mathilde", password)
+    member.get(server.url("/e/questions"))
+    assert not member.find_elements(By.ID, "compose-speaker")
+    member.find_element(By.ID, "compose-text").send_keys("Et les jeunes dans tout ça ?")
+    member.find_element(By.CSS_SELECTOR, "form.composer button[type=submit]").click()
+    wait(member, lambda d: "sent=pending" in d.current_url)
+    assert member.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "Et les jeunes" not in member.find_element(By.CSS_SELECTOR, ".timeline").text
+
+    # it appears in the editor's queue by itself; one click approves it
+    item = wait(editor, lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR,
+                                                                    ".moderation .post")
+                                        if "Et les jeunes" in a.text), None), timeout=5)
+    assert item.find_element(By.CSS_SELECTOR, ".speaker.audience").text  # from the floor
+    item.find_element(By.CSS_SELECTOR, "button.approve").click()
+    wait(editor, lambda d: d.current_url == server.url("/e/questions/moderate"))
+    wait(editor, lambda d: "Et les jeunes" not in d.find_element(By.CSS_SELECTOR,
+                                                                  ".moderation").text)
+    member.get(server.url("/e/questions"))
+    assert "Et les jeunes" in member.find_element(By.CSS_SELECTOR, ".timeline").text
+
+    # a member cannot open the queue, nor approve with a forged token
+    member.get(server.url("/e/questions/moderate"))
+    assert "Et les jeunes" not in member.page_source
+    s = requests.Session()
+    r = s.post(server.url("/posts/1/approve"), data={"csrf": "forged"}, timeout=10)
+    assert r.status_code == 403
+    assert csp_errors(editor) == [] and csp_errors(member) == []
+
+
+def test_the_wall_recovers_after_a_server_restart(gazouillis_asan, tmp_path, two_browsers):
+    from conftest import Server
+    wall, _ = two_browsers
+    srv = Server(gazouillis_asan, tmp_path / "data", tmp_path / "server.log")
+    try:
+        token = srv.token("admin")
+        doc = dict(reference.event_document("reprise"), state="live")
+        assert requests.post(srv.url("/api/v1/events"), json=doc, headers=auth(token),
+                             timeout=10).status_code == 201
+        wall.get(srv.url("/e/reprise/wall"))
+        requests.post(srv.url("/api/v1/events/reprise/posts"), json={"text": "avant"},
+                      headers=auth(token), timeout=10)
+        wait(wall, lambda d: "avant" in d.find_element(By.CSS_SELECTOR, ".wall-feed").text)
+        assert srv.stop() == 0
+        # the wifi, or the server, is gone for a moment; the wall stays up
+        time.sleep(2)
+        srv = Server(gazouillis_asan, tmp_path / "data", tmp_path / "server.log", port=srv.port)
+        requests.post(srv.url("/api/v1/events/reprise/posts"), json={"text": "après la reprise"},
+                      headers=auth(token), timeout=10)
+        wait(wall, lambda d: "après la reprise" in
+             d.find_element(By.CSS_SELECTOR, ".wall-feed").text, timeout=20)
+        assert wall.find_element(By.CSS_SELECTOR, ".wall-feed").text.count("avant") == 1
+    finally:
+        srv.stop()
