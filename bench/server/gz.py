@@ -12,6 +12,9 @@ easier in Python than in sh. Standard library only; every request goes to
   gz.py setup BASE TOKEN SLUG N SHARED
         creates the reference event (state "live") and posts its first N
         live messages, with their speakers (tests/e2e/reference.py).
+  gz.py empty-event BASE TOKEN SLUG
+        creates an empty event in state "live" (no people, no posts), for
+        streams that stay idle (bench/live/run.sh).
   gz.py fetch URL BODYFILE
         GET URL: status, content_type, bytes; the body saved as it came.
   gz.py metrics BASE
@@ -127,6 +130,15 @@ def setup(base, token, slug, n, shared):
     print(f"event={slug}\nposted={posted}\nforced={forced}")
 
 
+def empty_event(base, token, slug):
+    doc = {"slug": slug, "title": f"Banc d'essai {slug}", "hashtag": slug.replace("-", ""),
+           "lang": "fr", "state": "live"}
+    status, _, body = request("POST", f"{base}/api/v1/events", token, doc)
+    if status != 201:
+        sys.exit(f"gz.py: creating the event {slug}: {status} {body[:300]!r}")
+    print(f"event={slug}")
+
+
 def fetch(url, bodyfile):
     status, headers, body = request("GET", url)
     with open(bodyfile, "wb") as f:
@@ -157,7 +169,8 @@ def rss(pid):
 
 
 def main():
-    cmds = {"supervise": (supervise, 8), "setup": (setup, 5), "fetch": (fetch, 2),
+    cmds = {"supervise": (supervise, 8), "setup": (setup, 5),
+            "empty-event": (empty_event, 3), "fetch": (fetch, 2),
             "metrics": (metrics, 1), "rss": (rss, 1)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) - 2 != cmds[sys.argv[1]][1]:
         sys.exit(__doc__)

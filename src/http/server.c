@@ -87,16 +87,29 @@ struct exchange {
 
 static const char internal_error[] = "{\"error\":\"internal server error\"}";
 
+/*
+ * What libmicrohttpd says when a client leaves in the middle of a
+ * response: routine for a live stream (a phone closes its page), and the
+ * request's own log line already ends with "(client gone)".
+ */
+static const char *const client_gone[] = {
+    "Failed to send the chunked response body",
+    "Failed to send the footers",
+};
+
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
-    size_t len;
+    size_t len, i;
 
     (void)cls;
     if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
         return;
+    for (i = 0; i < sizeof(client_gone) / sizeof(client_gone[0]); i++)
+        if (strncmp(msg, client_gone[i], strlen(client_gone[i])) == 0)
+            return;
     len = strlen(msg);
     while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
         msg[--len] = '\0';
