@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "core/rc.h"
+#include "live/live.h"
 
 /* GET /healthz */
 int
@@ -32,7 +33,10 @@ api_healthz(struct request *req, struct response *res)
     "gazouillis_writer_transactions_total %llu\n"                                                  \
     "# HELP gazouillis_writer_requests_total Requests written by the writer thread.\n"             \
     "# TYPE gazouillis_writer_requests_total counter\n"                                            \
-    "gazouillis_writer_requests_total %llu\n"
+    "gazouillis_writer_requests_total %llu\n"                                                      \
+    "# HELP gazouillis_http_streams_open Live streams (server-sent events) open now.\n"            \
+    "# TYPE gazouillis_http_streams_open gauge\n"                                                  \
+    "gazouillis_http_streams_open %zu\n"
 
 /* GET /metrics */
 int
@@ -49,14 +53,17 @@ api_metrics(struct request *req, struct response *res)
         return -1;
     if (st != NULL && store_post_count(st, &posts) != RC_OK)
         posts = -1;
+    size_t streams = live_stream_count(); /* read once: both calls below must agree */
+
     writer_counts(&batches, &written);
-    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts, batches, written);
+    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts, batches, written, streams);
     if (n < 0 || (all = malloc(len + (size_t)n + 1)) == NULL) {
         free(text);
         return -1;
     }
     memcpy(all, text, len);
-    snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts, batches, written);
+    snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts, batches, written,
+             live_stream_count());
     free(text);
     n += (int)len;
     return response_body_take(res, 200, "text/plain; version=0.0.4; charset=utf-8", all, (size_t)n);

@@ -105,7 +105,12 @@ api_stream_open(struct request *req, struct response *res, const char *topic, in
             return response_error_rc(res, rc);
         }
     }
-    if (live_stream_start(s, res) != 0) {
+    if (req->method[0] == 'H') { /* HEAD: the head of a stream, and no stream */
+        live_stream_cancel(s);
+        response_header(res, "Cache-Control", "no-store");
+        return response_body(res, 200, "text/event-stream; charset=utf-8", "", 0);
+    }
+    if (live_stream_start(s, req, res) != 0) {
         live_stream_cancel(s);
         return -1;
     }

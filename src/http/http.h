@@ -20,7 +20,6 @@ struct kv {
 };
 
 struct http_server;
-struct http_stream;
 
 /*
  * One request. Everything it points to lives in req->arena, freed when the
@@ -82,7 +81,7 @@ struct response {
     size_t n_headers;
     void (*defer_start)(void *arg); /* set by response_defer() */
     void *defer_arg;
-    struct http_stream *stream; /* set by response_stream() */
+    bool detached; /* set by response_detach() */
 };
 
 /* The handlers' helpers. Each returns 0, or -1 when memory runs out. */
@@ -119,25 +118,16 @@ int response_defer(struct response *res, void (*start)(void *arg), void *arg);
 void http_resume(struct request *req);
 
 /*
- * A response whose body is written as it comes, with no end known in
- * advance (server-sent events). After response_stream(), the server calls
- * read(arg, buf, max) whenever the client can take more: it copies up to
- * max bytes into buf and returns how many, 0 when it has nothing now, or
- * HTTP_STREAM_END to finish the response. After a 0 the connection is
- * suspended (no thread, no polling) until http_stream_wake(); read may be
- * called again when there is still nothing. done(arg) is called once, on
- * any thread, when the stream is over (ended, client gone, server
- * stopping, or never sent); after it returns, http_stream_wake() must not
- * be called on that stream. *out is the handle for http_stream_wake(),
- * valid from now on. Returns 0, or -1 (out of memory: done not called).
+ * Takes the request's connection out of the server, for a response that
+ * lasts (server-sent events): the handler gets a duplicate of the socket
+ * (non-blocking, close-on-exec), writes a whole HTTP response on it itself
+ * (status line and headers first) and closes it when done. When the
+ * handler returns, the server logs the request as answered with status,
+ * forgets the connection without shutting the socket down, and nothing
+ * more of it is the server's: no thread, no memory, no timeout. -1 when
+ * the socket cannot be had (the handler then answers as usual).
  */
-#define HTTP_STREAM_END ((size_t)-1)
-typedef size_t (*http_stream_read)(void *arg, char *buf, size_t max);
-int response_stream(struct response *res, int status, const char *content_type,
-                    http_stream_read read, void (*done)(void *arg), void *arg,
-                    struct http_stream **out);
-/* There is something to read: resumes the stream's connection if it waits. Any thread. */
-void http_stream_wake(struct http_stream *s);
+int response_detach(struct request *req, struct response *res, int status);
 
 /* The HTTP status for an rc: RC_NOTFOUND 404, RC_INVALID 422, RC_CONFLICT 409, ... */
 int http_status_for_rc(int rc);

@@ -15,6 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -40,7 +41,6 @@
 #define MAX_CONNECTIONS      65536 /* also bounded by the file descriptor limit */
 #define N_STATUS             600
 #define DISCARD_MAX          (64 * 1024) /* of a chunked body over the limit, see exchange_body */
-#define STREAM_BLOCK         256         /* what a stream's read is asked for at most */
 #define CONNECTION_MEMORY    (12 * 1024) /* per connection: headers in, headers out, buffers */
 
 /* Latency buckets in seconds: sub-millisecond resolution for a p99 goal of 10 ms. */
@@ -56,7 +56,6 @@ struct http_metrics {
     atomic_long open_connections;
     atomic_long in_flight; /* exchanges begun and not yet completed */
     atomic_long suspended; /* exchanges waiting for a deferred answer */
-    atomic_long streams;   /* streamed responses not over yet */
 };
 
 struct http_server {
@@ -82,7 +81,8 @@ struct exchange {
     int status;       /* the status queued, 0 until then */
     bool too_big;
     bool suspended;              /* waiting for http_resume() */
-    struct MHD_Connection *conn; /* for http_resume() */
+    bool detached;               /* handed over by response_detach() */
+    struct MHD_Connection *conn; /* for http_resume() and response_detach() */
 };
 
 static const char internal_error[] = "{\"error\":\"internal server error\"}";
@@ -93,8 +93,8 @@ static const char internal_error[] = "{\"error\":\"internal server error\"}";
  * request's own log line already ends with "(client gone)".
  */
 static const char *const client_gone[] = {
-    "Failed to send the chunked response body",
-    "Failed to send the footers",
+    "Failed to send the chunked response body", "Failed to send the footers",
+    "Application reported internal error, closing connection", /* handed over too */
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -220,94 +220,58 @@ request_copy_in(struct exchange *ex, struct MHD_Connection *conn, const char *ur
     return 0;
 }
 
-/* ---- streamed responses ---- */
+/* ---- connections handed over ---- */
 
 /*
- * The state a wake and a suspension share: a read that found nothing
- * suspends the connection unless a wake came in between (woken), and a
- * wake resumes a suspended connection, or leaves woken for the next read.
+ * MHD_USE_TURBO makes libmicrohttpd close a connection without shutdown(),
+ * which a connection handed over needs (its socket lives on in the
+ * handler's duplicate). Every other connection gets its shutdown(SHUT_WR)
+ * from us when libmicrohttpd says it is closing it, as it would have done:
+ * the client then reads the last answer (a 413 before an unread body)
+ * before the socket goes. The sockets handed over, until then:
  */
-struct http_stream {
-    pthread_mutex_t lock;
-    struct MHD_Connection *conn; /* set when the response is queued */
-    struct http_server *srv;
-    bool suspended, woken;
-    http_stream_read read;
-    void (*done)(void *arg);
-    void *arg;
-};
+#define MAX_HANDED 64
+static pthread_mutex_t handed_lock = PTHREAD_MUTEX_INITIALIZER;
+static int handed[MAX_HANDED];
+static size_t n_handed;
+
+/* Was fd handed over? Forgets it. */
+static bool
+handed_over(int fd)
+{
+    bool found = false;
+    size_t i;
+
+    pthread_mutex_lock(&handed_lock);
+    for (i = 0; i < n_handed && !found; i++)
+        if (handed[i] == fd) {
+            handed[i] = handed[--n_handed];
+            found = true;
+        }
+    pthread_mutex_unlock(&handed_lock);
+    return found;
+}
 
 int
-response_stream(struct response *res, int status, const char *content_type, http_stream_read read,
-                void (*done)(void *arg), void *arg, struct http_stream **out)
+response_detach(struct request *req, struct response *res, int status)
 {
-    struct http_stream *s = calloc(1, sizeof(*s));
+    struct exchange *ex = (struct exchange *)(void *)((char *)req - offsetof(struct exchange, req));
+    const union MHD_ConnectionInfo *ci;
+    int fd;
 
-    if (s == NULL || pthread_mutex_init(&s->lock, NULL) != 0) {
-        free(s);
+    ci = MHD_get_connection_info(ex->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci == NULL)
+        return -1;
+    pthread_mutex_lock(&handed_lock);
+    if (n_handed == MAX_HANDED || (fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+        pthread_mutex_unlock(&handed_lock);
         return -1;
     }
-    s->read = read;
-    s->done = done;
-    s->arg = arg;
-    if (res->body_owned)
-        free(res->body);
-    res->body = NULL;
-    res->body_len = 0;
-    res->body_owned = false;
+    handed[n_handed++] = ci->connect_fd;
+    pthread_mutex_unlock(&handed_lock);
+    res->detached = true;
     res->status = status;
-    res->content_type = content_type;
-    res->stream = s;
-    *out = s;
-    return 0;
-}
-
-void
-http_stream_wake(struct http_stream *s)
-{
-    pthread_mutex_lock(&s->lock);
-    if (s->suspended) {
-        s->suspended = false;
-        MHD_resume_connection(s->conn);
-    } else {
-        s->woken = true;
-    }
-    pthread_mutex_unlock(&s->lock);
-}
-
-static ssize_t
-stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
-{
-    struct http_stream *s = cls;
-    size_t n = s->read(s->arg, buf, max);
-
-    (void)pos;
-    if (n == HTTP_STREAM_END)
-        return MHD_CONTENT_READER_END_OF_STREAM;
-    if (n > 0)
-        return (ssize_t)(n < max ? n : max);
-    pthread_mutex_lock(&s->lock);
-    if (s->woken) {
-        s->woken = false; /* something came meanwhile: MHD asks again at once */
-    } else {
-        s->suspended = true;
-        MHD_suspend_connection(s->conn);
-    }
-    pthread_mutex_unlock(&s->lock);
-    return 0;
-}
-
-/* The end of a stream, whoever ends it (MHD's free callback, or a response never sent). */
-static void
-stream_free(void *cls)
-{
-    struct http_stream *s = cls;
-
-    s->done(s->arg);
-    if (s->srv != NULL)
-        atomic_fetch_sub_explicit(&s->srv->m.streams, 1, memory_order_relaxed);
-    pthread_mutex_destroy(&s->lock);
-    free(s);
+    return fd;
 }
 
 /* ---- answering ---- */
@@ -347,19 +311,7 @@ reply(struct exchange *ex, struct MHD_Connection *conn)
         log_warnx("http: handler of '%s' set status %d", ex->req.path, res->status);
         return reply_internal_error(ex, conn);
     }
-    if (res->stream != NULL) {
-        struct http_stream *st = res->stream;
-        res->stream = NULL;
-        st->conn = conn;
-        st->srv = ex->srv;
-        atomic_fetch_add_explicit(&ex->srv->m.streams, 1, memory_order_relaxed);
-        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_reader, st,
-                                              stream_free);
-        if (r == NULL) {
-            stream_free(st);
-            return reply_internal_error(ex, conn);
-        }
-    } else if (res->body_owned) {
+    if (res->body_owned) {
         r = MHD_create_response_from_buffer_with_free_callback(res->body_len, res->body, free);
     } else {
         r = MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_PERSISTENT);
@@ -559,9 +511,15 @@ exchange_finish(struct exchange *ex, struct MHD_Connection *conn)
         ex->req.body_len = ex->body_len;
     }
     rc = ex->route->handler(&ex->req, &ex->res);
+    if (rc == 0 && ex->res.detached) {
+        /* the handler owns the socket now: forget the connection, without a
+         * shutdown (MHD_USE_TURBO), so the handler's duplicate stays open */
+        ex->status = ex->res.status;
+        ex->detached = true;
+        return MHD_NO;
+    }
     if (rc == 0 && ex->res.status == 0 && (start = ex->res.defer_start) != NULL) {
         ex->res.defer_start = NULL;
-        ex->conn = conn;
         ex->suspended = true;
         atomic_fetch_add_explicit(&ex->srv->m.suspended, 1, memory_order_relaxed);
         MHD_suspend_connection(conn);
@@ -593,6 +551,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         if ((ex = calloc(1, sizeof(*ex))) == NULL)
             return MHD_NO;
         ex->srv = srv;
+        ex->conn = conn;
         clock_gettime(CLOCK_MONOTONIC, &ex->start);
         atomic_fetch_add_explicit(&srv->m.in_flight, 1, memory_order_relaxed);
         *con_cls = ex;
@@ -684,12 +643,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_safe(method, sizeof(method), ex->req.method);
     log_safe(path, sizeof(path), ex->req.path);
     log_info("%s %s %d %.3fms%s", method[0] ? method : "-", path[0] ? path : "-", ex->status,
-             seconds * 1e3, termination_note(toe));
+             seconds * 1e3, ex->detached ? " (handed over)" : termination_note(toe));
     free(ex->body);
     if (ex->res.body_owned)
         free(ex->res.body);
-    if (ex->res.stream != NULL) /* a stream never handed to MHD */
-        stream_free(ex->res.stream);
     arena_release(&ex->req.arena);
     free(ex);
     atomic_fetch_sub_explicit(&srv->m.in_flight, 1, memory_order_release);
@@ -703,10 +660,15 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 
     (void)conn;
     (void)socket_context;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add_explicit(&srv->m.open_connections, 1, memory_order_relaxed);
-    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci != NULL && !handed_over(ci->connect_fd))
+            shutdown(ci->connect_fd, SHUT_WR); /* see MHD_USE_TURBO above */
         atomic_fetch_sub_explicit(&srv->m.open_connections, 1, memory_order_relaxed);
+    }
 }
 
 /* ---- life of the server ---- */
@@ -733,8 +695,10 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     const union MHD_DaemonInfo *info;
     const char *address = cfg->address != NULL ? cfg->address : "127.0.0.1";
     char host[INET6_ADDRSTRLEN + 2];
+    /* MHD_USE_TURBO: besides opportunistic reads and writes, a connection
+     * is closed without shutdown(), which a connection handed over needs */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
     unsigned threads = cfg->threads;
     long cores;
     size_t len;
@@ -935,14 +899,9 @@ http_metrics_write(struct http_server *srv, char **out, size_t *len)
                 "# HELP gazouillis_http_requests_in_flight Requests being read, handled or "
                 "sent now.\n"
                 "# TYPE gazouillis_http_requests_in_flight gauge\n"
-                "gazouillis_http_requests_in_flight %ld\n"
-                "# HELP gazouillis_http_streams_open Streamed responses (server-sent events) "
-                "open now.\n"
-                "# TYPE gazouillis_http_streams_open gauge\n"
-                "gazouillis_http_streams_open %ld\n",
+                "gazouillis_http_requests_in_flight %ld\n",
                 atomic_load_explicit(&m->open_connections, memory_order_relaxed),
-                atomic_load_explicit(&m->in_flight, memory_order_relaxed),
-                atomic_load_explicit(&m->streams, memory_order_relaxed));
+                atomic_load_explicit(&m->in_flight, memory_order_relaxed));
     if (t.failed || (p = realloc(*out, *len + t.len + 1)) == NULL) {
         free(t.p);
         return -1;

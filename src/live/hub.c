@@ -1,41 +1,59 @@
 /*
- * live/hub.c - the hub of live/live.h: topics in a hash table, each with
- * its list of streams; every stream with a small ring of references to
- * published messages (refcounted bytes, formatted once for everyone); a
- * count of streams per client address; a thread that sends a keep-alive
- * comment on every stream.
+ * live/hub.c - the hub of live/live.h. A stream is a socket the HTTP
+ * server handed over (response_detach): no libmicrohttpd connection stays
+ * behind it, so 10,000 idle streams cost the server's request path
+ * nothing (libmicrohttpd walks every suspended connection whenever one is
+ * resumed, and every answered post is one) and each costs a few hundred
+ * bytes here. Topics live in a hash table, each with its list of streams;
+ * a publish writes the same bytes to each stream's socket at once
+ * (non-blocking); what a socket does not take waits in that stream's
+ * buffer until one thread, polling the sockets with epoll, sees it
+ * writable. The same thread sees a client leave (the socket reads end of
+ * file) and sends the keep-alive comments. A stream whose buffer grows
+ * past BACKLOG_MAX does not read: it is closed, and its client reconnects
+ * and catches up from the database.
  *
- * Two kinds of lock. The hub's mutex guards the topics, the addresses and
- * the life of streams: a stream is freed only under it, so whoever holds
- * it may touch any stream. Each stream's own mutex guards its queue, so
- * the server's threads read (and send) a stream while a publisher is
- * still going through the others of a topic: with 10,000 streams on one
- * event, the first ones are on the wire before the last are queued.
- * Order: the hub's, then a stream's, then its connection's
- * (http_stream_wake); a read takes the stream's alone.
+ * The streams are spread over shards, one per core, each with its own
+ * lock, topics, epoll set and thread: a publish hands the message to every
+ * shard, and the shards write to their halves of 10,000 sockets at the
+ * same time. Under a shard's lock, only pointer work and non-blocking
+ * writes. A shard's streams all get a change in seq order, and a stream is
+ * registered in its shard under the shard's lock with the last seq that
+ * shard has written, so a replay up to it and the live changes after it
+ * neither overlap nor leave a gap.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "live/live.h"
 
 #define N_BUCKETS         1024
-#define QUEUE_MAX         16 /* messages waiting on one stream; beyond, it is too slow */
+#define BACKLOG_MAX       (256 << 10) /* unsent bytes of one stream; beyond, it is too slow */
 #define DEFAULT_PER_ADDR  2000
 #define DEFAULT_KEEPALIVE 15000
-#define RETRY_MS          "3000"
+#define MAX_EVENTS        256
+#define MAX_SHARDS        16
 
-struct live_msg {
-    atomic_uint refs;
-    size_t len;
-    char bytes[];
-};
+/* What a stream says first: its HTTP head (the body ends when the connection does). */
+static const char head[] = "HTTP/1.1 200 OK\r\n"
+                           "Content-Type: text/event-stream; charset=utf-8\r\n"
+                           "Cache-Control: no-store\r\n"
+                           "X-Content-Type-Options: nosniff\r\n"
+                           "X-Accel-Buffering: no\r\n" /* a proxy in front must not hold events */
+                           "Connection: close\r\n"
+                           "\r\n"
+                           "retry: 3000\n\n";
 
 struct topic {
     char *name;
@@ -50,30 +68,52 @@ struct address {
 };
 
 struct live_stream {
-    pthread_mutex_t qlock; /* the fields below it */
+    struct shard *shard;
     struct topic *topic;
     struct live_stream *prev, *next; /* in its topic */
     struct address *address;
-    struct http_stream *hs; /* NULL until started */
-    struct live_msg *queue[QUEUE_MAX];
-    size_t head, queued, offset; /* offset: bytes of queue[head] sent */
-    char *backlog;
-    size_t backlog_len, backlog_sent;
-    bool ended;   /* send what is queued, then finish */
-    bool dropped; /* too slow: finish now */
+    int fd;    /* -1 until started */
+    char *out; /* bytes not sent yet: the backlog, then what a socket refused */
+    size_t out_len, out_sent, out_cap;
+    bool polling_out; /* epoll waits for the socket to be writable */
+    bool dead;        /* closed, waiting in the graveyard to be freed */
 };
 
+/* A message on its way to the shards: bytes and topics, formatted once. */
+struct message {
+    atomic_uint refs; /* one per shard inbox */
+    int64_t seq;
+    size_t n_topics, len;
+    struct message *next[MAX_SHARDS]; /* in each shard's inbox */
+    const char **topics;              /* in the same block, after the bytes */
+    char bytes[];
+};
+
+struct shard {
+    pthread_mutex_t lock;
+    struct topic *topics[N_BUCKETS];
+    /* Streams closed, freed by the shard's thread once the events it is
+     * handling can no longer point at them (linked through next). */
+    struct live_stream *graveyard;
+    struct message *inbox, *inbox_tail;
+    int64_t last_sent; /* seq of the last change written to this shard's streams */
+    int epoll_fd, wake_pipe[2];
+    bool stopping, running;
+    pthread_t thread;
+    unsigned index;
+};
+
+static struct shard shards[MAX_SHARDS];
+static unsigned n_shards;
+static atomic_uint next_shard;
+
+/* The addresses' counts, the closing flag and the last seq published. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct topic *topics[N_BUCKETS];
 static struct address *addresses[N_BUCKETS];
-static size_t n_streams;
+static atomic_size_t n_streams;
 static int64_t last_seq;
 static bool closing;
 static struct live_config config = {DEFAULT_PER_ADDR, DEFAULT_KEEPALIVE};
-
-static pthread_t ticker;
-static pthread_cond_t ticker_wake = PTHREAD_COND_INITIALIZER;
-static bool ticker_running, ticker_stopping;
 
 /* FNV-1a. */
 static size_t
@@ -86,35 +126,15 @@ bucket_of(const char *s)
     return (size_t)(h % N_BUCKETS);
 }
 
-static struct live_msg *
-msg_new(const char *bytes, size_t len)
-{
-    struct live_msg *m = malloc(sizeof(*m) + len);
-
-    if (m == NULL)
-        return NULL;
-    atomic_init(&m->refs, 1);
-    m->len = len;
-    memcpy(m->bytes, bytes, len);
-    return m;
-}
-
-static void
-msg_unref(struct live_msg *m)
-{
-    if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
-        free(m);
-}
-
-/* ---- under the lock ---- */
+/* ---- topics (under their shard's lock) and addresses (under the hub's) ---- */
 
 static struct topic *
-topic_find(const char *name, bool create)
+topic_find(struct shard *sh, const char *name, bool create)
 {
     size_t b = bucket_of(name);
     struct topic *t;
 
-    for (t = topics[b]; t != NULL; t = t->next)
+    for (t = sh->topics[b]; t != NULL; t = t->next)
         if (strcmp(t->name, name) == 0)
             return t;
     if (!create || (t = calloc(1, sizeof(*t))) == NULL)
@@ -123,19 +143,19 @@ topic_find(const char *name, bool create)
         free(t);
         return NULL;
     }
-    t->next = topics[b];
-    topics[b] = t;
+    t->next = sh->topics[b];
+    sh->topics[b] = t;
     return t;
 }
 
 static void
-topic_free_if_empty(struct topic *t)
+topic_free_if_empty(struct shard *sh, struct topic *t)
 {
     struct topic **p;
 
     if (t->first != NULL)
         return;
-    for (p = &topics[bucket_of(t->name)]; *p != t; p = &(*p)->next)
+    for (p = &sh->topics[bucket_of(t->name)]; *p != t; p = &(*p)->next)
         ;
     *p = t->next;
     free(t->name);
@@ -159,6 +179,7 @@ address_find(const char *name, bool create)
     return a;
 }
 
+/* One stream less from a; under the hub's lock. */
 static void
 address_release(struct address *a)
 {
@@ -172,78 +193,171 @@ address_release(struct address *a)
     free(a);
 }
 
-static void
-queue_clear(struct live_stream *s)
-{
-    while (s->queued > 0) {
-        msg_unref(s->queue[s->head]);
-        s->head = (s->head + 1) % QUEUE_MAX;
-        s->queued--;
-    }
-    s->offset = 0;
-}
+/* ---- one stream (under its shard's lock) ---- */
 
-/* Under the hub's lock (s->hs is set under it). */
-static void
-wake(struct live_stream *s)
-{
-    if (s->hs != NULL)
-        http_stream_wake(s->hs);
-}
-
-/* Under the hub's lock. */
-static void
-enqueue(struct live_stream *s, struct live_msg *m)
-{
-    pthread_mutex_lock(&s->qlock);
-    if (s->ended || s->dropped) {
-        pthread_mutex_unlock(&s->qlock);
-        return;
-    }
-    if (s->queued == QUEUE_MAX) {
-        /* the client does not read: let it reconnect and catch up from the database */
-        s->dropped = true;
-        queue_clear(s);
-    } else {
-        atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
-        s->queue[(s->head + s->queued) % QUEUE_MAX] = m;
-        s->queued++;
-    }
-    pthread_mutex_unlock(&s->qlock);
-    wake(s);
-}
-
-/* Unlinks and frees s. */
+/*
+ * Unlinks s and closes its socket (out of the epoll set first); the memory
+ * waits in the graveyard, since the shard's thread may hold an event for
+ * it that epoll returned before the lock was taken.
+ */
 static void
 stream_forget(struct live_stream *s)
 {
+    struct shard *sh = s->shard;
+
     if (s->prev != NULL)
         s->prev->next = s->next;
     else
         s->topic->first = s->next;
     if (s->next != NULL)
         s->next->prev = s->prev;
-    topic_free_if_empty(s->topic);
+    topic_free_if_empty(sh, s->topic);
+    pthread_mutex_lock(&lock);
     address_release(s->address);
-    queue_clear(s); /* no read runs any more: the stream is over */
-    free(s->backlog);
-    pthread_mutex_destroy(&s->qlock);
-    free(s);
-    n_streams--;
+    pthread_mutex_unlock(&lock);
+    if (s->fd >= 0) {
+        epoll_ctl(sh->epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
+        close(s->fd);
+        s->fd = -1;
+    }
+    free(s->out);
+    s->out = NULL;
+    s->dead = true;
+    s->next = sh->graveyard;
+    sh->graveyard = s;
+    atomic_fetch_sub(&n_streams, 1);
 }
 
-/* Every stream, for a keep-alive or the shutdown. */
 static void
-each_stream(void (*fn)(struct live_stream *s, void *arg), void *arg)
+graveyard_free(struct shard *sh)
 {
-    struct topic *t;
     struct live_stream *s;
+
+    while ((s = sh->graveyard) != NULL) {
+        sh->graveyard = s->next;
+        free(s);
+    }
+}
+
+/* Appends to what s has to send. False when that would pass BACKLOG_MAX or memory runs out. */
+static bool
+out_append(struct live_stream *s, const char *bytes, size_t len)
+{
+    size_t cap;
+    char *p;
+
+    if (s->out_sent > 0 && s->out_sent == s->out_len)
+        s->out_len = s->out_sent = 0;
+    if (s->out_len - s->out_sent + len > BACKLOG_MAX)
+        return false;
+    if (s->out_len + len > s->out_cap) {
+        if (s->out_sent > 0) { /* what was sent makes room first */
+            memmove(s->out, s->out + s->out_sent, s->out_len - s->out_sent);
+            s->out_len -= s->out_sent;
+            s->out_sent = 0;
+        }
+        for (cap = s->out_cap ? s->out_cap : 512; cap < s->out_len + len; cap *= 2)
+            ;
+        if (cap > s->out_cap) {
+            if ((p = realloc(s->out, cap)) == NULL)
+                return false;
+            s->out = p;
+            s->out_cap = cap;
+        }
+    }
+    memcpy(s->out + s->out_len, bytes, len);
+    s->out_len += len;
+    return true;
+}
+
+/* Asks epoll to say when s's socket can take more (or not any more). */
+static void
+poll_out(struct live_stream *s, bool on)
+{
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | (on ? EPOLLOUT : 0), .data.ptr = s};
+
+    if (s->polling_out == on)
+        return;
+    if (epoll_ctl(s->shard->epoll_fd, EPOLL_CTL_MOD, s->fd, &ev) == 0)
+        s->polling_out = on;
+}
+
+/* Writes what s has waiting. False when the socket is dead: forget s. */
+static bool
+flush(struct live_stream *s)
+{
+    ssize_t n;
+
+    while (s->out_sent < s->out_len) {
+        n = send(s->fd, s->out + s->out_sent, s->out_len - s->out_sent,
+                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            s->out_sent += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            poll_out(s, true);
+            return true;
+        }
+        return false;
+    }
+    s->out_len = s->out_sent = 0;
+    poll_out(s, false);
+    return true;
+}
+
+/* Sends bytes on s: at once when nothing waits before them. False: forget s. */
+static bool
+stream_send(struct live_stream *s, const char *bytes, size_t len)
+{
+    ssize_t n = 0;
+
+    if (s->fd < 0) /* not started: it goes after the backlog */
+        return out_append(s, bytes, len);
+    if (s->out_sent == s->out_len) {
+        n = send(s->fd, bytes, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return false;
+        if (n < 0)
+            n = 0;
+        if ((size_t)n == len)
+            return true;
+    }
+    if (!out_append(s, bytes + n, len - (size_t)n))
+        return false; /* it does not read: let it come back with Last-Event-ID */
+    return flush(s);
+}
+
+/* Sends bytes on every stream of list, forgetting the dead ones. */
+static void
+send_all(struct live_stream *list, const char *bytes, size_t len)
+{
+    struct live_stream *s, *next;
+
+    for (s = list; s != NULL; s = next) {
+        next = s->next;
+        if (!stream_send(s, bytes, len))
+            stream_forget(s);
+    }
+}
+
+static void
+each_stream(struct shard *sh, void (*fn)(struct live_stream *s))
+{
+    struct topic *t, *next_t;
+    struct live_stream *s, *next;
     size_t b;
 
     for (b = 0; b < N_BUCKETS; b++)
-        for (t = topics[b]; t != NULL; t = t->next)
-            for (s = t->first; s != NULL; s = s->next)
-                fn(s, arg);
+        for (t = sh->topics[b]; t != NULL; t = next_t) {
+            next_t = t->next; /* fn may free t with its last stream */
+            for (s = t->first; s != NULL; s = next) {
+                next = s->next;
+                fn(s);
+            }
+        }
 }
 
 /* ---- publishing ---- */
@@ -251,9 +365,16 @@ each_stream(void (*fn)(struct live_stream *s, void *arg), void *arg)
 void
 live_set_last_seq(int64_t seq)
 {
+    unsigned i;
+
     pthread_mutex_lock(&lock);
     last_seq = seq;
     pthread_mutex_unlock(&lock);
+    for (i = 0; i < n_shards; i++) {
+        pthread_mutex_lock(&shards[i].lock);
+        shards[i].last_sent = seq;
+        pthread_mutex_unlock(&shards[i].lock);
+    }
 }
 
 int64_t
@@ -267,100 +388,113 @@ live_last_seq(void)
     return seq;
 }
 
+static void
+message_unref(struct message *m)
+{
+    if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
+        free(m);
+}
+
+static void
+wake(struct shard *sh)
+{
+    if (write(sh->wake_pipe[1], "", 1) < 0 && errno != EAGAIN)
+        log_warnx("live: cannot wake a shard: %s", strerror(errno));
+}
+
 void
 live_publish(int64_t seq, const char *const *names, size_t n_names, const char *bytes, size_t len)
 {
-    struct live_msg *m = n_names > 0 ? msg_new(bytes, len) : NULL;
-    struct live_stream *s;
-    struct topic *t;
-    size_t i;
+    struct message *m;
+    size_t i, size = sizeof(*m) + len + 8 + n_names * sizeof(char *), off; /* 8: alignment */
+    bool wakeup;
 
+    for (i = 0; i < n_names; i++)
+        size += strlen(names[i]) + 1;
     pthread_mutex_lock(&lock);
     if (seq > 0)
         last_seq = seq;
-    for (i = 0; m != NULL && i < n_names; i++)
-        if ((t = topic_find(names[i], false)) != NULL)
-            for (s = t->first; s != NULL; s = s->next)
-                enqueue(s, m);
     pthread_mutex_unlock(&lock);
-    if (m == NULL && n_names > 0)
+    if (n_names == 0 || n_shards == 0)
+        return; /* nothing to send; a stream opened later starts after seq anyway */
+    if ((m = calloc(1, size)) == NULL) {
         log_warnx("live: out of memory: change %lld not sent (clients catch up on reconnection)",
                   (long long)seq);
-    else if (m != NULL)
-        msg_unref(m);
+        return;
+    }
+    m->seq = seq;
+    m->len = len;
+    m->n_topics = n_names;
+    memcpy(m->bytes, bytes, len);
+    m->topics = (const char **)(void *)(m->bytes + ((len + 7) & ~(size_t)7));
+    off = ((len + 7) & ~(size_t)7) + n_names * sizeof(char *);
+    if (sizeof(*m) + off > size) /* the alignment took room: there is none */
+        abort();
+    for (i = 0; i < n_names; i++) {
+        char *t = m->bytes + off;
+        memcpy(t, names[i], strlen(names[i]) + 1);
+        m->topics[i] = t;
+        off += strlen(names[i]) + 1;
+    }
+    atomic_init(&m->refs, n_shards);
+    for (i = 0; i < n_shards; i++) {
+        struct shard *sh = &shards[i];
+        pthread_mutex_lock(&sh->lock);
+        wakeup = sh->inbox == NULL;
+        if (sh->inbox_tail != NULL)
+            sh->inbox_tail->next[i] = m;
+        else
+            sh->inbox = m;
+        sh->inbox_tail = m;
+        pthread_mutex_unlock(&sh->lock);
+        if (wakeup)
+            wake(sh);
+    }
+}
+
+/* Writes what waits in the shard's inbox to its streams; under its lock. */
+static void
+deliver(struct shard *sh)
+{
+    struct message *m;
+    struct topic *t;
+    size_t i;
+
+    while ((m = sh->inbox) != NULL) {
+        sh->inbox = m->next[sh->index];
+        if (sh->inbox == NULL)
+            sh->inbox_tail = NULL;
+        for (i = 0; i < m->n_topics; i++)
+            if ((t = topic_find(sh, m->topics[i], false)) != NULL)
+                send_all(t->first, m->bytes, m->len); /* may free t with its last stream */
+        if (m->seq > 0)
+            sh->last_sent = m->seq;
+        message_unref(m);
+    }
 }
 
 /* ---- streams ---- */
 
-/* The server reads what s has to send (http_stream_read). */
-static size_t
-stream_read(void *arg, char *buf, size_t max)
-{
-    struct live_stream *s = arg;
-    struct live_msg *m;
-    size_t n = 0, k;
-
-    pthread_mutex_lock(&s->qlock);
-    if (s->dropped) {
-        pthread_mutex_unlock(&s->qlock);
-        return HTTP_STREAM_END;
-    }
-    if (s->backlog_sent < s->backlog_len) {
-        k = s->backlog_len - s->backlog_sent < max ? s->backlog_len - s->backlog_sent : max;
-        memcpy(buf, s->backlog + s->backlog_sent, k);
-        s->backlog_sent += k;
-        n = k;
-    }
-    while (n < max && s->queued > 0) {
-        m = s->queue[s->head];
-        k = m->len - s->offset < max - n ? m->len - s->offset : max - n;
-        memcpy(buf + n, m->bytes + s->offset, k);
-        n += k;
-        s->offset += k;
-        if (s->offset == m->len) {
-            msg_unref(m);
-            s->head = (s->head + 1) % QUEUE_MAX;
-            s->queued--;
-            s->offset = 0;
-        }
-    }
-    if (n == 0 && s->ended) {
-        pthread_mutex_unlock(&s->qlock);
-        return HTTP_STREAM_END;
-    }
-    pthread_mutex_unlock(&s->qlock);
-    return n;
-}
-
-/* The stream is over (http_stream done). */
-static void
-stream_done(void *arg)
-{
-    pthread_mutex_lock(&lock);
-    stream_forget(arg);
-    pthread_mutex_unlock(&lock);
-}
-
 struct live_stream *
 live_stream_open(struct request *req, struct response *res, const char *topic, int64_t *seq_out)
 {
-    static const char hello[] = "retry: " RETRY_MS "\n\n";
     struct live_stream *s = NULL;
     struct address *a;
+    struct shard *sh;
     struct topic *t;
 
     pthread_mutex_lock(&lock);
-    if (closing) {
+    if (closing || n_shards == 0) {
         pthread_mutex_unlock(&lock);
         response_error(res, 503, "the server is stopping: reconnect in a moment");
         response_header(res, "Retry-After", "3");
         return NULL;
     }
-    if ((a = address_find(req->remote_addr, true)) == NULL)
+    if ((a = address_find(req->remote_addr, true)) == NULL) {
+        pthread_mutex_unlock(&lock);
         goto nomem;
+    }
     if (a->streams >= config.max_streams_per_address) {
-        if (a->streams == 0)
-            address_release(a);
         pthread_mutex_unlock(&lock);
         response_error(res, 429, "too many open streams from your address (at most %u)",
                        config.max_streams_per_address);
@@ -368,35 +502,33 @@ live_stream_open(struct request *req, struct response *res, const char *topic, i
         return NULL;
     }
     a->streams++;
-    if ((s = calloc(1, sizeof(*s))) == NULL || (s->backlog = malloc(sizeof(hello) - 1)) == NULL ||
-        pthread_mutex_init(&s->qlock, NULL) != 0) {
+    pthread_mutex_unlock(&lock);
+    sh = &shards[atomic_fetch_add(&next_shard, 1) % n_shards];
+    pthread_mutex_lock(&sh->lock);
+    if ((s = calloc(1, sizeof(*s))) == NULL || !out_append(s, head, sizeof(head) - 1) ||
+        (t = topic_find(sh, topic, true)) == NULL) {
+        pthread_mutex_unlock(&sh->lock);
+        pthread_mutex_lock(&lock);
         address_release(a);
+        pthread_mutex_unlock(&lock);
         if (s != NULL)
-            free(s->backlog);
+            free(s->out);
         free(s);
         goto nomem;
     }
-    if ((t = topic_find(topic, true)) == NULL) {
-        address_release(a);
-        pthread_mutex_destroy(&s->qlock);
-        free(s->backlog);
-        free(s);
-        goto nomem;
-    }
-    memcpy(s->backlog, hello, sizeof(hello) - 1);
-    s->backlog_len = sizeof(hello) - 1;
+    s->fd = -1;
+    s->shard = sh;
     s->address = a;
     s->topic = t;
     s->next = t->first;
     if (t->first != NULL)
         t->first->prev = s;
     t->first = s;
-    n_streams++;
-    *seq_out = last_seq;
-    pthread_mutex_unlock(&lock);
+    atomic_fetch_add(&n_streams, 1);
+    *seq_out = sh->last_sent; /* what waits in the inbox comes to s live */
+    pthread_mutex_unlock(&sh->lock);
     return s;
 nomem:
-    pthread_mutex_unlock(&lock);
     response_error(res, 500, "out of memory");
     return NULL;
 }
@@ -404,132 +536,245 @@ nomem:
 int
 live_stream_backlog(struct live_stream *s, const char *bytes, size_t len)
 {
-    char *p;
+    bool ok;
 
-    pthread_mutex_lock(&s->qlock);
-    if ((p = realloc(s->backlog, s->backlog_len + len)) == NULL) {
-        pthread_mutex_unlock(&s->qlock);
-        return -1;
-    }
-    memcpy(p + s->backlog_len, bytes, len);
-    s->backlog = p;
-    s->backlog_len += len;
-    pthread_mutex_unlock(&s->qlock);
-    return 0;
+    pthread_mutex_lock(&s->shard->lock);
+    ok = out_append(s, bytes, len);
+    pthread_mutex_unlock(&s->shard->lock);
+    return ok ? 0 : -1;
 }
 
 int
-live_stream_start(struct live_stream *s, struct response *res)
+live_stream_start(struct live_stream *s, struct request *req, struct response *res)
 {
-    struct http_stream *hs;
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = s};
+    struct shard *sh = s->shard;
+    int fd = response_detach(req, res, 200);
 
-    if (response_stream(res, 200, "text/event-stream; charset=utf-8", stream_read, stream_done, s,
-                        &hs) != 0)
+    if (fd < 0)
         return -1;
-    response_header(res, "Cache-Control", "no-store");
-    response_header(res, "X-Accel-Buffering", "no"); /* a proxy in front must not hold events */
-    pthread_mutex_lock(&lock);
-    s->hs = hs;
-    pthread_mutex_unlock(&lock);
-    return 0;
+    pthread_mutex_lock(&sh->lock);
+    s->fd = fd;
+    if (epoll_ctl(sh->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0 || !flush(s))
+        stream_forget(s); /* closes fd: the client sees the connection end, and retries */
+    pthread_mutex_unlock(&sh->lock);
+    return 0; /* answered either way: the connection is ours */
 }
 
 void
 live_stream_cancel(struct live_stream *s)
 {
-    stream_done(s);
+    struct shard *sh = s->shard;
+
+    pthread_mutex_lock(&sh->lock);
+    stream_forget(s);
+    pthread_mutex_unlock(&sh->lock);
 }
 
 size_t
 live_stream_count(void)
 {
-    size_t n;
-
-    pthread_mutex_lock(&lock);
-    n = n_streams;
-    pthread_mutex_unlock(&lock);
-    return n;
+    return atomic_load(&n_streams);
 }
 
-/* ---- keep-alive and shutdown ---- */
+/* ---- each shard's thread: its inbox, writable sockets, clients gone, keep-alives ---- */
 
 static void
-end_stream(struct live_stream *s, void *arg)
+keepalive(struct live_stream *s)
 {
-    (void)arg;
-    pthread_mutex_lock(&s->qlock);
-    s->ended = true;
-    pthread_mutex_unlock(&s->qlock);
-    wake(s);
+    static const char comment[] = ": keep-alive\n\n";
+
+    if (s->fd >= 0 && !stream_send(s, comment, sizeof(comment) - 1))
+        stream_forget(s);
 }
 
-void
-live_close_all(void)
+/* A socket said something: writable (flush), or readable - a client
+ * sends nothing on a stream, so that is its end (or noise to drop). */
+static void
+on_event(struct live_stream *s, uint32_t events)
 {
-    pthread_mutex_lock(&lock);
-    closing = true;
-    each_stream(end_stream, NULL);
-    pthread_mutex_unlock(&lock);
+    char sink[256];
+    ssize_t n;
+
+    if (s->dead)
+        return;
+    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        while ((n = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT)) > 0)
+            ;
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ||
+            (events & (EPOLLHUP | EPOLLERR))) {
+            stream_forget(s);
+            return;
+        }
+    }
+    if ((events & EPOLLOUT) && !flush(s))
+        stream_forget(s);
 }
 
 static void
-keepalive_stream(struct live_stream *s, void *m)
+add_ms(struct timespec *t, unsigned ms)
 {
-    enqueue(s, m);
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (long)(ms % 1000) * 1000000L;
+    t->tv_sec += t->tv_nsec / 1000000000L;
+    t->tv_nsec %= 1000000000L;
+}
+
+static long
+ms_until(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
 }
 
 static void *
-ticker_main(void *arg)
+shard_main(void *arg)
 {
-    static const char comment[] = ": keep-alive\n\n";
-    struct timespec at;
-    struct live_msg *m;
+    struct shard *sh = arg;
+    struct epoll_event events[MAX_EVENTS];
+    struct timespec next;
+    char drain[64];
+    long wait;
+    int n, i;
 
-    (void)arg;
-    pthread_mutex_lock(&lock);
-    while (!ticker_stopping) {
-        clock_gettime(CLOCK_REALTIME, &at);
-        at.tv_sec += config.keepalive_ms / 1000;
-        at.tv_nsec += (long)(config.keepalive_ms % 1000) * 1000000L;
-        at.tv_sec += at.tv_nsec / 1000000000L;
-        at.tv_nsec %= 1000000000L;
-        if (pthread_cond_timedwait(&ticker_wake, &lock, &at) == 0 || ticker_stopping)
-            continue;
-        if ((m = msg_new(comment, sizeof(comment) - 1)) != NULL) {
-            each_stream(keepalive_stream, m);
-            msg_unref(m);
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    add_ms(&next, config.keepalive_ms);
+    for (;;) {
+        wait = ms_until(&next);
+        n = epoll_wait(sh->epoll_fd, events, MAX_EVENTS, wait > 0 ? (int)wait : 0);
+        pthread_mutex_lock(&sh->lock);
+        for (i = 0; i < n; i++) {
+            if (events[i].data.ptr == NULL) /* the wake pipe */
+                while (read(sh->wake_pipe[0], drain, sizeof(drain)) > 0)
+                    ;
+            else
+                on_event(events[i].data.ptr, events[i].events);
         }
+        graveyard_free(sh); /* no event of this round points at them any more */
+        deliver(sh);
+        if (sh->stopping) {
+            pthread_mutex_unlock(&sh->lock);
+            return NULL;
+        }
+        if (ms_until(&next) <= 0) {
+            each_stream(sh, keepalive);
+            clock_gettime(CLOCK_MONOTONIC, &next);
+            add_ms(&next, config.keepalive_ms);
+        }
+        pthread_mutex_unlock(&sh->lock);
     }
-    pthread_mutex_unlock(&lock);
-    return NULL;
+}
+
+static int
+shard_start(struct shard *sh, unsigned index)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+
+    memset(sh, 0, sizeof(*sh));
+    sh->index = index;
+    sh->epoll_fd = sh->wake_pipe[0] = sh->wake_pipe[1] = -1;
+    if (pthread_mutex_init(&sh->lock, NULL) != 0)
+        return -1;
+    if ((sh->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0 || pipe(sh->wake_pipe) != 0 ||
+        fcntl(sh->wake_pipe[0], F_SETFD, FD_CLOEXEC) != 0 ||
+        fcntl(sh->wake_pipe[1], F_SETFD, FD_CLOEXEC) != 0 ||
+        fcntl(sh->wake_pipe[0], F_SETFL, O_NONBLOCK) != 0 ||
+        fcntl(sh->wake_pipe[1], F_SETFL, O_NONBLOCK) != 0 ||
+        epoll_ctl(sh->epoll_fd, EPOLL_CTL_ADD, sh->wake_pipe[0], &ev) != 0) {
+        log_warnx("live: cannot set up a stream shard: %s", strerror(errno));
+        return -1;
+    }
+    sh->last_sent = last_seq;
+    if (pthread_create(&sh->thread, NULL, shard_main, sh) != 0)
+        return -1;
+    sh->running = true;
+    return 0;
 }
 
 int
 live_start(const struct live_config *cfg)
 {
-    pthread_mutex_lock(&lock);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned i, want = cores < 1 ? 1 : cores > MAX_SHARDS ? MAX_SHARDS : (unsigned)cores;
+
     config.max_streams_per_address = cfg != NULL && cfg->max_streams_per_address
                                          ? cfg->max_streams_per_address
                                          : DEFAULT_PER_ADDR;
     config.keepalive_ms = cfg != NULL && cfg->keepalive_ms ? cfg->keepalive_ms : DEFAULT_KEEPALIVE;
     closing = false;
-    ticker_stopping = false;
+    for (i = 0; i < want; i++)
+        if (shard_start(&shards[i], i) != 0)
+            return -1;
+    pthread_mutex_lock(&lock);
+    n_shards = want;
     pthread_mutex_unlock(&lock);
-    if (pthread_create(&ticker, NULL, ticker_main, NULL) != 0)
-        return -1;
-    ticker_running = true;
     return 0;
+}
+
+static void
+end_stream(struct live_stream *s)
+{
+    /* what it has waiting goes if the socket takes it now; then the end */
+    if (s->fd >= 0)
+        flush(s);
+    stream_forget(s);
+}
+
+void
+live_close_all(void)
+{
+    unsigned i;
+
+    pthread_mutex_lock(&lock);
+    closing = true;
+    pthread_mutex_unlock(&lock);
+    for (i = 0; i < n_shards; i++) {
+        pthread_mutex_lock(&shards[i].lock);
+        deliver(&shards[i]);
+        each_stream(&shards[i], end_stream);
+        pthread_mutex_unlock(&shards[i].lock);
+    }
 }
 
 void
 live_stop(void)
 {
-    if (!ticker_running)
-        return;
+    struct shard *sh;
+    unsigned i, n = n_shards;
+
     pthread_mutex_lock(&lock);
-    ticker_stopping = true;
-    pthread_cond_signal(&ticker_wake);
+    closing = true;
+    n_shards = 0;
     pthread_mutex_unlock(&lock);
-    pthread_join(ticker, NULL);
-    ticker_running = false;
+    for (i = 0; i < n; i++) {
+        sh = &shards[i];
+        if (sh->running) {
+            pthread_mutex_lock(&sh->lock);
+            sh->stopping = true;
+            pthread_mutex_unlock(&sh->lock);
+            wake(sh);
+            pthread_join(sh->thread, NULL);
+            sh->running = false;
+        }
+        pthread_mutex_lock(&sh->lock);
+        each_stream(sh, end_stream);
+        graveyard_free(sh);
+        while (sh->inbox != NULL) {
+            struct message *m = sh->inbox;
+            sh->inbox = m->next[i];
+            message_unref(m);
+        }
+        sh->inbox_tail = NULL;
+        pthread_mutex_unlock(&sh->lock);
+        if (sh->epoll_fd >= 0)
+            close(sh->epoll_fd);
+        if (sh->wake_pipe[0] >= 0) {
+            close(sh->wake_pipe[0]);
+            close(sh->wake_pipe[1]);
+        }
+        sh->epoll_fd = sh->wake_pipe[0] = sh->wake_pipe[1] = -1;
+        pthread_mutex_destroy(&sh->lock);
+    }
 }

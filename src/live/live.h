@@ -3,11 +3,12 @@
  * open streams (server-sent events). A publisher (api/publisher.c) formats
  * each change once, as the bytes of one SSE event, and publishes it to
  * topics ("e:SLUG", "t:TAG", "p" for public, "m:SLUG" for a moderation
- * queue); every stream of those topics queues a reference to the same
- * bytes and its connection, suspended while idle, is woken to send them.
- * An idle stream costs no thread and a few hundred bytes here.
+ * queue), and the same bytes are written to the socket of every stream of
+ * those topics. A stream's socket is the hub's, taken over from the HTTP
+ * server once the request is read: an idle stream costs no thread, no
+ * server connection, and a few hundred bytes here.
  *
- * A stream too slow to keep up (its queue full) is ended: its client
+ * A stream too slow to keep up (too much unsent) is closed: its client
  * reconnects with Last-Event-ID and is replayed what it missed from the
  * database. It knows nothing of posts or events.
  */
@@ -59,8 +60,12 @@ struct live_stream *live_stream_open(struct request *req, struct response *res, 
                                      int64_t *last_seq);
 /* Appends bytes to send before anything published: before live_stream_start(). */
 int live_stream_backlog(struct live_stream *s, const char *bytes, size_t len);
-/* Makes res the stream (200, text/event-stream). -1 on no memory: then cancel it. */
-int live_stream_start(struct live_stream *s, struct response *res);
+/*
+ * Answers req with the stream: takes its connection over from the server
+ * (response_detach) and sends the head and the backlog. -1 when the
+ * connection cannot be had: then cancel the stream and answer as usual.
+ */
+int live_stream_start(struct live_stream *s, struct request *req, struct response *res);
 /* Forgets a stream that was opened but not started. */
 void live_stream_cancel(struct live_stream *s);
 

@@ -58,7 +58,11 @@ class Stream:
             self.close()
 
     def _chunks(self):
-        """The body, de-chunked, line by line."""
+        """The body, line by line: de-chunked, or as it comes until the connection ends."""
+        if self.headers.get("transfer-encoding") != "chunked":
+            for line in self.file:
+                yield line.decode().rstrip("\r\n")
+            return
         pending = b""
         while True:
             size = int(self.file.readline().split(b";")[0], 16)
