@@ -228,28 +228,17 @@ request_copy_in(struct exchange *ex, struct MHD_Connection *conn, const char *ur
  * handler's duplicate). Every other connection gets its shutdown(SHUT_WR)
  * from us when libmicrohttpd says it is closing it, as it would have done:
  * the client then reads the last answer (a 413 before an unread body)
- * before the socket goes. The sockets handed over, until then:
+ * before the socket goes. The sockets handed over, until then, by number
+ * (no more than MAX_CONNECTIONS and a margin are ever open):
  */
-#define MAX_HANDED 64
-static pthread_mutex_t handed_lock = PTHREAD_MUTEX_INITIALIZER;
-static int handed[MAX_HANDED];
-static size_t n_handed;
+#define MAX_FD (MAX_CONNECTIONS + 1024)
+static atomic_uchar handed[MAX_FD];
 
 /* Was fd handed over? Forgets it. */
 static bool
 handed_over(int fd)
 {
-    bool found = false;
-    size_t i;
-
-    pthread_mutex_lock(&handed_lock);
-    for (i = 0; i < n_handed && !found; i++)
-        if (handed[i] == fd) {
-            handed[i] = handed[--n_handed];
-            found = true;
-        }
-    pthread_mutex_unlock(&handed_lock);
-    return found;
+    return fd >= 0 && fd < MAX_FD && atomic_exchange(&handed[fd], 0) != 0;
 }
 
 int
@@ -262,13 +251,10 @@ response_detach(struct request *req, struct response *res, int status)
     ci = MHD_get_connection_info(ex->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (ci == NULL)
         return -1;
-    pthread_mutex_lock(&handed_lock);
-    if (n_handed == MAX_HANDED || (fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0)) < 0) {
-        pthread_mutex_unlock(&handed_lock);
+    if (ci->connect_fd < 0 || ci->connect_fd >= MAX_FD ||
+        (fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0)) < 0)
         return -1;
-    }
-    handed[n_handed++] = ci->connect_fd;
-    pthread_mutex_unlock(&handed_lock);
+    atomic_store(&handed[ci->connect_fd], 1);
     res->detached = true;
     res->status = status;
     return fd;
