@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -534,8 +533,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
     (void)version;
     if (ex == NULL) {
-        if ((ex = calloc(1, sizeof(*ex))) == NULL)
+        if ((ex = calloc(1, sizeof(*ex))) == NULL) {
+            log_warnx("http: out of memory: closing a connection unanswered");
             return MHD_NO;
+        }
         ex->srv = srv;
         ex->conn = conn;
         clock_gettime(CLOCK_MONOTONIC, &ex->start);
@@ -644,7 +645,6 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 {
     struct http_server *srv = cls;
 
-    (void)conn;
     (void)socket_context;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add_explicit(&srv->m.open_connections, 1, memory_order_relaxed);

@@ -563,11 +563,7 @@ event_form_page(struct request *req, struct response *res, const struct viewer *
     html_msg(&h, MSG_EVENT_CREATE);
     html_raw(&h, "</button>\n</form>\n");
     page_end(&h);
-    if (response_header(res, "Vary", "Accept-Language") != 0) {
-        text_buf_release(&h.buf);
-        return -1;
-    }
-    return page_send(res, &h, status);
+    return page_send_vary(res, &h, status);
 }
 
 /* GET /events/new */
@@ -1056,11 +1052,7 @@ event_edit_page(struct request *req, struct response *res, const struct viewer *
     html_msg(&h, MSG_EVENT_SAVE);
     html_raw(&h, "</button>\n</form>\n");
     page_end(&h);
-    if (response_header(res, "Vary", "Accept-Language") != 0) {
-        text_buf_release(&h.buf);
-        return -1;
-    }
-    return page_send(res, &h, status);
+    return page_send_vary(res, &h, status);
 }
 
 /* GET /e/:slug/edit */

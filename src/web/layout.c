@@ -149,11 +149,7 @@ web_message(struct request *req, struct response *res, int status, enum msg titl
     html_msg(&h, MSG_NAV_HOME);
     html_raw(&h, "</a></p>\n");
     page_end(&h);
-    if (response_header(res, "Vary", "Accept-Language") != 0) {
-        text_buf_release(&h.buf);
-        return -1;
-    }
-    return page_send(res, &h, status);
+    return page_send_vary(res, &h, status);
 }
 
 int
@@ -187,4 +183,14 @@ web_event_get(struct request *req, struct store *st, const char *slug, struct ev
         (store_is_editor(st, e->id, acc.id, &editor) == RC_OK && editor))
         return RC_OK;
     return RC_NOTFOUND;
+}
+
+int
+page_send_vary(struct response *res, struct html *h, int status)
+{
+    if (response_header(res, "Vary", "Accept-Language") != 0) {
+        text_buf_release(&h->buf);
+        return -1;
+    }
+    return page_send(res, h, status);
 }

@@ -43,14 +43,7 @@ int
 web_live_script(struct request *req, struct response *res)
 {
     (void)req;
-    if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
-        return -1;
-    res->status = 200;
-    res->content_type = "text/javascript; charset=utf-8";
-    res->body = (char *)web_live_js;
-    res->body_len = web_live_js_len;
-    res->body_owned = false;
-    return 0;
+    return web_static_file(res, "text/javascript; charset=utf-8", web_live_js, web_live_js_len);
 }
 
 /* ---- the wall ---- */

@@ -311,11 +311,7 @@ web_home(struct request *req, struct response *res)
         html_raw(&h, "</p>\n");
     }
     page_end(&h);
-    if (response_header(res, "Vary", "Accept-Language") != 0) {
-        text_buf_release(&h.buf);
-        return -1;
-    }
-    return page_send(res, &h, 200);
+    return page_send_vary(res, &h, 200);
 }
 
 /* ---- the event page ---- */
@@ -537,8 +533,7 @@ web_tag(struct request *req, struct response *res)
         html_raw(&h, "</p>\n");
     }
     page_end(&h);
-    response_header(res, "Vary", "Accept-Language");
-    return page_send(res, &h, 200);
+    return page_send_vary(res, &h, 200);
 }
 
 /* GET /@:name and /users/:name */
@@ -580,8 +575,7 @@ web_profile(struct request *req, struct response *res)
         html_raw(&h, "</p>\n");
     }
     page_end(&h);
-    response_header(res, "Vary", "Accept-Language");
-    return page_send(res, &h, 200);
+    return page_send_vary(res, &h, 200);
 }
 
 /* GET /search?q= */
@@ -644,34 +638,35 @@ web_search(struct request *req, struct response *res)
         }
     }
     page_end(&h);
-    response_header(res, "Vary", "Accept-Language");
-    return page_send(res, &h, 200);
+    return page_send_vary(res, &h, 200);
+}
+
+int
+web_static_file(struct response *res, const char *content_type, const char *body, size_t len)
+{
+    if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
+        return -1;
+    res->status = 200;
+    res->content_type = content_type;
+    res->body = (char *)body; /* static: never freed (body_owned false) */
+    res->body_len = len;
+    res->body_owned = false;
+    return 0;
 }
 
 /* GET /static/composer.js */
 int
 web_script(struct request *req, struct response *res)
 {
-    if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
-        return -1;
-    res->status = 200;
-    res->content_type = "text/javascript; charset=utf-8";
-    res->body = (char *)web_composer_js;
-    res->body_len = web_composer_js_len;
-    res->body_owned = false;
-    return 0;
+    (void)req;
+    return web_static_file(res, "text/javascript; charset=utf-8", web_composer_js,
+                           web_composer_js_len);
 }
 
 /* GET /static/gazouillis.css */
 int
 web_stylesheet(struct request *req, struct response *res)
 {
-    if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
-        return -1;
-    res->status = 200;
-    res->content_type = "text/css; charset=utf-8";
-    res->body = (char *)web_css;
-    res->body_len = web_css_len;
-    res->body_owned = false;
-    return 0;
+    (void)req;
+    return web_static_file(res, "text/css; charset=utf-8", web_css, web_css_len);
 }
