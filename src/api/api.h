@@ -50,8 +50,10 @@ int api_stream_open(struct request *req, struct response *res, const char *topic
  */
 bool document_read_event(json_t *doc, struct arena *ar, bool partial, struct event *e,
                          struct response *res);
-/* The event document of e, with these posts (oldest first; may be NULL). */
-json_t *document_event(const struct event *e, const struct post *posts, size_t n_posts);
+/* The event document of e, with these posts (oldest first) and comments (in id order); may be NULL.
+ */
+json_t *document_event(const struct event *e, const struct post *posts, size_t n_posts,
+                       const struct comment *comments, size_t n_comments);
 /* One post as the API shows it. */
 json_t *document_post(const struct post *p);
 
@@ -65,6 +67,17 @@ bool event_create(struct store *st, struct arena *ar, json_t *doc, const struct 
                   struct event *e, struct response *res);
 /* The document of e with all its visible posts; NULL with *rc on failure. */
 json_t *event_document_all(struct store *st, struct arena *ar, const struct event *e, int *rc);
+
+/* The comments of the document (api/comment_document.c). */
+
+/* What readers see of an event's comments, in id order (comments_visible). */
+int comments_all(struct store *st, struct arena *ar, int64_t event_id, struct comment **out,
+                 size_t *n_out);
+/* One comment as the event document has it. */
+json_t *document_comment(const struct comment *c);
+/* Adds the document's comments to event e (inside the caller's transaction); false with res. */
+bool comments_import(struct arena *ar, struct response *res, struct store *st,
+                     const struct event *e, json_t *comments);
 
 /* Decimal string of an id (ids travel as strings in JSON, as in Mastodon). */
 json_t *document_id(int64_t id);

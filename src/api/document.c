@@ -25,10 +25,11 @@
 #define MAX_ORGS     200
 
 static const char *const event_keys[] = {
-    "slug",       "title",      "hashtag",        "lang",       "char_limit", "starts_at",
-    "ends_at",    "timezone",   "series",         "venue",      "attendance", "context",
-    "disclaimer", "conclusion", "signature",      "state",      "people",     "organizations",
-    "posts",      "comments",   "audience_posts", "moderation", NULL,
+    "slug",           "title",      "hashtag",        "lang",           "char_limit",
+    "starts_at",      "ends_at",    "timezone",       "series",         "venue",
+    "attendance",     "context",    "disclaimer",     "conclusion",     "signature",
+    "state",          "people",     "organizations",  "posts",          "comments",
+    "audience_posts", "moderation", "comment_policy", "comments_until", NULL,
 };
 static const char *const person_keys[] = {"name", "affiliation", "role", "aliases", "url", NULL};
 static const char *const org_keys[] = {"kind", "name", "url", NULL};
@@ -36,6 +37,7 @@ static const char *const venue_keys[] = {"name", "address", "url", NULL};
 static const char *const roles[] = {"panelist", "moderator", "speaker", "host", "organizer", NULL};
 static const char *const kinds[] = {"organizer", "sponsor", "supplier", "partner", NULL};
 static const char *const states[] = {"draft", "live", "ended", "published", NULL};
+static const char *const comment_policies[] = {"closed", "members", "guests", NULL};
 
 static bool
 one_of(const char *s, const char *const *list)
@@ -287,6 +289,7 @@ document_read_event(json_t *doc, struct arena *ar, bool partial, struct event *e
         e->attendance = -1;
         e->lang = "fr";
         e->state = "draft";
+        e->comments = "members";
     }
     if (!known_keys(doc, event_keys, "", res) ||
         !get_string(doc, "slug", "", true, false, 64, partial, &e->slug, res) ||
@@ -301,8 +304,16 @@ document_read_event(json_t *doc, struct arena *ar, bool partial, struct event *e
                     res) ||
         !get_string(doc, "conclusion", "", false, true, MAX_MARKDOWN, partial, &e->conclusion_md,
                     res) ||
-        !get_string(doc, "signature", "", false, true, MAX_SHORT, partial, &e->signature, res))
+        !get_string(doc, "signature", "", false, true, MAX_SHORT, partial, &e->signature, res) ||
+        !get_string(doc, "comments_until", "", false, true, 64, partial, &e->comments_until, res))
         return false;
+    if ((v = json_object_get(doc, "comment_policy")) != NULL) {
+        if (!json_is_string(v) || !one_of(json_string_value(v), comment_policies)) {
+            response_error(res, 422, "'comment_policy' must be one of closed, members, guests");
+            return false;
+        }
+        e->comments = json_string_value(v);
+    }
     if ((v = json_object_get(doc, "lang")) != NULL) {
         if (!json_is_string(v) || json_string_length(v) != 2 ||
             !islower((unsigned char)json_string_value(v)[0]) ||
@@ -398,6 +409,12 @@ document_read_event(json_t *doc, struct arena *ar, bool partial, struct event *e
                        "offset, such as \"2014-11-20T18:00:00-05:00\"");
         return false;
     }
+    if (e->comments_until != NULL && !valid_datetime(e->comments_until)) {
+        response_error(res, 422,
+                       "'comments_until' must be an ISO 8601 date-time with an offset, such as "
+                       "\"2014-12-20T18:00:00-05:00\", or null");
+        return false;
+    }
     return true;
 }
 
@@ -425,13 +442,18 @@ document_post(const struct post *p)
 }
 
 json_t *
-document_event(const struct event *e, const struct post *posts, size_t n_posts)
+document_event(const struct event *e, const struct post *posts, size_t n_posts,
+               const struct comment *comments, size_t n_comments)
 {
     json_t *doc, *people = json_array(), *orgs = json_array(), *jposts = json_array(), *venue;
+    json_t *jcomments = json_array();
     size_t i;
 
-    if (people == NULL || orgs == NULL || jposts == NULL)
+    if (people == NULL || orgs == NULL || jposts == NULL || jcomments == NULL)
         goto fail;
+    for (i = 0; i < n_comments; i++)
+        if (json_array_append_new(jcomments, document_comment(&comments[i])) != 0)
+            goto fail;
     for (i = 0; i < e->n_people; i++) {
         const struct person *x = &e->people[i];
         json_t *aliases = json_loads(x->aliases_json ? x->aliases_json : "[]", 0, NULL);
@@ -458,19 +480,22 @@ document_event(const struct event *e, const struct post *posts, size_t n_posts)
                           str_or_null(e->venue_address), "url", str_or_null(e->venue_url));
     doc = json_pack(
         "{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-        " s:s, s:b, s:b, s:o, s:o, s:o, s:[]}",
+        " s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:o, s:o}",
         "slug", e->slug, "title", e->title, "hashtag", e->hashtag, "lang", e->lang, "char_limit",
         e->char_limit, "starts_at", str_or_null(e->starts_at), "ends_at", str_or_null(e->ends_at),
         "timezone", str_or_null(e->timezone), "series", str_or_null(e->series), "venue", venue,
         "attendance", e->attendance >= 0 ? json_integer(e->attendance) : json_null(), "context",
         str_or_null(e->context_md), "disclaimer", str_or_null(e->disclaimer_md), "conclusion",
         str_or_null(e->conclusion_md), "signature", str_or_null(e->signature), "state", e->state,
-        "audience_posts", e->audience_posts, "moderation", e->moderation, "people", people,
-        "organizations", orgs, "posts", jposts, "comments");
+        "audience_posts", e->audience_posts, "moderation", e->moderation, "comment_policy",
+        e->comments != NULL ? e->comments : "members", "comments_until",
+        str_or_null(e->comments_until), "people", people, "organizations", orgs, "posts", jposts,
+        "comments", jcomments);
     return doc;
 fail:
     json_decref(people);
     json_decref(orgs);
     json_decref(jposts);
+    json_decref(jcomments);
     return NULL;
 }

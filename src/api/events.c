@@ -45,11 +45,13 @@ json_t *
 event_document_all(struct store *st, struct arena *ar, const struct event *e, int *rc)
 {
     struct post *posts = NULL;
-    size_t n = 0;
+    struct comment *comments = NULL;
+    size_t n = 0, n_comments = 0;
 
-    if ((*rc = posts_all(st, ar, e->id, &posts, &n)) != RC_OK)
+    if ((*rc = posts_all(st, ar, e->id, &posts, &n)) != RC_OK ||
+        (*rc = comments_all(st, ar, e->id, &comments, &n_comments)) != RC_OK)
         return NULL;
-    return document_event(e, posts, n);
+    return document_event(e, posts, n, comments, n_comments);
 }
 
 /* The document of e with all its visible posts, oldest first. */
@@ -69,17 +71,14 @@ bool
 event_create(struct store *st, struct arena *ar, json_t *doc, const struct account *creator,
              struct event *e, struct response *res)
 {
-    json_t *posts;
+    json_t *posts, *comments;
     int64_t id;
     int rc;
 
     if (!document_read_event(doc, ar, false, e, res))
         return false;
     posts = json_object_get(doc, "posts");
-    if (json_array_size(json_object_get(doc, "comments")) > 0) {
-        response_error(res, 422, "comments cannot be imported yet: send \"comments\": []");
-        return false;
-    }
+    comments = json_object_get(doc, "comments");
     e->created_by = creator->id;
     /* the event, its editor and its posts: one transaction, all or nothing */
     if ((rc = store_begin(st)) != RC_OK)
@@ -94,7 +93,9 @@ event_create(struct store *st, struct arena *ar, json_t *doc, const struct accou
     }
     e->id = id;
     if ((rc = store_editor_add(st, id, creator->id)) != RC_OK ||
-        (posts != NULL && !json_is_null(posts) && !posts_import(ar, res, st, e, posts))) {
+        (posts != NULL && !json_is_null(posts) && !posts_import(ar, res, st, e, posts)) ||
+        (comments != NULL && !json_is_null(comments) &&
+         !comments_import(ar, res, st, e, comments))) {
         store_rollback(st);
         if (rc != RC_OK)
             response_error_rc(res, rc);

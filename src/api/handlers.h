@@ -27,5 +27,17 @@ int api_moderation_pending(struct request *req, struct response *res);
 int api_moderation_stream(struct request *req, struct response *res);
 int api_posts_approve(struct request *req, struct response *res);
 int api_posts_hide(struct request *req, struct response *res);
+int api_comments_list(struct request *req, struct response *res);
+int api_comments_create(struct request *req, struct response *res);
+int api_comments_get(struct request *req, struct response *res);
+int api_comments_update(struct request *req, struct response *res);
+int api_comments_delete(struct request *req, struct response *res);
+int api_comments_like(struct request *req, struct response *res);
+int api_comments_unlike(struct request *req, struct response *res);
+int api_comments_approve(struct request *req, struct response *res);
+int api_comments_spam(struct request *req, struct response *res);
+int api_comments_ban(struct request *req, struct response *res);
+int api_posts_like(struct request *req, struct response *res);
+int api_posts_unlike(struct request *req, struct response *res);
 
 #endif

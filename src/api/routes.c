@@ -6,8 +6,9 @@
 #include "api/app.h"
 #include "api/handlers.h"
 
-#define DOC_LIMIT  (4 << 20) /* an event document with its posts */
-#define POST_LIMIT (64 << 10)
+#define DOC_LIMIT     (4 << 20) /* an event document with its posts */
+#define POST_LIMIT    (64 << 10)
+#define COMMENT_LIMIT (64 << 10) /* 5,000 characters are at most 20 KB of UTF-8, in JSON */
 
 const struct route app_routes[] = {
     {"GET", "/healthz", api_healthz, 0, 0},
@@ -30,6 +31,20 @@ const struct route app_routes[] = {
     {"GET", "/api/v1/events/:slug/moderation/stream", api_moderation_stream, 0, 0},
     {"POST", "/api/v1/posts/:id/approve", api_posts_approve, 0, 0},
     {"POST", "/api/v1/posts/:id/hide", api_posts_hide, 0, 0},
+    {"POST", "/api/v1/posts/:id/like", api_posts_like, 0, 0},
+    {"DELETE", "/api/v1/posts/:id/like", api_posts_unlike, 0, 0},
+    {"GET", "/api/v1/events/:slug/comments", api_comments_list, 0, 0},
+    {"POST", "/api/v1/events/:slug/comments", api_comments_create, ROUTE_JSON_BODY, COMMENT_LIMIT},
+    {"GET", "/api/v1/events/:slug/comments/:id", api_comments_get, 0, 0},
+    {"PATCH", "/api/v1/events/:slug/comments/:id", api_comments_update, ROUTE_JSON_BODY,
+     COMMENT_LIMIT},
+    {"DELETE", "/api/v1/events/:slug/comments/:id", api_comments_delete, 0, 0},
+    {"POST", "/api/v1/events/:slug/comments/:id/like", api_comments_like, 0, 0},
+    {"DELETE", "/api/v1/events/:slug/comments/:id/like", api_comments_unlike, 0, 0},
+    {"POST", "/api/v1/events/:slug/comments/:id/approve", api_comments_approve, 0, 0},
+    {"POST", "/api/v1/events/:slug/comments/:id/spam", api_comments_spam, 0, 0},
+    {"POST", "/api/v1/events/:slug/comments/:id/ban", api_comments_ban, ROUTE_JSON_BODY,
+     COMMENT_LIMIT},
 };
 
 const size_t app_n_routes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -70,6 +70,13 @@ void auth_secret_hash(const char *secret, unsigned char out[AUTH_SECRET_HASH]);
 /* Compares two hashes in constant time. */
 bool auth_secret_equal(const unsigned char a[AUTH_SECRET_HASH],
                        const unsigned char b[AUTH_SECRET_HASH]);
+/*
+ * A keyed BLAKE2b hash of s (out_len 16 to 64 bytes): what is kept of a
+ * client address, so that a ban can match it while the address itself is
+ * not stored. key is the database's own (store_address_key).
+ */
+void auth_keyed_hash(const unsigned char key[32], const char *s, unsigned char *out,
+                     size_t out_len);
 /* True when s has the form of a secret: AUTH_SECRET_LEN base64url characters. */
 bool auth_secret_wellformed(const char *s);
 

@@ -74,3 +74,9 @@ auth_secret_wellformed(const char *s)
     }
     return s[AUTH_SECRET_LEN] == '\0';
 }
+
+void
+auth_keyed_hash(const unsigned char key[32], const char *s, unsigned char *out, size_t out_len)
+{
+    crypto_generichash(out, out_len, (const unsigned char *)s, strlen(s), key, 32);
+}

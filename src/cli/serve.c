@@ -17,6 +17,7 @@
 
 #include "api/app.h"
 #include "api/cache.h"
+#include "api/comments.h"
 #include "api/publisher.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
@@ -34,6 +35,7 @@ serve_usage(FILE *f)
     fputs("usage: gazouillis serve [--listen HOST:PORT] [--data DIR] [--public-url URL]\n"
           "                        [--threads N] [--max-streams-per-address N]\n"
           "                        [--stream-keepalive SECONDS]\n"
+          "                        [--comments-per-address N] [--comments-per-account N]\n"
           "  --listen      address to listen on (default 127.0.0.1:8080; port 0: any free one)\n"
           "  --data        data directory: gazouillis.db and media/ (default ./data)\n"
           "  --public-url  the address people use, for links and cookies\n"
@@ -42,7 +44,10 @@ serve_usage(FILE *f)
           "  --max-streams-per-address  live streams one client address may hold open\n"
           "                (default 2000: a venue's wifi puts a room behind one address)\n"
           "  --stream-keepalive  seconds between keep-alive comments on live streams\n"
-          "                (default 15; lower it behind a proxy that closes idle connections)\n",
+          "                (default 15; lower it behind a proxy that closes idle connections)\n"
+          "  --comments-per-address  comments one client address may post in 10 minutes\n"
+          "                (default 30: a venue's wifi puts a room behind one address)\n"
+          "  --comments-per-account  comments one account may post in 10 minutes (default 10)\n",
           f);
 }
 
@@ -147,6 +152,16 @@ cli_serve(int argc, char **argv)
                                 "from 1 to 1000000\n");
                 return CLI_EXIT_USAGE;
             }
+        } else if (i + 1 < argc && (strcmp(argv[i], "--comments-per-address") == 0 ||
+                                    strcmp(argv[i], "--comments-per-account") == 0)) {
+            bool address = strcmp(argv[i], "--comments-per-address") == 0;
+            unsigned long n = count_arg(argv[++i], 100000);
+            if (n == 0) {
+                fprintf(stderr, "gazouillis serve: %s takes a number from 1 to 100000\n",
+                        argv[i - 1]);
+                return CLI_EXIT_USAGE;
+            }
+            comments_set_limits(address ? (unsigned)n : 0, address ? 0 : (unsigned)n);
         } else if (i + 1 < argc && strcmp(argv[i], "--stream-keepalive") == 0) {
             unsigned long secs = count_arg(argv[++i], 3600);
             if (secs == 0) {

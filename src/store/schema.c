@@ -243,8 +243,88 @@ static const char schema_v3[] =
     "    DELETE FROM post_changes WHERE event_id = old.id;\n"
     "END;\n";
 
+/*
+ * 3 -> 4: readers' comments on the recap (api/comments.c has the rules).
+ * - events.comments says who may comment (closed, members, guests) and
+ *   comments_until when the recap becomes read-only (NULL: never).
+ * - A comment is a member's (account_id) or a guest's (guest_name, and the
+ *   SHA-256 of the email, never the email, for the identicon and to know a
+ *   returning guest); guest_key is the SHA-256 of the browser's gz_guest
+ *   cookie, which lets that browser change the comment for 15 minutes.
+ *   address is a keyed hash of the client address (the key, address_key,
+ *   is drawn once per database), for bans; the address itself is not kept.
+ * - A deleted comment keeps its row, emptied, so that its replies still
+ *   hang from it ("comment deleted"); parent_id has no ON DELETE for the
+ *   same reason: only an event's deletion removes comments, all at once.
+ * - likes counts comment_likes, kept by triggers; posts.likes counts
+ *   favourites the same way (likes on posts, one per account).
+ * - bans are per event: an editor bans an address or an account from
+ *   commenting on their event.
+ */
+static const char schema_v4[] =
+    "ALTER TABLE events ADD COLUMN comments TEXT NOT NULL DEFAULT 'members'\n"
+    "    CHECK (comments IN ('closed', 'members', 'guests'));\n"
+    "ALTER TABLE events ADD COLUMN comments_until TEXT;\n"
+    "CREATE TABLE site_keys (\n"
+    "    name TEXT PRIMARY KEY,\n"
+    "    key  BLOB NOT NULL CHECK (length(key) = 32)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO site_keys (name, key) VALUES ('address_key', randomblob(32));\n"
+    "CREATE TABLE comments (\n"
+    "    id               INTEGER PRIMARY KEY,\n"
+    "    event_id         INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,\n"
+    "    parent_id        INTEGER REFERENCES comments (id),\n"
+    "    account_id       INTEGER REFERENCES accounts (id) ON DELETE SET NULL,\n"
+    "    guest_name       TEXT,\n"
+    "    guest_email_hash TEXT CHECK (guest_email_hash IS NULL OR length(guest_email_hash) = 64),\n"
+    "    guest_key        BLOB CHECK (guest_key IS NULL OR length(guest_key) = 32),\n"
+    "    address          BLOB,\n"
+    "    body             TEXT NOT NULL,\n"
+    "    html             TEXT NOT NULL,\n"
+    "    state            TEXT NOT NULL DEFAULT 'approved'\n"
+    "                     CHECK (state IN ('pending', 'approved', 'spam', 'deleted')),\n"
+    "    created_at       TEXT NOT NULL,\n"
+    "    edited_at        TEXT,\n"
+    "    likes            INTEGER NOT NULL DEFAULT 0 CHECK (likes >= 0)\n"
+    ");\n"
+    "CREATE INDEX comments_event ON comments (event_id, id);\n"
+    "CREATE INDEX comments_parent ON comments (parent_id) WHERE parent_id IS NOT NULL;\n"
+    "CREATE INDEX comments_guest ON comments (guest_email_hash)\n"
+    "    WHERE guest_email_hash IS NOT NULL AND state = 'approved';\n"
+    "CREATE TABLE comment_likes (\n"
+    "    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    comment_id INTEGER NOT NULL REFERENCES comments (id) ON DELETE CASCADE,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    PRIMARY KEY (account_id, comment_id)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX comment_likes_comment ON comment_likes (comment_id);\n"
+    "CREATE TRIGGER comment_likes_insert AFTER INSERT ON comment_likes BEGIN\n"
+    "    UPDATE comments SET likes = likes + 1 WHERE id = new.comment_id;\n"
+    "END;\n"
+    "CREATE TRIGGER comment_likes_delete AFTER DELETE ON comment_likes BEGIN\n"
+    "    UPDATE comments SET likes = max(likes - 1, 0) WHERE id = old.comment_id;\n"
+    "END;\n"
+    "CREATE TRIGGER favourites_insert AFTER INSERT ON favourites BEGIN\n"
+    "    UPDATE posts SET likes = likes + 1 WHERE id = new.post_id;\n"
+    "END;\n"
+    "CREATE TRIGGER favourites_delete AFTER DELETE ON favourites BEGIN\n"
+    "    UPDATE posts SET likes = max(likes - 1, 0) WHERE id = old.post_id;\n"
+    "END;\n"
+    "CREATE TABLE comment_bans (\n"
+    "    event_id   INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,\n"
+    "    account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    address    BLOB,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    CHECK ((account_id IS NULL) <> (address IS NULL))\n"
+    ");\n"
+    "CREATE UNIQUE INDEX comment_bans_account ON comment_bans (event_id, account_id)\n"
+    "    WHERE account_id IS NOT NULL;\n"
+    "CREATE UNIQUE INDEX comment_bans_address ON comment_bans (event_id, address)\n"
+    "    WHERE address IS NOT NULL;\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v1, /* 0 -> 1: every table */
     schema_v2, /* 1 -> 2: search indexing in batches */
     schema_v3, /* 2 -> 3: the change log of the live streams; audience posts */
+    schema_v4, /* 3 -> 4: comments, likes, bans */
 };

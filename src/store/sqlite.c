@@ -1,5 +1,7 @@
 /*
- * store/sqlite.c - store.h on SQLite, the only file that sees <sqlite3.h>.
+ * store/sqlite.c - store.h on SQLite: the connection and its statements,
+ * accounts, tokens, sessions, events and posts (comments.c has the comments;
+ * no file above store/ sees <sqlite3.h>).
  *
  * A struct store is one connection, in WAL mode so readers never wait for
  * the writer, with foreign keys on and a busy timeout so two connections
@@ -94,7 +96,9 @@ enum sq_stmt_id {
     SQ_CHANGES_LAST,
     /* Eight forms of one list, indexed by SQ_LIST_EVENT | SQ_LIST_TAG | SQ_LIST_ASC. */
     SQ_POST_LIST,
-    SQ_N_STMT = SQ_POST_LIST + 8
+    /* Then the slots of the other files of store/ (sq_prepare_sql). */
+    SQ_EXTRA = SQ_POST_LIST + 8,
+    SQ_N_STMT = SQ_EXTRA + SQ_EXTRA_SLOTS
 };
 
 #define SQ_LIST_EVENT 1
@@ -107,7 +111,8 @@ enum sq_stmt_id {
 #define EVENT_COLS                                                                                 \
     "id, slug, title, hashtag, lang, char_limit, starts_at, ends_at, timezone, series, "           \
     "venue_name, venue_address, venue_url, attendance, context_md, disclaimer_md, "                \
-    "conclusion_md, signature, state, created_by, audience_posts, moderation"
+    "conclusion_md, signature, state, created_by, audience_posts, moderation, comments, "          \
+    "comments_until"
 
 /*
  * The tags come back as one string split on U+001F, in the order they were
@@ -169,12 +174,13 @@ static const char *const sq_sql[SQ_N_STMT] = {
                         "WHERE s.hash = ?1 AND s.expires_at > " SQ_NOW " AND a.disabled = 0",
     [SQ_SESSION_DELETE] = "DELETE FROM sessions WHERE hash = ?1",
 
-    [SQ_EVENT_ADD] = "INSERT INTO events (id, slug, title, hashtag, lang, char_limit, starts_at, "
-                     "ends_at, timezone, series, venue_name, venue_address, venue_url, "
-                     "attendance, context_md, disclaimer_md, conclusion_md, signature, state, "
-                     "created_by, audience_posts, moderation, created_at) VALUES (?1, ?2, ?3, ?4, "
-                     "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-                     "?21, ?22, " SQ_NOW ")",
+    [SQ_EVENT_ADD] =
+        "INSERT INTO events (id, slug, title, hashtag, lang, char_limit, starts_at, "
+        "ends_at, timezone, series, venue_name, venue_address, venue_url, "
+        "attendance, context_md, disclaimer_md, conclusion_md, signature, state, "
+        "created_by, audience_posts, moderation, comments, comments_until, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+        "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, " SQ_NOW ")",
     [SQ_EVENT_GET] = "SELECT " EVENT_COLS " FROM events WHERE slug = ?1",
     [SQ_EVENT_GET_ID] = "SELECT " EVENT_COLS " FROM events WHERE id = ?1",
     [SQ_EVENT_UPDATE] = "UPDATE events SET slug = ?2, title = ?3, hashtag = ?4, lang = ?5, "
@@ -182,7 +188,7 @@ static const char *const sq_sql[SQ_N_STMT] = {
                         "series = ?10, venue_name = ?11, venue_address = ?12, venue_url = ?13, "
                         "attendance = ?14, context_md = ?15, disclaimer_md = ?16, "
                         "conclusion_md = ?17, signature = ?18, state = ?19, audience_posts = ?21, "
-                        "moderation = ?22 WHERE id = ?1",
+                        "moderation = ?22, comments = ?23, comments_until = ?24 WHERE id = ?1",
     [SQ_EVENT_DELETE] = "DELETE FROM events WHERE id = ?1",
     /* julianday() reads the offsets, so events of different zones sort in real time. */
     [SQ_EVENT_LIST] = "SELECT " EVENT_COLS " FROM events ORDER BY julianday(starts_at) IS NULL, "
@@ -285,7 +291,7 @@ sq_rc(int src)
  * doing are logged; SQLite's messages name columns, never bound values, so
  * no secret reaches the log.
  */
-static int
+int
 sq_fail(struct store *st, const char *what)
 {
     int rc = sq_rc(sqlite3_extended_errcode(st->db));
@@ -296,14 +302,14 @@ sq_fail(struct store *st, const char *what)
     return rc;
 }
 
-static int
+int
 sq_notfound(struct store *st, const char *what)
 {
     snprintf(st->errmsg, sizeof(st->errmsg), "cannot %s: not found", what);
     return RC_NOTFOUND;
 }
 
-static int
+int
 sq_nomem(struct store *st, const char *what)
 {
     snprintf(st->errmsg, sizeof(st->errmsg), "cannot %s: out of memory", what);
@@ -326,12 +332,32 @@ sq_prepare(struct store *st, enum sq_stmt_id id, sqlite3_stmt **out /* OUT */)
     return RC_OK;
 }
 
+int
+sq_prepare_sql(struct store *st, int slot, const char *sql, sqlite3_stmt **out /* OUT */)
+{
+    sqlite3_stmt **cached;
+
+    if (slot < 0 || slot >= SQ_EXTRA_SLOTS) {
+        *out = NULL;
+        snprintf(st->errmsg, sizeof(st->errmsg), "statement slot %d out of range", slot);
+        return RC_INVALID;
+    }
+    cached = &st->stmt[SQ_EXTRA + slot];
+    if (*cached == NULL &&
+        sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, cached, NULL) != SQLITE_OK) {
+        *out = NULL;
+        return sq_fail(st, "prepare a statement");
+    }
+    *out = *cached;
+    return RC_OK;
+}
+
 /*
  * Hands a cached statement back: reset, so it ends its read and lets WAL
  * checkpoints proceed, and its bindings cleared, so no caller's string is
  * kept. Accepts NULL.
  */
-static void
+void
 sq_release(sqlite3_stmt *stmt)
 {
     if (stmt != NULL) {
@@ -341,7 +367,7 @@ sq_release(sqlite3_stmt *stmt)
 }
 
 /* Steps a bound statement that returns no row, then releases it. */
-static int
+int
 sq_run(struct store *st, sqlite3_stmt *stmt, const char *what)
 {
     int rc = sqlite3_step(stmt) == SQLITE_DONE ? RC_OK : sq_fail(st, what);
@@ -351,7 +377,7 @@ sq_run(struct store *st, sqlite3_stmt *stmt, const char *what)
 }
 
 /* Steps a bound statement to its first row: RC_OK on a row, RC_NOTFOUND on none. */
-static int
+int
 sq_row(struct store *st, sqlite3_stmt *stmt, const char *what)
 {
     int src = sqlite3_step(stmt);
@@ -379,7 +405,7 @@ sq_simple(struct store *st, enum sq_stmt_id id, const char *what)
  * Column col as a copy in ar; SQL NULL stays NULL. Sets *nomem when the
  * arena (or SQLite's conversion) runs out of memory.
  */
-static char *
+char *
 sq_text(sqlite3_stmt *stmt, int col, struct arena *ar, bool *nomem)
 {
     const unsigned char *s;
@@ -401,7 +427,7 @@ sq_text(sqlite3_stmt *stmt, int col, struct arena *ar, bool *nomem)
  * array, or a copy twice as big (the old one stays in the arena until it
  * is released). NULL when out of memory.
  */
-static void *
+void *
 sq_grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t size)
 {
     size_t want;
@@ -449,7 +475,7 @@ release_write_lock(struct store *st)
 }
 
 /* Starts a transaction: BEGIN IMMEDIATE for a write, so it never fails half-way on a lock. */
-static int
+int
 sq_begin(struct store *st, bool write)
 {
     int rc;
@@ -507,7 +533,7 @@ sq_rollback(struct store *st)
 }
 
 /* Ends a transaction: commits when rc is RC_OK, else rolls back. Returns the final rc. */
-static int
+int
 sq_end(struct store *st, int rc)
 {
     if (rc == RC_OK)
@@ -587,7 +613,7 @@ store_savepoint_end(struct store *st, bool keep)
  * a fresh store_new_id(), and another if a second process drew the same id
  * in the same millisecond. The statement is released.
  */
-static int
+int
 sq_insert_id(struct store *st, sqlite3_stmt *stmt, int64_t id, int64_t *id_out, const char *what)
 {
     bool fresh = id == 0;
@@ -873,6 +899,12 @@ store_close(struct store *st)
     if (sqlite3_close(st->db) != SQLITE_OK)
         log_warnx("sqlite: cannot close: %s", sqlite3_errmsg(st->db));
     free(st);
+}
+
+sqlite3 *
+sq_db(struct store *st)
+{
+    return st->db;
 }
 
 const char *
@@ -1202,6 +1234,11 @@ sq_bind_event(sqlite3_stmt *stmt, const struct event *e)
         src = sqlite3_bind_int(stmt, 21, e->audience_posts);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int(stmt, 22, e->moderation);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(stmt, 23, e->comments != NULL ? e->comments : "members", -1,
+                                SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(stmt, 24, e->comments_until, -1, SQLITE_STATIC);
     return src;
 }
 
@@ -1310,6 +1347,8 @@ sq_read_event(sqlite3_stmt *stmt, struct arena *ar, struct event *e /* OUT */)
     e->created_by = sqlite3_column_int64(stmt, 19) /* 0 for NULL */;
     e->audience_posts = sqlite3_column_int(stmt, 20) != 0;
     e->moderation = sqlite3_column_int(stmt, 21) != 0;
+    e->comments = sq_text(stmt, 22, ar, &nomem);
+    e->comments_until = sq_text(stmt, 23, ar, &nomem);
     return nomem ? RC_NOMEM : RC_OK;
 }
 

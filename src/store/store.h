@@ -31,7 +31,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -172,11 +172,13 @@ struct event {
     const char *venue_name, *venue_address, *venue_url;                 /* NULL when none */
     int64_t attendance;                                                 /* -1 when none */
     const char *context_md, *disclaimer_md, *conclusion_md, *signature; /* NULL when none */
-    const char *state;     /* draft | live | ended | published */
-    int64_t created_by;    /* account id */
-    bool audience_posts;   /* signed-in members may post while it is live */
-    bool moderation;       /* and their posts wait for an editor's approval */
-    struct person *people; /* in order */
+    const char *state;          /* draft | live | ended | published */
+    int64_t created_by;         /* account id */
+    bool audience_posts;        /* signed-in members may post while it is live */
+    bool moderation;            /* and their posts wait for an editor's approval */
+    const char *comments;       /* who comments on the recap: closed | members | guests */
+    const char *comments_until; /* ISO 8601: read-only after; NULL: no end */
+    struct person *people;      /* in order */
     size_t n_people;
     struct org *orgs; /* in order */
     size_t n_orgs;
@@ -299,5 +301,79 @@ int store_changes_last(struct store *st, int64_t *seq_out);
  */
 int store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_id,
                                int64_t max_id, int limit, struct post **out, size_t *n_out);
+
+/* ---- readers' comments on the recap, likes, bans (store/comments.c) ---- */
+
+#define STORE_ADDRESS_HASH 16 /* bytes of a client address's keyed hash */
+
+struct comment {
+    int64_t id;
+    int64_t event_id;
+    int64_t parent_id;            /* 0: a comment on the recap itself */
+    int64_t account_id;           /* 0: a guest's (or its account was removed) */
+    const char *author;           /* the account's username, or the guest's name */
+    const char *display_name;     /* the account's display name; NULL for a guest */
+    const char *guest_email_hash; /* SHA-256 of the email, 64 hex digits, or NULL */
+    bool has_guest_key;           /* guest_key holds the SHA-256 of the guest's cookie */
+    unsigned char guest_key[32];
+    bool has_address; /* address holds the keyed hash of the client address */
+    unsigned char address[STORE_ADDRESS_HASH];
+    const char *body;                   /* plain text as written; "" once deleted */
+    const char *html;                   /* rendered at write time (text_comment_html) */
+    const char *state;                  /* pending | approved | spam | deleted */
+    const char *created_at, *edited_at; /* edited_at NULL when never */
+    int64_t likes;
+};
+
+/*
+ * Adds a comment (c->id used when non-zero). Kept as given, for imports:
+ * created_at (NULL: now), edited_at, state (NULL: "approved"), likes.
+ * RC_NOTFOUND: no such event, account or parent; RC_INVALID: a parent of
+ * another event, a bad state, neither account nor guest name.
+ */
+int store_comment_add(struct store *st, const struct comment *c, int64_t *id_out);
+int store_comment_get(struct store *st, struct arena *ar, int64_t id, struct comment *out);
+/*
+ * The comments of an event in id (time) order, at most limit (1..5000; 0
+ * or less means 5000), only those in state when it is not NULL.
+ */
+#define STORE_MAX_COMMENTS 5000
+int store_comment_list(struct store *st, struct arena *ar, int64_t event_id, const char *state,
+                       int limit, struct comment **out, size_t *n_out);
+/* New body and html of comment id; sets edited_at to now. */
+int store_comment_update(struct store *st, int64_t id, const char *body, const char *html);
+/* Moderation; "deleted" also empties the body (the row stays for its replies). */
+int store_comment_set_state(struct store *st, int64_t id, const char *state);
+/* The approved comments of an event. */
+int store_comment_count(struct store *st, int64_t event_id, int64_t *n_out);
+/* Whether a guest with that email hash has an approved comment anywhere. */
+int store_comment_guest_known(struct store *st, const char *email_hash, bool *out);
+
+/*
+ * Likes, one per account: like true adds the account's (already there:
+ * nothing happens), false removes it; *likes_out (may be NULL) gets the
+ * count after. RC_NOTFOUND: no such comment, post or account.
+ */
+int store_comment_like(struct store *st, int64_t account_id, int64_t comment_id, bool like,
+                       int64_t *likes_out);
+int store_post_like(struct store *st, int64_t account_id, int64_t post_id, bool like,
+                    int64_t *likes_out);
+/* The ids of an event's comments (posts) the account likes, in an arena array. */
+int store_comment_liked(struct store *st, struct arena *ar, int64_t account_id, int64_t event_id,
+                        int64_t **ids_out, size_t *n_out);
+int store_post_liked(struct store *st, struct arena *ar, int64_t account_id, int64_t event_id,
+                     int64_t **ids_out, size_t *n_out);
+
+/* The key of the client addresses' hashes, drawn once per database. */
+int store_address_key(struct store *st, unsigned char key_out[32]);
+/*
+ * Bans an account (account_id != 0) or an address hash (address != NULL)
+ * from commenting on an event; banned already: RC_OK.
+ */
+int store_ban_add(struct store *st, int64_t event_id, int64_t account_id,
+                  const unsigned char *address);
+/* Whether the account (0: none) or the address (NULL: none) is banned from the event. */
+int store_banned(struct store *st, int64_t event_id, int64_t account_id,
+                 const unsigned char *address, bool *out);
 
 #endif

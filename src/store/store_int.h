@@ -1,10 +1,14 @@
 /*
  * store/store_int.h - what the files of store/ share and nothing above them
  * sees: the SQLite backend's schema, one script per version, kept apart from
- * sqlite.c so that the tables read as one document.
+ * sqlite.c so that the tables read as one document; and sqlite.c's helpers
+ * (errors, cached statements, transactions), for the files that implement
+ * one part of store.h each (comments.c).
  */
 #ifndef GZ_STORE_INT_H
 #define GZ_STORE_INT_H
+
+#include <sqlite3.h>
 
 #include "store/store.h"
 
@@ -14,5 +18,45 @@
  * upgrade leaves the database as it was. Only ever append.
  */
 extern const char *const sq_migrations[STORE_SCHEMA_VERSION];
+
+/*
+ * Statements of the files other than sqlite.c: slot is the file's own
+ * number (see SQ_SLOT_* below), sql its text, prepared on first use and
+ * kept for the connection's life like sqlite.c's own.
+ */
+#define SQ_EXTRA_SLOTS   40
+#define SQ_SLOT_COMMENTS 0 /* comments.c uses slots 0..39 */
+int sq_prepare_sql(struct store *st, int slot, const char *sql, sqlite3_stmt **out);
+
+/* The connection, for sqlite3_changes() and the like. */
+sqlite3 *sq_db(struct store *st);
+
+/* Errors: keep SQLite's message for store_errmsg() (logged when not the caller's doing). */
+int sq_fail(struct store *st, const char *what);
+int sq_notfound(struct store *st, const char *what);
+int sq_nomem(struct store *st, const char *what);
+
+/* Statements: reset and unbind; step to the end; step to the first row (RC_NOTFOUND: none). */
+void sq_release(sqlite3_stmt *stmt);
+int sq_run(struct store *st, sqlite3_stmt *stmt, const char *what);
+int sq_row(struct store *st, sqlite3_stmt *stmt, const char *what);
+/* Column col copied into ar (NULL stays NULL; *nomem set when out of memory). */
+char *sq_text(sqlite3_stmt *stmt, int col, struct arena *ar, bool *nomem);
+/* Room for item n of an arena array (doubling); NULL when out of memory. */
+void *sq_grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t size);
+/*
+ * Steps an INSERT whose ?1 is the row id (the caller's when non-zero, else
+ * a fresh store_new_id()), and releases it.
+ */
+int sq_insert_id(struct store *st, sqlite3_stmt *stmt, int64_t id, int64_t *id_out,
+                 const char *what);
+
+/*
+ * Transactions that nest in the caller's store_begin(): sq_begin(st, true)
+ * for a write; sq_end(st, rc) commits when rc is RC_OK, else rolls back,
+ * and returns the final rc.
+ */
+int sq_begin(struct store *st, bool write);
+int sq_end(struct store *st, int rc);
 
 #endif

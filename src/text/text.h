@@ -237,6 +237,20 @@ int text_autolink(struct text_buf *out, const char *s, size_t len,
                   const struct text_autolink_options *opts);
 
 /*
+ * Appends the HTML of a reader's comment (plain text, never markup) to out:
+ * paragraphs (<p>…</p>) split at blank lines (blanks and tabs only count
+ * as blank), single line breaks as <br> (CRLF is one), http(s) URLs and
+ * scheme-less domains (linked to https://…) as <a href rel="nofollow ugc
+ * noopener"> showing the URL in full, everything else escaped. Hashtags
+ * and mentions are not linked. Returns 0, or -1 when s is not valid UTF-8
+ * (NUL bytes included), is over TEXT_MAX_INPUT bytes, or memory runs out;
+ * on -1 out is left as it was.
+ */
+int text_comment_html(struct text_buf *out, const char *s, size_t len);
+/* How many links text_comment_html would make in s (0 for invalid UTF-8). */
+size_t text_comment_links(const char *s, size_t len);
+
+/*
  * Appends the HTML of a Markdown text (CommonMark, cmark) to out, for the
  * Markdown fields of an event. Raw HTML is dropped and javascript: (and
  * vbscript:, file:, data:) links are emptied, so the result is safe to

@@ -499,6 +499,9 @@ static const enum msg lang_labels[] = {MSG_LANG_FR, MSG_LANG_EN};
 static const char *const state_values[] = {"draft", "live", "ended", "published"};
 static const enum msg state_labels[] = {MSG_STATE_DRAFT, MSG_STATE_LIVE, MSG_STATE_ENDED,
                                         MSG_STATE_PUBLISHED};
+static const char *const policy_values[] = {"closed", "members", "guests"};
+static const enum msg policy_labels[] = {MSG_COMMENTS_POLICY_CLOSED, MSG_COMMENTS_POLICY_MEMBERS,
+                                         MSG_COMMENTS_POLICY_GUESTS};
 static const char *const role_values[] = {"panelist", "moderator", "speaker", "host", "organizer"};
 static const enum msg role_labels[] = {MSG_ROLE_PANELIST, MSG_ROLE_MODERATOR, MSG_ROLE_SPEAKER,
                                        MSG_ROLE_HOST, MSG_ROLE_ORGANIZER};
@@ -740,6 +743,8 @@ form_document(struct request *req, const struct kv *form, size_t n, const char *
     /* checkboxes: absent when unchecked */
     json_object_set_new(doc, "audience_posts", json_boolean(kv_get(form, n, "audience_posts")));
     json_object_set_new(doc, "moderation", json_boolean(kv_get(form, n, "moderation")));
+    doc_string(&f, doc, "comment_policy", "comment_policy", false);
+    doc_string(&f, doc, "comments_until", "comments_until", false);
     if (offset != NULL && start != NULL && start[0] != '\0') {
         /* datetime-local says "2014-11-20T18:00"; the document wants seconds and an offset */
         json_object_set_new(
@@ -898,6 +903,8 @@ event_values(struct arena *ar, const struct event *e, struct event_draft *d)
     values_add(kv, &n, "state", e->state);
     values_add(kv, &n, "audience_posts", e->audience_posts ? "1" : "");
     values_add(kv, &n, "moderation", e->moderation ? "1" : "");
+    values_add(kv, &n, "comment_policy", e->comments);
+    values_add(kv, &n, "comments_until", e->comments_until);
     for (i = 0; i < e->n_people; i++) {
         const struct person *p = &e->people[i];
         values_add(kv, &n, arena_printf(ar, "people[%zu][name]", i), p->name);
@@ -1028,6 +1035,9 @@ event_edit_page(struct request *req, struct response *res, const struct viewer *
     field_select(&h, d, "state", MSG_EVENT_STATE, state_values, state_labels, 4, "draft");
     event_checkbox(&h, d, "audience_posts", MSG_EVENT_AUDIENCE_POSTS);
     event_checkbox(&h, d, "moderation", MSG_EVENT_MODERATION);
+    field_select(&h, d, "comment_policy", MSG_EVENT_COMMENTS, policy_values, policy_labels, 3,
+                 "members");
+    event_input(&h, d, "comments_until", MSG_EVENT_COMMENTS_UNTIL, "text", "", false);
     event_input(&h, d, "starts_at", MSG_EVENT_STARTS, "text", "", false);
     event_input(&h, d, "ends_at", MSG_EVENT_ENDS, "text", "", false);
     html_raw(&h, "<p class=\"hint\">");

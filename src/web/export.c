@@ -59,9 +59,8 @@ int
 web_event_json(struct request *req, struct response *res, const char *slug)
 {
     struct store *st = app_store(req->app);
-    struct post *posts;
+    json_t *doc;
     struct event e;
-    size_t n;
     int rc;
 
     if (slug == NULL)
@@ -70,11 +69,13 @@ web_event_json(struct request *req, struct response *res, const char *slug)
         return response_error_rc(res, RC_IO);
     if ((rc = web_event_get(req, st, slug, &e)) == RC_NOTFOUND)
         return response_error(res, 404, "no event '%s'", slug);
-    if (rc != RC_OK || (rc = posts_all(st, &req->arena, e.id, &posts, &n)) != RC_OK)
-        return response_error_rc(res, rc);
-    if (web_security_headers(res, NULL) != 0)
+    if (rc != RC_OK || (doc = event_document_all(st, &req->arena, &e, &rc)) == NULL)
+        return response_error_rc(res, rc != RC_OK ? rc : RC_NOMEM);
+    if (web_security_headers(res, NULL) != 0) {
+        json_decref(doc);
         return -1;
-    return json_safe(res, document_event(&e, posts, n));
+    }
+    return json_safe(res, doc);
 }
 
 /*

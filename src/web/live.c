@@ -225,7 +225,9 @@ web_moderate(struct request *req, struct response *res)
     for (i = 0; i < n; i++)
         html_post(&h, &e, &posts[i], true);
     h.post_extra = NULL;
-    html_raw(&h, "</div>\n</section>\n<template id=\"moderate-actions\">");
+    html_raw(&h, "</div>\n</section>\n");
+    moderate_comments(&h, st, &e, &v);
+    html_raw(&h, "<template id=\"moderate-actions\">");
     moderate_buttons(&h, "ID");
     html_raw(&h, "</template>\n<script src=\"/static/live.js\" defer></script>\n");
     page_end(&h);

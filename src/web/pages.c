@@ -202,9 +202,9 @@ html_state(struct html *h, const struct event *e)
 
 /* ---- home ---- */
 
-/* One event of the home page list; editable: link to its composer. */
+/* One event of the home page list, with its comment count; editable: link to its composer. */
 static void
-home_item(struct html *h, const struct event *e, bool editable)
+home_item(struct html *h, const struct event *e, int64_t comments, bool editable)
 {
     html_raw(h, "<li class=\"event-card\">");
     html_state(h, e);
@@ -230,6 +230,16 @@ home_item(struct html *h, const struct event *e, bool editable)
         html_raw(h, ">");
         html_msg(h, MSG_READ_RECAP);
         html_raw(h, " →</a></p>");
+    }
+    if (comments > 0) {
+        html_raw(h, "<p><a class=\"comment-count\"");
+        html_attr(h, "href", arena_printf(&h->req->arena, "/e/%s/recap#comments", e->slug));
+        html_raw(h, ">");
+        if (comments == 1)
+            html_msg(h, MSG_COMMENTS_ONE);
+        else
+            html_textf(h, msg(h->lang, MSG_COMMENTS_MANY), (long long)comments);
+        html_raw(h, "</a></p>");
     }
     if (editable) {
         html_raw(h, "<p><a class=\"write\"");
@@ -299,7 +309,10 @@ web_home(struct request *req, struct response *res)
                 html_raw(&h, "</h2>\n<ul class=\"events\">\n");
                 open = true;
             }
-            home_item(&h, &ix.v[i], v.csrf != NULL && web_may_edit(st, &v, &ix.v[i]));
+            int64_t comments = 0;
+            if (store_comment_count(st, ix.v[i].id, &comments) != RC_OK)
+                comments = 0; /* the count is a hint; the list goes on */
+            home_item(&h, &ix.v[i], comments, v.csrf != NULL && web_may_edit(st, &v, &ix.v[i]));
             shown++;
         }
         if (open)

@@ -238,7 +238,10 @@ recap_write(struct html *h, const struct event *e, const struct post *posts, siz
         }
         html_raw(h, "</p><p class=\"text\">");
         html_raw(h, p->html != NULL ? p->html : ""); /* escaped by the autolinker */
-        html_raw(h, "</p></li>\n");
+        html_raw(h, "</p>");
+        if (h->post_extra != NULL)
+            h->post_extra(h, p);
+        html_raw(h, "</li>\n");
     }
     html_raw(h, "</ol>\n</section>\n");
     recap_field(h, e->conclusion_md, "conclusion", MSG_CONCLUSION);
@@ -266,9 +269,8 @@ recap_load(struct request *req, struct store **st_out, struct event *e, struct p
     return posts_all(st, &req->arena, e->id, posts, n);
 }
 
-/* The export links under the recap. */
-static void
-recap_exports(struct html *h, const struct event *e)
+void
+recap_exports_links(struct html *h, const struct event *e)
 {
     static const struct {
         const char *suffix;
@@ -278,6 +280,7 @@ recap_exports(struct html *h, const struct event *e)
         {"/recap.html", MSG_EXPORT_HTML},
         {".json", MSG_EXPORT_JSON},
         {"/feed.atom", MSG_EXPORT_ATOM},
+        {"/comments.atom", MSG_EXPORT_COMMENTS_ATOM},
     };
     size_t i;
 
@@ -296,27 +299,11 @@ recap_exports(struct html *h, const struct event *e)
     html_raw(h, "</li></ul></nav>\n");
 }
 
-/* GET /e/:slug/recap */
+/* GET /e/:slug/recap: the recap with its comments (web/comments.c) */
 int
 web_recap(struct request *req, struct response *res)
 {
-    struct store *st;
-    struct event e;
-    struct post *posts;
-    struct html h = {0};
-    size_t n;
-    int rc;
-
-    if ((rc = recap_load(req, &st, &e, &posts, &n)) != RC_OK)
-        return web_error(req, res, rc);
-    h.lang = web_lang_of(e.lang);
-    page_begin(&h, req, h.lang,
-               arena_printf(&req->arena, "%s — %s", e.title, msg(h.lang, MSG_RECAP_TITLE_SUFFIX)),
-               "recap-page");
-    recap_write(&h, &e, posts, n);
-    recap_exports(&h, &e);
-    page_end(&h);
-    return page_send(res, &h, 200);
+    return recap_page(req, res, NULL, 200);
 }
 
 /* GET /e/:slug/recap.html: one file, the stylesheet inline, links absolute. */
@@ -350,6 +337,7 @@ web_recap_html(struct request *req, struct response *res)
     html_rawn(&h, web_css, web_css_len);
     html_raw(&h, "</style>\n</head>\n<body class=\"standalone\">\n<main class=\"recap-page\">\n");
     recap_write(&h, &e, posts, n);
+    recap_comments_html(&h, st, &e);
     html_raw(&h, "</main>\n<footer class=\"site\"><p>");
     html_link(&h, arena_printf(&req->arena, "%s/e/%s/recap", app->public_url, e.slug),
               arena_printf(&req->arena, "%s/e/%s/recap", app->public_url, e.slug), NULL);
@@ -616,6 +604,7 @@ web_recap_md(struct request *req, struct response *res)
         md_text(&h, e.signature);
         html_raw(&h, "\n");
     }
+    recap_comments_md(&h, st, &e, md_post_text);
     if (h.nomem || web_security_headers(res, NULL) != 0) {
         text_buf_release(&h.buf);
         return -1;

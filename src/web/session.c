@@ -138,6 +138,9 @@ web_form(struct request *req, struct response *res, struct store *st, struct vie
 
 /* ---- cookies ---- */
 
+static const char *cookie_header(struct request *req, const char *name, const char *value,
+                                 const char *path, long max_age);
+
 /* "name=value; attributes" in the arena; NULL when out of memory. */
 static const char *
 cookie_header(struct request *req, const char *name, const char *value, const char *path,
@@ -336,4 +339,47 @@ web_logout(struct request *req, struct response *res)
         response_header(res, "Cache-Control", "no-store") != 0)
         return -1;
     return web_redirect(res, "/");
+}
+
+/* ---- guests' forms ---- */
+
+#define GUEST_COOKIE_SECONDS (24 * 3600) /* renewed at every recap page */
+
+const char *
+web_guest_token(struct request *req, struct response *res)
+{
+    const char *token = request_cookie(req, WEB_GUEST_COOKIE);
+    char fresh[AUTH_SECRET_SIZE];
+
+    if (token == NULL || !auth_secret_wellformed(token)) {
+        if (auth_secret_new(fresh, sizeof(fresh)) != RC_OK ||
+            (token = arena_strndup(&req->arena, fresh, AUTH_SECRET_LEN)) == NULL)
+            return NULL;
+    }
+    if (response_header(res, "Set-Cookie",
+                        cookie_header(req, WEB_GUEST_COOKIE, token, "/", GUEST_COOKIE_SECONDS)) !=
+        0)
+        return NULL;
+    return token;
+}
+
+bool
+web_open_form(struct request *req, struct response *res, struct store *st, struct viewer *v,
+              struct kv **form, size_t *n)
+{
+    const char *guest = request_cookie(req, WEB_GUEST_COOKIE);
+
+    if (!form_fields(req, res, form, n))
+        return false;
+    web_viewer_load(req, st, v);
+    if (v->signed_in && v->csrf != NULL) {
+        if (auth_csrf_equal(v->csrf, kv_get(*form, *n, "csrf")))
+            return true;
+    } else if (!v->signed_in && guest != NULL &&
+               auth_csrf_equal(guest, kv_get(*form, *n, "csrf"))) {
+        return true;
+    }
+    v->signed_in = v->signed_in && v->csrf != NULL; /* a bearer token sends no form */
+    web_message(req, res, 403, MSG_FORM_REFUSED_TITLE, MSG_CSRF_TEXT);
+    return false;
 }

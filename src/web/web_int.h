@@ -186,6 +186,63 @@ enum msg {
     MSG_POST_SAVE,
     MSG_NOT_AUTHOR,
     MSG_POST_NOT_SAVED, /* format: %s the reason */
+    /* comments and likes */
+    MSG_COMMENTS_NONE,
+    MSG_COMMENTS_ONE,
+    MSG_COMMENTS_MANY, /* format: %lld comments */
+    MSG_COMMENTS_HEADING,
+    MSG_COMMENTS_OLDEST,
+    MSG_COMMENTS_NEWEST,
+    MSG_COMMENT_DELETED,
+    MSG_COMMENT_IN_REPLY, /* format: %s the name */
+    MSG_COMMENT_REPLY,
+    MSG_COMMENT_EDIT,
+    MSG_COMMENT_DELETE,
+    MSG_COMMENT_EDITED,
+    MSG_COMMENT_GUEST,
+    MSG_LIKE,
+    MSG_LIKED,
+    MSG_LIKE_SIGN_IN,
+    MSG_COMMENT_LEAVE,
+    MSG_COMMENT_REPLY_TO, /* format: %s the name */
+    MSG_COMMENT_CANCEL_REPLY,
+    MSG_COMMENT_BODY,
+    MSG_COMMENT_BODY_HINT,
+    MSG_COMMENT_NAME,
+    MSG_COMMENT_EMAIL,
+    MSG_COMMENT_HONEYPOT,
+    MSG_COMMENT_SUBMIT,
+    MSG_COMMENT_SAVE,
+    MSG_COMMENT_PENDING,
+    MSG_COMMENT_CLOSED,
+    MSG_COMMENT_ENDED,
+    MSG_COMMENT_MEMBERS,
+    MSG_COMMENT_REFUSED, /* format: %s the reason */
+    MSG_CE_BANNED,
+    MSG_CE_RATE, /* format: %u seconds */
+    MSG_CE_HONEYPOT,
+    MSG_CE_EMPTY,
+    MSG_CE_TOO_LONG, /* format: %zu characters */
+    MSG_CE_BAD_TEXT,
+    MSG_CE_NAME_MISSING,
+    MSG_CE_NAME_TOO_LONG,
+    MSG_CE_EMAIL_BAD,
+    MSG_CE_PARENT,
+    MSG_CE_NOT_AUTHOR,
+    MSG_CE_TOO_LATE,
+    MSG_CE_STORE,
+    MSG_MODERATE_POSTS,
+    MSG_MODERATE_COMMENTS,
+    MSG_MODERATE_COMMENTS_EMPTY,
+    MSG_SPAM,
+    MSG_BAN_ADDRESS,
+    MSG_BAN_ACCOUNT,
+    MSG_EVENT_COMMENTS,
+    MSG_COMMENTS_POLICY_CLOSED,
+    MSG_COMMENTS_POLICY_MEMBERS,
+    MSG_COMMENTS_POLICY_GUESTS,
+    MSG_EVENT_COMMENTS_UNTIL,
+    MSG_EXPORT_COMMENTS_ATOM,
     MSG_N
 };
 
@@ -238,6 +295,7 @@ struct html {
     const struct viewer *viewer; /* who is looking; page_begin() loads it when NULL */
     /* html_post() calls it inside each post's <article>, after the text */
     void (*post_extra)(struct html *h, const struct post *p);
+    const void *post_extra_arg; /* what post_extra reads, set with it */
 };
 
 void html_raw(struct html *h, const char *markup); /* trusted markup: literals only */
@@ -320,6 +378,20 @@ void html_csrf(struct html *h, const struct viewer *v);
  */
 bool web_form(struct request *req, struct response *res, struct store *st, struct viewer *v,
               struct kv **form, size_t *n);
+#define WEB_GUEST_COOKIE "gz_guest" /* a guest's CSRF token and mark (web/comments.c) */
+/*
+ * The browser's gz_guest cookie value, a random secret: the CSRF token of
+ * a guest's forms, whose hash also marks the guest's comments. Sets a new
+ * one (Set-Cookie in res) when the browser has none. NULL when out of memory.
+ */
+const char *web_guest_token(struct request *req, struct response *res);
+/*
+ * As web_form, for the forms that guests may send too: a session's form
+ * must carry its CSRF token, a guest's the gz_guest cookie's value. False
+ * with the answer in res (400, or 403 for a missing or forged token).
+ */
+bool web_open_form(struct request *req, struct response *res, struct store *st, struct viewer *v,
+                   struct kv **form, size_t *n);
 /* A 303 to a local path (static or in the arena). */
 int web_redirect(struct response *res, const char *path);
 /*
@@ -355,6 +427,37 @@ void html_event_when(struct html *h, const struct event *e);
 
 /* The recap's article (inside main), for the page and the standalone file. */
 void recap_write(struct html *h, const struct event *e, const struct post *posts, size_t n_posts);
+/* The export links under the recap. */
+void recap_exports_links(struct html *h, const struct event *e);
+
+/* ---- comments on the recap (web/comments.c) ---- */
+
+/* A comment form shown again after a refusal. */
+struct comment_page {
+    int64_t reply_to, edit_id;       /* the form's place: under a comment, or editing one */
+    const char *body, *name, *email; /* as typed */
+    const char *error;               /* the message, in the event's language */
+};
+/* The recap page with its comments; f NULL: as the query asks (?reply=, ?edit=, ?order=). */
+int recap_page(struct request *req, struct response *res, const struct comment_page *f, int status);
+/* The comments waiting in the moderation page of e. */
+void moderate_comments(struct html *h, struct store *st, const struct event *e,
+                       const struct viewer *v);
+/* The approved comments of an event, for the exports (oldest first, with placeholders). */
+void recap_comments_html(struct html *h, struct store *st, const struct event *e);
+/* The same in Markdown; text writes a comment's text escaped for Markdown. */
+void recap_comments_md(struct html *h, struct store *st, const struct event *e,
+                       void (*text)(struct html *h, const char *s, int indent));
+int web_comment_create(struct request *req, struct response *res);   /* POST /e/:slug/comments */
+int web_comment_like(struct request *req, struct response *res);     /* …/comments/:id/like */
+int web_comment_save(struct request *req, struct response *res);     /* …/comments/:id/edit */
+int web_comment_remove(struct request *req, struct response *res);   /* …/comments/:id/delete */
+int web_comment_moderate(struct request *req, struct response *res); /* …/comments/:id/moderate */
+int web_post_like(struct request *req, struct response *res);        /* POST /posts/:id/like */
+int web_comments_atom(struct request *req, struct response *res);    /* /e/:slug/comments.atom */
+int web_comments_script(struct request *req, struct response *res);  /* /static/comments.js */
+extern const char web_comments_js[];
+extern const size_t web_comments_js_len;
 
 /* ---- the stylesheet (web/style.c) ---- */
 
