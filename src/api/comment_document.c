@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/comments.h"
+#include "auth/auth.h"
 #include "core/rc.h"
 #include "text/text.h"
 
@@ -93,6 +94,7 @@ comments_import(struct arena *ar, struct response *res, struct store *st, const 
         const char *id, *parent, *account, *state, *k;
         struct account acc;
         json_t *likes, *v;
+        time_t when;
         int rc;
 
         if (!json_is_object(jc))
@@ -121,6 +123,13 @@ comments_import(struct arena *ar, struct response *res, struct store *st, const 
             return response_error(res, 422, "'comments[%zu].state' is approved or deleted", i),
                    false;
         c.state = state != NULL ? state : "approved";
+        if ((c.created_at != NULL && !comment_time(c.created_at, &when)) ||
+            (c.edited_at != NULL && !comment_time(c.edited_at, &when)))
+            return response_error(res, 422,
+                                  "'comments[%zu]': 'created_at' and 'edited_at' must be ISO 8601 "
+                                  "date-times with an offset, such as \"2014-11-21T10:00:00Z\"",
+                                  i),
+                   false;
         if (c.guest_email_hash != NULL && !hex64(c.guest_email_hash))
             return response_error(res, 422, "'comments[%zu].avatar_hash' must be 64 hex digits", i),
                    false;
@@ -138,10 +147,20 @@ comments_import(struct arena *ar, struct response *res, struct store *st, const 
                                       i, COMMENT_MAX_CHARS),
                        false;
             if (account != NULL) {
-                if ((rc = store_account_by_name(st, ar, account, &acc)) == RC_OK)
-                    c.account_id = acc.id;
-                else if (rc != RC_NOTFOUND)
+                /* an author unknown here gets an account without a password, as posts do */
+                rc = auth_username_valid(account) ? store_account_by_name(st, ar, account, &acc)
+                                                  : RC_INVALID;
+                if (rc == RC_NOTFOUND) {
+                    struct account na = {.username = account, .role = "member"};
+                    rc = store_account_add(st, &na, &acc.id);
+                }
+                if (rc == RC_INVALID)
+                    return response_error(res, 422, "'comments[%zu].account' is not a user name",
+                                          i),
+                           false;
+                if (rc != RC_OK)
                     return response_error_rc(res, rc), false;
+                c.account_id = acc.id;
                 if (c.author == NULL)
                     c.author = account;
             }

@@ -589,9 +589,10 @@ comment_json(const struct comment *c, const char *slug, bool liked, bool full)
     json_object_set_new(j, "event", json_string(slug));
     json_object_set_new(j, "parent_id",
                         c->parent_id != 0 ? document_id(c->parent_id) : json_null());
-    json_object_set_new(j, "state", json_string(c->state));
+    /* Readers see any comment not shown as "deleted": not why it is not shown. */
+    json_object_set_new(j, "state", json_string(shown ? c->state : "deleted"));
     json_object_set_new(j, "created_at", json_string(c->created_at));
-    if (!shown || strcmp(c->state, "deleted") == 0)
+    if (!shown)
         return j; /* a placeholder that keeps its replies in place */
     json_object_set_new(j, "author", c->author != NULL ? json_string(c->author) : json_null());
     json_object_set_new(j, "account",

@@ -78,6 +78,7 @@ DOC = {
     "attendance": 40, "context": "Un *contexte*\n\n- un\n- deux",
     "disclaimer": "Propos rapportés.", "conclusion": "\nMerci **à tous**.",
     "signature": "Eric", "state": "live", "audience_posts": True, "moderation": False,
+    "comment_policy": "guests", "comments_until": "2015-12-31T23:59:00-05:00",
     "people": [
         {"name": "Jacques Beaudet", "affiliation": "CDEC", "role": "panelist",
          "aliases": ["Jacques", "J. Beaudet"], "url": "https://jb.example/"},
@@ -153,7 +154,10 @@ def test_every_field_changes(server):
         "venue[url]": "https://hall.example/", "attendance": "120",
         "context": "New *context*", "disclaimer": "Reported words.",
         "conclusion": "Thanks.\n\nBye.", "signature": "E. B.", "state": "ended",
+        "comment_policy": "closed", "comments_until": "",
     }
+    assert fields["comment_policy"] == "guests"
+    assert fields["comments_until"] == "2015-12-31T23:59:00-05:00"
     fields.update(new)
     # the audience no longer posts; what it would post would be moderated
     assert fields.pop("audience_posts") == "1" and "moderation" not in fields
@@ -179,6 +183,7 @@ def test_every_field_changes(server):
         "attendance": 120, "context": "New *context*", "disclaimer": "Reported words.",
         "conclusion": "Thanks.\n\nBye.", "signature": "E. B.", "state": "ended",
         "audience_posts": False, "moderation": True,
+        "comment_policy": "closed", "comments_until": None,
         "people": [
             {"name": "Marie Tremblay", "affiliation": "Ville de Québec", "role": "moderator",
              "aliases": [], "url": None},

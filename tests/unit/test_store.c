@@ -1282,6 +1282,176 @@ struct id_run {
     int in_order; /* 1 when every id was bigger than the one before */
 };
 
+
+/* ---- comments (schema 4) ---- */
+
+static int64_t
+add_comment(struct fixture *f, int64_t event_id, int64_t parent_id, int64_t account_id,
+            const char *guest, const char *state)
+{
+    struct comment c = {.event_id = event_id,
+                        .parent_id = parent_id,
+                        .account_id = account_id,
+                        .author = guest,
+                        .body = "Merci Éric, bon résumé.",
+                        .html = "<p>Merci Éric, bon résumé.</p>",
+                        .state = state};
+    int64_t id = 0;
+
+    assert_int_equal(store_comment_add(f->st, &c, &id), RC_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static void
+comments_round_trip_and_thread(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "cooperer"), other = add_event(f, "autre");
+    int64_t jp = add_account(f, "jeanpierre", "member");
+    int64_t a = add_comment(f, ev, 0, jp, NULL, NULL);
+    int64_t b = add_comment(f, ev, a, 0, "Éric", "pending");
+    struct comment c, *v;
+    size_t n;
+    int64_t count = -1;
+    struct comment bad = {.event_id = other, .parent_id = a, .author = "x", .body = "b"};
+    struct comment nobody = {.event_id = ev, .body = "b"};
+
+    assert_int_equal(store_comment_get(f->st, &f->ar, a, &c), RC_OK);
+    assert_string_equal(c.author, "jeanpierre");
+    assert_int_equal(c.account_id, jp);
+    assert_string_equal(c.state, "approved");
+    assert_string_equal(c.body, "Merci Éric, bon résumé.");
+    assert_null(c.edited_at);
+    assert_utc_timestamp(c.created_at);
+    assert_int_equal(store_comment_get(f->st, &f->ar, b, &c), RC_OK);
+    assert_string_equal(c.author, "Éric");
+    assert_int_equal(c.account_id, 0);
+    assert_int_equal(c.parent_id, a);
+    assert_null(c.display_name);
+    /* a reply to a comment of another event, and a comment by nobody, are refused */
+    assert_int_equal(store_comment_add(f->st, &bad, NULL), RC_INVALID);
+    assert_int_equal(store_comment_add(f->st, &nobody, NULL), RC_INVALID);
+    bad.event_id = ev;
+    bad.parent_id = 424242;
+    assert_int_equal(store_comment_add(f->st, &bad, NULL), RC_NOTFOUND);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM comments"), 2);
+
+    assert_int_equal(store_comment_list(f->st, &f->ar, ev, NULL, 0, &v, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, a);
+    assert_int_equal(v[1].id, b);
+    assert_int_equal(store_comment_list(f->st, &f->ar, ev, "pending", 0, &v, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, b);
+    assert_int_equal(store_comment_count(f->st, ev, &count), RC_OK);
+    assert_int_equal(count, 1); /* approved only */
+
+    assert_int_equal(store_comment_update(f->st, a, "Corrigé", "<p>Corrigé</p>"), RC_OK);
+    assert_int_equal(store_comment_get(f->st, &f->ar, a, &c), RC_OK);
+    assert_string_equal(c.body, "Corrigé");
+    assert_non_null(c.edited_at);
+    assert_int_equal(store_comment_update(f->st, 999, "x", "x"), RC_NOTFOUND);
+
+    /* deleted keeps the row (for its replies) but not the words */
+    assert_int_equal(store_comment_set_state(f->st, a, "deleted"), RC_OK);
+    assert_int_equal(store_comment_get(f->st, &f->ar, a, &c), RC_OK);
+    assert_string_equal(c.state, "deleted");
+    assert_string_equal(c.body, "");
+    assert_string_equal(c.html, "");
+    assert_int_equal(store_comment_set_state(f->st, b, "nonsense"), RC_INVALID);
+    assert_int_equal(store_comment_set_state(f->st, 999, "spam"), RC_NOTFOUND);
+
+    /* the event's deletion takes its comments */
+    assert_int_equal(store_event_delete(f->st, ev), RC_OK);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM comments"), 0);
+}
+
+static void
+likes_one_per_account(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "cooperer");
+    int64_t jp = add_account(f, "jeanpierre", "member"), eric = add_account(f, "eric", "member");
+    int64_t c = add_comment(f, ev, 0, jp, NULL, NULL);
+    int64_t p = add_post(f, ev, jp, "Jacques Beaudet: il faut travailler ensemble", NULL, 0);
+    int64_t likes = -1, *ids;
+    size_t n;
+
+    assert_int_equal(store_comment_like(f->st, eric, c, true, &likes), RC_OK);
+    assert_int_equal(likes, 1);
+    assert_int_equal(store_comment_like(f->st, eric, c, true, &likes), RC_OK);
+    assert_int_equal(likes, 1); /* twice is once */
+    assert_int_equal(store_comment_like(f->st, jp, c, true, &likes), RC_OK);
+    assert_int_equal(likes, 2);
+    assert_int_equal(store_comment_liked(f->st, &f->ar, eric, ev, &ids, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], c);
+    assert_int_equal(store_comment_like(f->st, eric, c, false, &likes), RC_OK);
+    assert_int_equal(likes, 1);
+    assert_int_equal(store_comment_like(f->st, eric, c, false, &likes), RC_OK);
+    assert_int_equal(likes, 1); /* unliking what is not liked changes nothing */
+    assert_int_equal(store_comment_like(f->st, eric, 999, true, &likes), RC_NOTFOUND);
+    assert_int_equal(store_comment_like(f->st, 999, c, true, &likes), RC_NOTFOUND);
+
+    assert_int_equal(store_post_like(f->st, eric, p, true, &likes), RC_OK);
+    assert_int_equal(likes, 1);
+    assert_int_equal(store_post_like(f->st, eric, p, true, &likes), RC_OK);
+    assert_int_equal(likes, 1);
+    assert_int_equal(sql_int(f, "SELECT likes FROM posts"), 1);
+    assert_int_equal(store_post_liked(f->st, &f->ar, eric, ev, &ids, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_post_like(f->st, eric, p, false, &likes), RC_OK);
+    assert_int_equal(likes, 0);
+    assert_int_equal(store_post_like(f->st, eric, 999, true, &likes), RC_NOTFOUND);
+}
+
+static void
+bans_and_known_guests(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "cooperer"), other = add_event(f, "autre");
+    int64_t jp = add_account(f, "jeanpierre", "member");
+    unsigned char addr[STORE_ADDRESS_HASH] = {1, 2, 3}, addr2[STORE_ADDRESS_HASH] = {9};
+    unsigned char key[32], key2[32];
+    const char *hash = "81aa7ab117e798a4eaaad3fe885ad049bee8551e2733be543070b7910b25e512";
+    struct comment g = {.event_id = ev, .author = "Éric", .guest_email_hash = hash, .body = "b",
+                        .html = "b", .state = "pending"};
+    bool banned = true, known = true;
+    int64_t id;
+
+    assert_int_equal(store_banned(f->st, ev, jp, addr, &banned), RC_OK);
+    assert_false(banned);
+    assert_int_equal(store_ban_add(f->st, ev, jp, NULL), RC_OK);
+    assert_int_equal(store_ban_add(f->st, ev, jp, NULL), RC_OK); /* twice is once */
+    assert_int_equal(store_ban_add(f->st, ev, 0, addr), RC_OK);
+    assert_int_equal(store_ban_add(f->st, ev, 0, NULL), RC_INVALID);
+    assert_int_equal(store_banned(f->st, ev, jp, NULL, &banned), RC_OK);
+    assert_true(banned);
+    assert_int_equal(store_banned(f->st, ev, 0, addr, &banned), RC_OK);
+    assert_true(banned);
+    assert_int_equal(store_banned(f->st, ev, 0, addr2, &banned), RC_OK);
+    assert_false(banned);
+    assert_int_equal(store_banned(f->st, other, jp, addr, &banned), RC_OK);
+    assert_false(banned); /* a ban is per event */
+
+    assert_int_equal(store_comment_guest_known(f->st, hash, &known), RC_OK);
+    assert_false(known);
+    assert_int_equal(store_comment_add(f->st, &g, &id), RC_OK);
+    assert_int_equal(store_comment_guest_known(f->st, hash, &known), RC_OK);
+    assert_false(known); /* pending does not count */
+    assert_int_equal(store_comment_set_state(f->st, id, "approved"), RC_OK);
+    assert_int_equal(store_comment_guest_known(f->st, hash, &known), RC_OK);
+    assert_true(known);
+    g.guest_email_hash = "zz";
+    assert_int_equal(store_comment_add(f->st, &g, NULL), RC_INVALID); /* not a SHA-256 */
+
+    /* the address key is drawn once and kept */
+    assert_int_equal(store_address_key(f->st, key), RC_OK);
+    assert_int_equal(store_address_key(f->st, key2), RC_OK);
+    assert_memory_equal(key, key2, 32);
+}
+
 static void *
 draw_ids(void *arg)
 {
@@ -1411,6 +1581,9 @@ main(void)
         cmocka_unit_test_setup_teardown(transactions_nest, setup, teardown),
         cmocka_unit_test_setup_teardown(savepoints_undo_one_part, setup, teardown),
         cmocka_unit_test_setup_teardown(event_by_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(comments_round_trip_and_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(likes_one_per_account, setup, teardown),
+        cmocka_unit_test_setup_teardown(bans_and_known_guests, setup, teardown),
         cmocka_unit_test_setup_teardown(post_add_get_update_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_paginates, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_visible_only, setup, teardown),

@@ -1,0 +1,97 @@
+/*
+ * tests/unit/test_comment_html.c - readers' comments as HTML
+ * (text_comment_html): paragraphs at blank lines, <br> at single breaks,
+ * http(s) URLs linked nofollow ugc, scheme-less domains linked to https,
+ * nothing else linked, everything escaped, bad UTF-8 refused with the
+ * buffer untouched; and the count of links that decides moderation.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "text/text.h"
+
+/* The HTML of s, compared with want. */
+static void
+check(const char *s, const char *want)
+{
+    struct text_buf out = {0};
+
+    assert_int_equal(text_comment_html(&out, s, strlen(s)), 0);
+    assert_non_null(out.data);
+    assert_string_equal(out.data, want);
+    text_buf_release(&out);
+}
+
+static void
+paragraphs_and_breaks(void **state)
+{
+    (void)state;
+    check("Merci Éric, bon résumé.", "<p>Merci Éric, bon résumé.</p>");
+    check("un\ndeux\n\ntrois", "<p>un<br>deux</p><p>trois</p>");
+    check("un\r\ndeux\r\n\r\ntrois\r\n", "<p>un<br>deux</p><p>trois</p>");
+    check("\n\n  \nun\n \t \ndeux\n\n\n", "<p>un</p><p>deux</p>");
+    check("", "");
+}
+
+static void
+everything_escaped(void **state)
+{
+    (void)state;
+    check("<script>alert(\"x\")</script> & 'co'",
+          "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</p>");
+    check("<b>gras</b>", "<p>&lt;b&gt;gras&lt;/b&gt;</p>");
+}
+
+static void
+urls_linked(void **state)
+{
+    (void)state;
+    check("Voir https://example.org/a?b=1&c=2.",
+          "<p>Voir <a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"nofollow ugc noopener\">"
+          "https://example.org/a?b=1&amp;c=2</a>.</p>");
+    check("www.example.org", "<p><a href=\"https://www.example.org\" rel=\"nofollow ugc "
+                             "noopener\">www.example.org</a></p>");
+    check("javascript:alert(1)", "<p>javascript:alert(1)</p>");
+    check("#innover @eric", "<p>#innover @eric</p>"); /* not linked in comments */
+}
+
+static void
+bad_text_refused(void **state)
+{
+    struct text_buf out = {0};
+
+    (void)state;
+    assert_int_equal(text_comment_html(&out, "avant", 5), 0);
+    assert_int_equal(text_comment_html(&out, "\xff\xfe", 2), -1);
+    assert_int_equal(text_comment_html(&out, "a\0b", 3), -1);
+    assert_string_equal(out.data, "<p>avant</p>"); /* left as it was */
+    text_buf_release(&out);
+}
+
+static void
+links_counted(void **state)
+{
+    const char *three = "https://a.example.org https://b.example.org et www.c-example.org";
+
+    (void)state;
+    assert_int_equal(text_comment_links("aucun lien", 10), 0);
+    assert_int_equal(text_comment_links("https://example.org", 19), 1);
+    assert_int_equal(text_comment_links(three, strlen(three)), 3);
+    assert_int_equal(text_comment_links("\xff", 1), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(paragraphs_and_breaks), cmocka_unit_test(everything_escaped),
+        cmocka_unit_test(urls_linked),           cmocka_unit_test(bad_text_refused),
+        cmocka_unit_test(links_counted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
