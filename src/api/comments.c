@@ -225,16 +225,18 @@ comment_open_to(const struct event *e, const struct account *acc, time_t now)
 bool
 comment_address_hash(struct store *st, const char *address, unsigned char out[STORE_ADDRESS_HASH])
 {
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     static unsigned char key[32];
-    static _Atomic int have_key; /* one database per process */
+    static bool have_key; /* one database per process: read once */
+    bool ok = true;
 
-    if (!have_key) {
-        if (store_address_key(st, key) != RC_OK)
-            return false;
-        have_key = 1;
-    }
-    auth_keyed_hash(key, address != NULL ? address : "?", out, STORE_ADDRESS_HASH);
-    return true;
+    pthread_mutex_lock(&lock);
+    if (!have_key)
+        have_key = ok = store_address_key(st, key) == RC_OK;
+    if (ok)
+        auth_keyed_hash(key, address != NULL ? address : "?", out, STORE_ADDRESS_HASH);
+    pthread_mutex_unlock(&lock);
+    return ok;
 }
 
 /* ---- what a comment holds ---- */

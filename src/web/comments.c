@@ -453,7 +453,7 @@ comment_form(struct html *h, const struct event *e, const struct comment_view *c
     else
         html_msg(h, MSG_COMMENT_LEAVE);
     html_raw(h, "</h3>\n");
-    if (cv->error != NULL && (editing != NULL) == (cv->edit_id != 0)) {
+    if (cv->error != NULL && editing == NULL && cv->edit_id == 0) {
         html_raw(h, "<p class=\"error\" role=\"alert\">");
         html_text(h, cv->error);
         html_raw(h, "</p>\n");
@@ -523,6 +523,12 @@ comments_section(struct html *h, struct store *st, const struct event *e, struct
     else
         html_textf(h, msg(h->lang, MSG_COMMENTS_MANY), (long long)approved);
     html_raw(h, "</h2>\n");
+    if (cv->error != NULL && cv->edit_id != 0) {
+        /* a refused change or deletion: said here, the comment may show no form */
+        html_raw(h, "<p class=\"error\" role=\"alert\">");
+        html_text(h, cv->error);
+        html_raw(h, "</p>\n");
+    }
     if (cv->pending_notice) {
         html_raw(h, "<p class=\"notice\" role=\"status\">");
         html_msg(h, MSG_COMMENT_PENDING);
@@ -834,6 +840,7 @@ web_comment_remove(struct request *req, struct response *res)
     if (!form_event(req, res, st, &e) || !web_open_form(req, res, st, &v, &form, &n) ||
         !comment_param(req, res, st, &e, &c))
         return 0;
+    f.edit_id = c.id; /* where a refusal is said */
     if (!web_may_edit(st, &v, &e) &&
         (why.error = comment_may_change(&c, v.signed_in ? &v.acc : NULL,
                                         v.signed_in ? NULL : request_cookie(req, WEB_GUEST_COOKIE),
