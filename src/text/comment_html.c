@@ -6,6 +6,7 @@
  * hashtags and mentions are not linked in comments.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "text/text.h"
 #include "text/text_int.h"
@@ -84,9 +85,10 @@ comment_urls(const char *s, size_t len, struct text_entities *urls)
         const struct text_entity *u = &urls->v[i];
         const char *v = s + u->value_start;
         size_t vlen = u->value_end - u->value_start;
-        bool http = (vlen > 7 && strncmp(v, "http://", 7) == 0) ||
-                    (vlen > 8 && strncmp(v, "https://", 8) == 0);
-        if (u->has_protocol ? http : memchr(v, ':', vlen) == NULL)
+        /* Any case ("HTTPS://"); a URL without one gets "https://", so a ':' in it is safe. */
+        bool http = (vlen > 7 && strncasecmp(v, "http://", 7) == 0) ||
+                    (vlen > 8 && strncasecmp(v, "https://", 8) == 0);
+        if (!u->has_protocol || http)
             urls->v[kept++] = *u;
     }
     urls->n = kept;

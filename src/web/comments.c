@@ -330,7 +330,7 @@ comment_item(struct html *h, const struct event *e, const struct thread *t, size
                 html_raw(h, "<li");
                 html_attr(h, "id", arena_printf(&h->req->arena, "c%lld", (long long)t->v[k].id));
                 html_raw(h, " class=\"comment-item flat\">\n");
-                comment_article(h, e, t, k, cv, t->parent[k] != i ? &t->v[t->parent[k]] : NULL);
+                comment_article(h, e, t, k, cv, &t->v[t->parent[k]]);
                 html_raw(h, "</li>\n");
             }
         }

@@ -108,3 +108,28 @@ def speaker_of(message):
         if message.startswith(p["name"]) or (p["name"] + ",") in message[:60]:
             return {"name": p["name"]}
     return None
+
+
+def comments():
+    """The two comments that end the sample ("2 réflexions"): a reader's, with
+    the poem he quotes as its second paragraph, and the author's reply; as
+    plain text bodies, paragraphs separated by a blank line."""
+    with open(sample_path(), encoding="utf-8") as f:
+        text = f.read()
+    part = text.split("réflexions au sujet de", 1)[1].split("\n", 1)[1]
+    part = part.split("Laisser un commentaire", 1)[0]
+    bodies = []
+    for chunk in part.split("J'aime")[:2]:
+        lines = [line.strip() for line in chunk.strip("\n").splitlines()]
+        lines[0] = re.sub(r"^1\. ", "", lines[0])
+        paragraphs, current = [], []
+        for line in lines:
+            if line:
+                current.append(re.sub(r"^1\. ", "", line))
+            elif current:
+                paragraphs.append("\n".join(current))
+                current = []
+        if current:
+            paragraphs.append("\n".join(current))
+        bodies.append("\n\n".join(paragraphs))
+    return bodies

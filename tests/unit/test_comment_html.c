@@ -60,6 +60,24 @@ urls_linked(void **state)
     check("#innover @eric", "<p>#innover @eric</p>"); /* not linked in comments */
 }
 
+/* Every http(s) URL the extractor finds is linked, whatever the case of its scheme. */
+static void
+urls_linked_as_found(void **state)
+{
+    (void)state;
+    check("HTTPS://EXAMPLE.ORG", "<p><a href=\"HTTPS://EXAMPLE.ORG\" rel=\"nofollow ugc "
+                                 "noopener\">HTTPS://EXAMPLE.ORG</a></p>");
+    check("example.org:8080/a:b", "<p><a href=\"https://example.org:8080/a:b\" rel=\"nofollow "
+                                  "ugc noopener\">example.org:8080/a:b</a></p>");
+    /* Shown in full, never shortened as a post's links are. */
+    check("http://example.org/un/chemin/bien/plus/long/que/trente/caracteres",
+          "<p><a href=\"http://example.org/un/chemin/bien/plus/long/que/trente/caracteres\" "
+          "rel=\"nofollow ugc noopener\">"
+          "http://example.org/un/chemin/bien/plus/long/que/trente/caracteres</a></p>");
+    check("javascript://example.org/%0Aalert(1)", "<p>javascript://example.org/%0Aalert(1)</p>");
+    assert_int_equal(text_comment_links("Http://a.example.org b.example.org:80", 37), 2);
+}
+
 static void
 bad_text_refused(void **state)
 {
@@ -90,8 +108,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(paragraphs_and_breaks), cmocka_unit_test(everything_escaped),
-        cmocka_unit_test(urls_linked),           cmocka_unit_test(bad_text_refused),
-        cmocka_unit_test(links_counted),
+        cmocka_unit_test(urls_linked),           cmocka_unit_test(urls_linked_as_found),
+        cmocka_unit_test(bad_text_refused),      cmocka_unit_test(links_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

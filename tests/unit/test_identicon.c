@@ -70,7 +70,7 @@ symmetric_and_never_empty(void **state)
 
     (void)state;
     for (i = 0; i < 200; i++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof(name), "guest%d", i);
         identicon_hash(name, strlen(name), h);
         assert_true(identicon_svg(h, 32, svg, sizeof(svg)) > 0);

@@ -1282,7 +1282,6 @@ struct id_run {
     int in_order; /* 1 when every id was bigger than the one before */
 };
 
-
 /* ---- comments (schema 4) ---- */
 
 static int64_t
@@ -1415,8 +1414,12 @@ bans_and_known_guests(void **state)
     unsigned char addr[STORE_ADDRESS_HASH] = {1, 2, 3}, addr2[STORE_ADDRESS_HASH] = {9};
     unsigned char key[32], key2[32];
     const char *hash = "81aa7ab117e798a4eaaad3fe885ad049bee8551e2733be543070b7910b25e512";
-    struct comment g = {.event_id = ev, .author = "Éric", .guest_email_hash = hash, .body = "b",
-                        .html = "b", .state = "pending"};
+    struct comment g = {.event_id = ev,
+                        .author = "Éric",
+                        .guest_email_hash = hash,
+                        .body = "b",
+                        .html = "b",
+                        .state = "pending"};
     bool banned = true, known = true;
     int64_t id;
 
