@@ -6,10 +6,26 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <sodium.h>
 
 #include "web/identicon.h"
+
+/* Appends the unit square at (x, y), both 0..4: "Mx yh1v1h-1z". Without printf: a recap
+ * draws hundreds of these. */
+static size_t
+cell(char *path, size_t len, int x, int y)
+{
+    static const char tail[] = "h1v1h-1z";
+
+    path[len++] = 'M';
+    path[len++] = (char)('0' + x);
+    path[len++] = ' ';
+    path[len++] = (char)('0' + y);
+    memcpy(path + len, tail, sizeof(tail)); /* with its NUL */
+    return len + sizeof(tail) - 1;
+}
 
 void
 identicon_hash(const char *s, size_t len, unsigned char out[32])
@@ -34,14 +50,13 @@ identicon_svg(const unsigned char hash[32], int size_px, char *buf, size_t size)
             if (!on)
                 continue;
             cells++;
-            len += (size_t)snprintf(path + len, sizeof(path) - len, "M%d %dh1v1h-1z", col, row);
+            len = cell(path, len, col, row);
             if (col != 2)
-                len += (size_t)snprintf(path + len, sizeof(path) - len, "M%d %dh1v1h-1z", 4 - col,
-                                        row);
+                len = cell(path, len, 4 - col, row);
         }
     }
     if (cells == 0) /* never an empty picture: the centre cell */
-        len += (size_t)snprintf(path + len, sizeof(path) - len, "M2 2h1v1h-1z");
+        len = cell(path, len, 2, 2);
     n = snprintf(buf, size,
                  "<svg class=\"avatar\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 5 5\" "
                  "width=\"%d\" height=\"%d\" aria-hidden=\"true\">"
