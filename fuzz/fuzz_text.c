@@ -22,7 +22,10 @@
  *   - the autolinked HTML is UTF-8, holds no markup but <a ...>, </a> and
  *     <br>, every href is a relative path or http(s), and reading the HTML
  *     back (tags stripped, entities unescaped, <br> as a newline, a link's
- *     shortened display checked against its href) gives the input again.
+ *     shortened display checked against its href) gives the input again;
+ *   - a comment's HTML holds only paragraphs, breaks and nofollow http(s)
+ *     links, as many as text_comment_links counts, and every character of
+ *     the text but its blanks, in order.
  *
  * Built by fuzz/fuzz.mk with clang -fsanitize=fuzzer,address,undefined.
  */
@@ -31,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <math.h>
 #include <utf8proc.h>
 
@@ -573,6 +577,63 @@ fuzz_autolink(const char *s, size_t n)
     text_buf_release(&esc);
 }
 
+/*
+ * A reader's comment as HTML (text_comment_html): UTF-8, no markup but
+ * <p>, </p>, <br>, <a href="http(s)://…" rel="nofollow ugc noopener"> and
+ * </a>, as many links as text_comment_links says, and the same characters
+ * as the text once blanks are set aside (tags stripped, entities unescaped).
+ */
+static void
+fuzz_comment_html(const char *s, size_t n)
+{
+    static const char rel[] = "\" rel=\"nofollow ugc noopener\">";
+    struct text_buf html = {0};
+    const char *h;
+    char *text;
+    size_t i = 0, len, links = 0, at, t = 0, k = 0;
+
+    CHECK_RC(text_comment_html(&html, s, n));
+    h = html.data != NULL ? html.data : "";
+    len = html.len;
+    CHECK(text_utf8_check(h, len, &at) == TEXT_UTF8_OK);
+    CHECK((text = malloc(len + 1)) != NULL);
+    while (i < len) {
+        if (h[i] != '<') {
+            size_t j = i;
+            while (j < len && h[j] != '<')
+                j++;
+            t += html_unescape(h + i, j - i, text + t);
+            i = j;
+            continue;
+        }
+        if (strncmp(h + i, "<p>", 3) == 0 || strncmp(h + i, "<br>", 4) == 0 ||
+            strncmp(h + i, "</p>", 4) == 0 || strncmp(h + i, "</a>", 4) == 0) {
+            i = strchr(h + i, '>') - h + 1;
+            continue;
+        }
+        CHECK(strncasecmp(h + i, "<a href=\"http://", 16) == 0 ||
+              strncasecmp(h + i, "<a href=\"https://", 17) == 0);
+        CHECK(strstr(h + i, rel) != NULL);
+        i = strstr(h + i, rel) - h + sizeof(rel) - 1;
+        CHECK(memchr(h + i, '<', len - i) != NULL); /* the link's text, then </a> */
+        links++;
+    }
+    CHECK(links == text_comment_links(s, n));
+    for (i = 0; i < n; i++) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
+            continue;
+        while (k < t && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n'))
+            k++;
+        CHECK(k < t && text[k] == s[i]);
+        k++;
+    }
+    while (k < t && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n'))
+        k++;
+    CHECK(k == t);
+    free(text);
+    text_buf_release(&html);
+}
+
 /* text_nfc against utf8proc's own NFC, and idempotent. */
 static void
 fuzz_nfc(struct text_scratch *sc, const char *s, size_t n, const char **ns, size_t *nn)
@@ -672,6 +733,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (k = 0; k < 3; k++)
         fuzz_parse(&sc_parse, s, size, configs[k], ok, uerr, at, &raw[k]);
     if (!ok) {
+        struct text_buf comment = {0};
+        CHECK(text_comment_html(&comment, s, size) == -1 && comment.len == 0);
+        CHECK(text_comment_links(s, size) == 0);
         fuzz_analyze(s, size, NULL, 0, configs[0], TEXT_FEDIVERSE, &raw[0]);
         goto out;
     }
@@ -702,6 +766,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_extract(ns, nn, 0);
     fuzz_reply(ns, nn);
     fuzz_autolink(ns, nn);
+    fuzz_comment_html(ns, nn);
 
     (void)text_is_valid_url(ns, nn, true, true);
     (void)text_is_valid_url(ns, nn, false, false);
