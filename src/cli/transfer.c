@@ -108,8 +108,13 @@ cli_import(int argc, char **argv)
         status = CLI_EXIT_INVALID;
         goto out;
     }
-    printf("imported event '%s' (%zu posts)\n", e.slug,
-           json_array_size(json_object_get(doc, "posts")));
+    if (json_array_size(json_object_get(doc, "comments")) > 0)
+        printf("imported event '%s' (%zu posts, %zu comments)\n", e.slug,
+               json_array_size(json_object_get(doc, "posts")),
+               json_array_size(json_object_get(doc, "comments")));
+    else
+        printf("imported event '%s' (%zu posts)\n", e.slug,
+               json_array_size(json_object_get(doc, "posts")));
     status = CLI_EXIT_OK;
 out:
     response_free(&res);
