@@ -84,6 +84,9 @@ static const char *const comment_sql[C_N] = {
                  "(account_id = ?2 OR address = ?3) LIMIT 1",
 };
 
+_Static_assert(C_N <= SQ_SLOT_OAUTH - SQ_SLOT_COMMENTS,
+               "comments.c has more statements than slots");
+
 static int
 prepare(struct store *st, enum comment_stmt id, sqlite3_stmt **out)
 {

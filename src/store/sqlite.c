@@ -123,7 +123,8 @@ enum sq_stmt_id {
 #define POST_COLS                                                                                  \
     "p.id, p.event_id, p.account_id, a.username, p.text, p.html, p.speaker_name, "                 \
     "p.speaker_audience, p.speaker_label, p.lang, p.state, p.created_at, p.edited_at, p.likes, "   \
-    "(SELECT group_concat(tag, char(31)) FROM post_tags WHERE post_id = p.id)"
+    "(SELECT group_concat(tag, char(31)) FROM post_tags WHERE post_id = p.id), p.visibility, "     \
+    "p.in_reply_to_id, p.spoiler_text, p.sensitive"
 
 #define POST_ACCOUNT " LEFT JOIN accounts a ON a.id = p.account_id"
 
@@ -208,8 +209,10 @@ static const char *const sq_sql[SQ_N_STMT] = {
 
     [SQ_POST_ADD] =
         "INSERT INTO posts (id, event_id, account_id, speaker_name, speaker_audience, "
-        "speaker_label, text, html, lang, state, created_at, edited_at, likes) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, coalesce(?11, " SQ_NOW "), ?12, ?13)",
+        "speaker_label, text, html, lang, state, created_at, edited_at, likes, visibility, "
+        "in_reply_to_id, spoiler_text, sensitive) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, coalesce(?11, " SQ_NOW "), ?12, ?13, "
+        "coalesce(?14, 'public'), ?15, coalesce(?16, ''), ?17)",
     [SQ_POST_GET] = "SELECT " POST_COLS " FROM posts p" POST_ACCOUNT " WHERE p.id = ?1",
     [SQ_POST_UPDATE] =
         "UPDATE posts SET text = ?2, html = ?3, speaker_name = ?4, "
@@ -716,9 +719,17 @@ sq_migrate(struct store *st, const char *path)
 
     if ((rc = sq_version(st, path, &version)) != RC_OK || version == STORE_SCHEMA_VERSION)
         return rc;
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    /*
+     * Foreign keys off while a script rebuilds a table (schema 5 rebuilds
+     * posts): dropping the old one must not cascade to the rows that point
+     * at it. foreign_key_check proves them whole before the commit.
+     */
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+        SQLITE_OK) {
         open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
-        return sq_rc(sqlite3_extended_errcode(st->db));
+        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+        return rc;
     }
     /* Read again under the lock: another process may have upgraded it meanwhile. */
     if ((rc = sq_version(st, path, &version)) != RC_OK || version == STORE_SCHEMA_VERSION)
@@ -731,6 +742,16 @@ sq_migrate(struct store *st, const char *path)
             goto out;
         }
     }
+    {
+        int broken = 0;
+        if (sqlite3_exec(st->db, "PRAGMA foreign_key_check", sq_exists_cb, &broken, NULL) !=
+                SQLITE_OK ||
+            broken) {
+            rc = RC_IO;
+            open_fail("cannot upgrade '%s': rows point at rows that are not there", path);
+            goto out;
+        }
+    }
     snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -738,6 +759,7 @@ sq_migrate(struct store *st, const char *path)
         open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
         goto out;
     }
+    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     if (from == 0)
         log_info("store: created '%s' (schema version %d)", path, STORE_SCHEMA_VERSION);
     else
@@ -746,6 +768,7 @@ sq_migrate(struct store *st, const char *path)
     return RC_OK;
 out:
     sq_rollback(st); /* also ends the transaction when there was nothing to do */
+    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     return rc;
 }
 
@@ -1634,7 +1657,13 @@ store_post_add(struct store *st, const struct post *p, int64_t *id_out)
         return rc;
     if ((rc = sq_prepare(st, SQ_POST_ADD, &stmt)) != RC_OK)
         goto out;
-    if (sqlite3_bind_int64(stmt, 2, p->event_id) != SQLITE_OK ||
+    if ((p->event_id != 0 ? sqlite3_bind_int64(stmt, 2, p->event_id)
+                          : sqlite3_bind_null(stmt, 2)) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 14, p->visibility, -1, SQLITE_STATIC) != SQLITE_OK ||
+        (p->in_reply_to_id != 0 ? sqlite3_bind_int64(stmt, 15, p->in_reply_to_id)
+                                : sqlite3_bind_null(stmt, 15)) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 16, p->spoiler_text, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 17, p->sensitive) != SQLITE_OK ||
         (p->account_id != 0 ? sqlite3_bind_int64(stmt, 3, p->account_id)
                             : sqlite3_bind_null(stmt, 3)) != SQLITE_OK ||
         sqlite3_bind_text(stmt, 4, p->speaker_name, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -1686,6 +1715,10 @@ sq_read_post(sqlite3_stmt *stmt, struct arena *ar, struct post *p /* OUT */)
     p->created_at = sq_text(stmt, 11, ar, &nomem);
     p->edited_at = sq_text(stmt, 12, ar, &nomem);
     p->likes = sqlite3_column_int64(stmt, 13);
+    p->visibility = sq_text(stmt, 15, ar, &nomem);
+    p->in_reply_to_id = sqlite3_column_int64(stmt, 16); /* 0 for NULL */
+    p->spoiler_text = sq_text(stmt, 17, ar, &nomem);
+    p->sensitive = sqlite3_column_int(stmt, 18) != 0;
     if ((all = sq_text(stmt, 14, ar, &nomem)) == NULL)
         return nomem ? RC_NOMEM : RC_OK;
     for (n = 1, s = all; (s = strchr(s, '\x1f')) != NULL; s++)

@@ -31,7 +31,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -230,6 +230,11 @@ struct post {
     int64_t likes;
     const char *const *tags; /* extracted hashtags, lower case, on write */
     size_t n_tags;
+    /* as Mastodon has them (schema 5); event_id 0 is a post of no event */
+    const char *visibility;   /* public | unlisted | private | direct; NULL: public */
+    int64_t in_reply_to_id;   /* 0: none */
+    const char *spoiler_text; /* "" (NULL on write) when none */
+    bool sensitive;
 };
 
 /*
@@ -375,5 +380,48 @@ int store_ban_add(struct store *st, int64_t event_id, int64_t account_id,
 /* Whether the account (0: none) or the address (NULL: none) is banned from the event. */
 int store_banned(struct store *st, int64_t event_id, int64_t account_id,
                  const unsigned char *address, bool *out);
+
+/* ---- OAuth apps, codes and tokens of the Mastodon API (store/oauth.c) ---- */
+
+struct oauth_app {
+    int64_t id;
+    const char *client_id;         /* public, random */
+    unsigned char secret_hash[32]; /* SHA-256 of the client secret */
+    const char *name, *website;    /* website NULL when none */
+    const char *redirect_uris;     /* newline-separated */
+    const char *scopes;            /* normalized, space-separated */
+    const char *created_at;
+};
+
+struct oauth_code {
+    unsigned char hash[32]; /* SHA-256 of the code given to the client */
+    int64_t app_id, account_id;
+    const char *scopes, *redirect_uri;
+    const char *challenge, *challenge_method; /* PKCE; NULL when none */
+};
+
+int store_app_add(struct store *st, const struct oauth_app *a, int64_t *id_out);
+int store_app_by_client_id(struct store *st, struct arena *ar, const char *client_id,
+                           struct oauth_app *out);
+int store_app_by_id(struct store *st, struct arena *ar, int64_t id, struct oauth_app *out);
+/* A code valid for seconds (expired ones are forgotten on the way). */
+int store_code_add(struct store *st, const struct oauth_code *c, int seconds);
+/* The live code of that hash, which is forgotten at once (a code is good once). RC_NOTFOUND. */
+int store_code_take(struct store *st, struct arena *ar, const unsigned char hash[32],
+                    struct oauth_code *out);
+/* A token of account_id obtained through app_id (0: none); account_id 0: an app token. */
+int store_token_add_app(struct store *st, int64_t account_id, const unsigned char hash[32],
+                        const char *scopes, int64_t app_id);
+/* The app an account's token came from (app_id 0 and NULL names when none). RC_NOTFOUND. */
+int store_token_app(struct store *st, struct arena *ar, const unsigned char hash[32],
+                    int64_t *app_id, const char **name, const char **website);
+/* An app token (client_credentials): its app and scopes. RC_NOTFOUND. */
+int store_app_token_find(struct store *st, struct arena *ar, const unsigned char hash[32],
+                         struct oauth_app *app, const char **scopes_out);
+/* Forgets the token (an account's or an app's) of that hash, if app_id (0: any) issued it. */
+int store_token_revoke(struct store *st, const unsigned char hash[32], int64_t app_id);
+/* The post an Idempotency-Key of the account made in the last hour; RC_NOTFOUND. */
+int store_idempotency_get(struct store *st, int64_t account_id, const char *key, int64_t *post_id);
+int store_idempotency_put(struct store *st, int64_t account_id, const char *key, int64_t post_id);
 
 #endif

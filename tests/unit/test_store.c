@@ -24,6 +24,7 @@
 
 #include "core/rc.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 struct fixture {
     char dir[64];   /* the mkdtemp directory */
@@ -1282,6 +1283,88 @@ struct id_run {
     int in_order; /* 1 when every id was bigger than the one before */
 };
 
+/*
+ * Schema 5 rebuilds posts: a database of schema 4 with posts, tags, likes,
+ * replies and comments comes out whole, and a post may then have no event.
+ */
+static void
+upgrade_to_5_keeps_every_row(void **state)
+{
+    struct fixture *f = *state;
+    char dir[160], path[192];
+    struct store *st = NULL;
+    struct post p, nowhere = {.text = "sans événement", .html = "sans événement"};
+    struct arena ar = {0};
+    sqlite3 *db = NULL;
+    int64_t id = 0;
+    int v;
+
+    (void)f;
+    snprintf(dir, sizeof(dir), "%s/old", f->dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof(path), "%s/gazouillis.db", dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL),
+                     SQLITE_OK);
+    for (v = 0; v < 4; v++)
+        assert_int_equal(sqlite3_exec(db, sq_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x');"
+                     "INSERT INTO events (id, slug, title, created_at) VALUES (2, 'e', 'E', 'x');"
+                     "INSERT INTO posts (id, event_id, account_id, text, created_at) "
+                     "VALUES (10, 2, 1, 'un #innover', 'x'), (11, 2, 1, 'deux', 'x');"
+                     "UPDATE posts SET in_reply_to_id = 10 WHERE id = 11;"
+                     "INSERT INTO post_tags (post_id, position, tag) VALUES (10, 0, 'innover');"
+                     "INSERT INTO favourites (account_id, post_id, created_at) VALUES (1, 10, 'x');"
+                     "INSERT INTO comments (id, event_id, account_id, body, html, created_at) "
+                     "VALUES (20, 2, 1, 'merci', 'merci', 'x');"
+                     "PRAGMA user_version = 4; COMMIT",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+
+    assert_int_equal(store_open(dir, &st), RC_OK);
+    assert_int_equal(store_post_get(st, &ar, 10, &p), RC_OK);
+    assert_string_equal(p.text, "un #innover");
+    assert_int_equal(p.likes, 1);
+    assert_int_equal(p.n_tags, 1);
+    assert_string_equal(p.tags[0], "innover");
+    /* the triggers are back: a like counts, a post is logged and indexed */
+    assert_int_equal(store_post_like(st, 1, 11, true, NULL), RC_OK);
+    assert_int_equal(store_post_get(st, &ar, 11, &p), RC_OK);
+    assert_int_equal(p.likes, 1);
+    nowhere.account_id = 1;
+    assert_int_equal(store_post_add(st, &nowhere, &id), RC_OK);
+    assert_int_equal(store_post_get(st, &ar, id, &p), RC_OK);
+    assert_int_equal(p.event_id, 0);
+    assert_int_equal(store_fts_index_pending(st), RC_OK);
+    store_close(st);
+    arena_release(&ar);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    {
+        sqlite3_stmt *stmt;
+        assert_int_equal(
+            sqlite3_prepare_v2(db,
+                               "SELECT (SELECT count(*) FROM posts), "
+                               "(SELECT in_reply_to_id FROM posts WHERE id = 11), "
+                               "(SELECT count(*) FROM comments), "
+                               "(SELECT count(*) FROM post_changes WHERE event_id = 0),"
+                               " (SELECT count(*) FROM pragma_foreign_key_check)",
+                               -1, &stmt, NULL),
+            SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(stmt, 0), 3);
+        assert_int_equal(sqlite3_column_int(stmt, 1), 10);
+        assert_int_equal(sqlite3_column_int(stmt, 2), 1);
+        assert_int_equal(sqlite3_column_int(stmt, 3), 1);
+        assert_int_equal(sqlite3_column_int(stmt, 4), 0);
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+}
+
 /* ---- comments (schema 4) ---- */
 
 static int64_t
@@ -1584,6 +1667,7 @@ main(void)
         cmocka_unit_test_setup_teardown(transactions_nest, setup, teardown),
         cmocka_unit_test_setup_teardown(savepoints_undo_one_part, setup, teardown),
         cmocka_unit_test_setup_teardown(event_by_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(upgrade_to_5_keeps_every_row, setup, teardown),
         cmocka_unit_test_setup_teardown(comments_round_trip_and_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(likes_one_per_account, setup, teardown),
         cmocka_unit_test_setup_teardown(bans_and_known_guests, setup, teardown),
