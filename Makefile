@@ -26,7 +26,7 @@ ALL_CFLAGS  = $(CSTD) $(OPT) $(WARN) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS
 SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
-SERVER_SRC = $(foreach d,http store auth live api web,$(wildcard src/$(d)/*.c))
+SERVER_SRC = $(foreach d,http store auth live api masto web,$(wildcard src/$(d)/*.c))
 CLI_SRC  = $(wildcard src/cli/*.c) src/main.c
 GEN_SRC  = $(BUILD)/gen/tld_table.c $(BUILD)/gen/emoji_table.c $(BUILD)/gen/age_table.c \
            $(BUILD)/gen/nfcqc_table.c
@@ -52,7 +52,8 @@ $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && [ -r $(EMOJI_TEST) ] && \
 	    command -v clang-format >/dev/null && [ -x /usr/bin/chromedriver ] && \
-	    $(PYTHON) -c 'import pytest, requests, selenium' 2>/dev/null; then :; \
+	    $(PYTHON) -c 'import pytest, requests, selenium, mastodon' 2>/dev/null && \
+	    command -v toot >/dev/null; then :; \
 	 else echo "make: a library or tool is missing, running scripts/install-deps.sh"; \
 	      ./scripts/install-deps.sh; fi
 	@touch $@

@@ -83,7 +83,7 @@ prepare(struct arena *ar, struct response *res, const struct event *e, const cha
         t = fold(ar, norm + x->value_start, x->value_end - x->value_start);
         has_tag = has_tag || (t != NULL && strcmp(t, event_tag) == 0);
     }
-    if (add_tag && !has_tag && r.reason == TEXT_VALID) {
+    if (add_tag && !has_tag && r.reason == TEXT_VALID && e->hashtag[0] != '\0') {
         /* the event's hashtag, added as the composer would */
         const char *with = arena_printf(ar, "%.*s #%s", (int)norm_len, norm, e->hashtag);
         text_entities_release(&es);
@@ -355,15 +355,34 @@ post_admission(struct store *st, const struct event *e, const struct account *ac
     return e->moderation ? "pending" : "visible";
 }
 
+const struct event post_no_event = {
+    .slug = "", .title = "", .hashtag = "", .char_limit = POST_NO_EVENT_LIMIT, .state = "live"};
+
 bool
 post_create(struct store *st, struct arena *ar, const struct event *e, const struct account *acc,
             const char *text, size_t len, json_t *speaker, bool force, const char *state,
             struct post *out, struct response *res)
 {
-    bool editor = api_may_edit(st, acc, e);
+    return post_create_ex(st, ar, e, acc, text, len, speaker, force, state, NULL, out, res);
+}
+
+bool
+post_create_ex(struct store *st, struct arena *ar, const struct event *e, const struct account *acc,
+               const char *text, size_t len, json_t *speaker, bool force, const char *state,
+               const struct post *extra, struct post *out, struct response *res)
+{
+    bool editor = e == &post_no_event || api_may_edit(st, acc, e);
     struct prepared pr;
     struct post p = {.state = state};
     int rc;
+
+    if (extra != NULL) {
+        p.visibility = extra->visibility;
+        p.in_reply_to_id = extra->in_reply_to_id;
+        p.spoiler_text = extra->spoiler_text;
+        p.sensitive = extra->sensitive;
+        p.lang = extra->lang;
+    }
 
     if (len > MAX_POST_BYTES) {
         response_error(res, 413, "'text' is longer than %d bytes", MAX_POST_BYTES);

@@ -42,6 +42,19 @@ bool post_create(struct store *st, struct arena *ar, const struct event *e,
                  bool force, const char *state, struct post *out, struct response *res);
 
 /*
+ * The same with what the Mastodon API adds (extra's visibility,
+ * in_reply_to_id, spoiler_text, sensitive and lang; extra may be NULL);
+ * e may be &post_no_event: a post of its author's profile, in no event,
+ * counted against POST_NO_EVENT_LIMIT, its author its only speaker.
+ */
+bool post_create_ex(struct store *st, struct arena *ar, const struct event *e,
+                    const struct account *acc, const char *text, size_t len, json_t *speaker,
+                    bool force, const char *state, const struct post *extra, struct post *out,
+                    struct response *res);
+#define POST_NO_EVENT_LIMIT 500
+extern const struct event post_no_event;
+
+/*
  * Who may post to e, and how: its editors and the admins post visible
  * posts; while e is live and takes posts from its audience, any signed-in
  * account posts from the floor (post_create then makes the speaker the

@@ -77,6 +77,12 @@ bool auth_secret_equal(const unsigned char a[AUTH_SECRET_HASH],
  */
 void auth_keyed_hash(const unsigned char key[32], const char *s, unsigned char *out,
                      size_t out_len);
+/*
+ * PKCE (RFC 7636): whether verifier (43-128 characters) answers challenge
+ * by method "S256" (base64url of its SHA-256) or "plain" (NULL counts as
+ * plain), compared in constant time.
+ */
+bool auth_pkce_verify(const char *verifier, const char *challenge, const char *method);
 /* True when s has the form of a secret: AUTH_SECRET_LEN base64url characters. */
 bool auth_secret_wellformed(const char *s);
 

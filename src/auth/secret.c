@@ -80,3 +80,27 @@ auth_keyed_hash(const unsigned char key[32], const char *s, unsigned char *out, 
 {
     crypto_generichash(out, out_len, (const unsigned char *)s, strlen(s), key, 32);
 }
+
+bool
+auth_pkce_verify(const char *verifier, const char *challenge, const char *method)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char encoded[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+                                           sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    size_t len;
+
+    if (verifier == NULL || challenge == NULL)
+        return false;
+    len = strlen(verifier);
+    if (len < 43 || len > 128) /* RFC 7636: 43 to 128 characters */
+        return false;
+    if (method == NULL || strcmp(method, "plain") == 0)
+        return strlen(challenge) == len && sodium_memcmp(verifier, challenge, len) == 0;
+    if (strcmp(method, "S256") != 0)
+        return false;
+    crypto_hash_sha256(digest, (const unsigned char *)verifier, len);
+    sodium_bin2base64(encoded, sizeof(encoded), digest, sizeof(digest),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return strlen(challenge) == strlen(encoded) &&
+           sodium_memcmp(encoded, challenge, strlen(encoded)) == 0;
+}

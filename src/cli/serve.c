@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "live/live.h"
+#include "masto/masto.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -210,19 +211,20 @@ cli_serve(int argc, char **argv)
     }
     app.public_url = public_url;
     app.secure_cookies = strncmp(public_url, "https://", 8) == 0;
-    /* The API's routes, then the pages' (their "/:name" catch-all must come last). */
-    if ((routes = calloc(app_n_routes + web_n_routes, sizeof(*routes))) == NULL) {
+    /* The API's routes, the Mastodon API's, then the pages' (their "/:name" catch-all last). */
+    if ((routes = calloc(app_n_routes + masto_n_routes + web_n_routes, sizeof(*routes))) == NULL) {
         log_warnx("cannot allocate the route table");
         goto out;
     }
     memcpy(routes, app_routes, app_n_routes * sizeof(*routes));
-    memcpy(routes + app_n_routes, web_routes, web_n_routes * sizeof(*routes));
+    memcpy(routes + app_n_routes, masto_routes, masto_n_routes * sizeof(*routes));
+    memcpy(routes + app_n_routes + masto_n_routes, web_routes, web_n_routes * sizeof(*routes));
     struct http_config cfg = {
         .address = host,
         .port = (uint16_t)port,
         .threads = threads,
         .routes = routes,
-        .n_routes = app_n_routes + web_n_routes,
+        .n_routes = app_n_routes + masto_n_routes + web_n_routes,
         .app = &app,
         .on_stop = end_streams,
     };

@@ -195,4 +195,38 @@ void http_server_stop(struct http_server *srv, unsigned timeout_ms);
  */
 int http_metrics_write(struct http_server *srv, char **out, size_t *len);
 
+/*
+ * multipart/form-data (RFC 7578), for media uploads: the whole body is in
+ * memory already (req->body), so parts point into it and nothing is copied
+ * but names and header values. http/multipart.c.
+ */
+#define MULTIPART_MAX_PARTS  64
+#define MULTIPART_MAX_HEADER 8192 /* bytes of one part's header lines */
+
+struct multipart_part {
+    const char *name;          /* Content-Disposition name=, unquoted, in the arena */
+    const char *filename;      /* filename*=UTF-8''... decoded, else filename=; NULL if absent */
+    const char *content_type;  /* the part's Content-Type, or NULL */
+    const unsigned char *data; /* the part's bytes: borrowed, points into the body */
+    size_t len;
+};
+
+/*
+ * Parses body[0..len) sent with content_type ("multipart/form-data;
+ * boundary=...", the boundary possibly quoted, parameters in any case and
+ * order). The parts (at most MULTIPART_MAX_PARTS) go in an arena array
+ * (*parts, *n). Preamble and epilogue are ignored; header lines may end in
+ * CRLF or a bare LF. Returns 0, or -1 (with *parts NULL, *n 0 and a static
+ * message in *error when error is not NULL) for another content type, a
+ * missing or bad boundary, a missing first or closing boundary (a truncated
+ * upload), a part without Content-Disposition: form-data and a name,
+ * malformed headers or more than MULTIPART_MAX_HEADER bytes of them, too
+ * many parts, or no memory. Names and filenames may still be bad UTF-8.
+ */
+int multipart_parse(struct arena *ar, const char *content_type, const char *body, size_t len,
+                    struct multipart_part **parts, size_t *n, const char **error);
+/* The first part named name (compared exactly), or NULL. */
+const struct multipart_part *multipart_get(const struct multipart_part *parts, size_t n,
+                                           const char *name);
+
 #endif

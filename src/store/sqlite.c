@@ -134,8 +134,12 @@ enum sq_stmt_id {
  */
 #define POST_LIST(join, where, order)                                                              \
     "SELECT " POST_COLS " FROM posts p" join POST_ACCOUNT                                          \
-    " WHERE p.id < ?3 AND p.id > ?4 AND (?5 IS NULL OR p.state = ?5)" where " ORDER BY " order     \
-    " LIMIT ?6"
+    " WHERE p.id < ?3 AND p.id > ?4 AND (?5 IS NULL OR p.state = ?5)" where PUBLIC_ONLY            \
+    " ORDER BY " order " LIMIT ?6"
+/* ?7: only what a public timeline shows: public posts, of no event or of one that is not a draft */
+#define PUBLIC_ONLY                                                                                \
+    " AND (?7 = 0 OR (p.visibility = 'public' AND (p.event_id IS NULL OR EXISTS (SELECT 1 FROM "   \
+    "events ev WHERE ev.id = p.event_id AND ev.state <> 'draft'))))"
 /* Ordered by the column of the index walked, so LIMIT stops the walk instead of a sort. */
 #define BY_TAG   " JOIN post_tags t ON t.post_id = p.id AND t.tag = ?2"
 #define BY_EVENT " AND p.event_id = ?1"
@@ -1934,7 +1938,8 @@ store_post_list(struct store *st, struct arena *ar, const struct post_query *q, 
                           : q->visible_only ? "visible"
                                             : NULL,
                           -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int(stmt, 6, limit) != SQLITE_OK) {
+        sqlite3_bind_int(stmt, 6, limit) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 7, q->public_only) != SQLITE_OK) {
         rc = sq_fail(st, "list posts");
         sq_release(stmt);
         return rc;

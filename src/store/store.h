@@ -257,6 +257,7 @@ struct post_query {
     bool oldest_first;
     bool visible_only;
     const char *state; /* only posts in this state (over visible_only); NULL: any */
+    bool public_only;  /* only public posts, of no event or of a public event (not a draft) */
 };
 int store_post_list(struct store *st, struct arena *ar, const struct post_query *q,
                     struct post **out, size_t *n_out);
@@ -423,5 +424,25 @@ int store_token_revoke(struct store *st, const unsigned char hash[32], int64_t a
 /* The post an Idempotency-Key of the account made in the last hour; RC_NOTFOUND. */
 int store_idempotency_get(struct store *st, int64_t account_id, const char *key, int64_t *post_id);
 int store_idempotency_put(struct store *st, int64_t account_id, const char *key, int64_t post_id);
+
+/* ---- what the Mastodon API asks of posts (store/statuses.c) ---- */
+
+struct post_counts {
+    int64_t replies, reblogs;
+    bool favourited, reblogged; /* by the viewer */
+};
+/* The counts of post_id, and what viewer (0: nobody) did to it. */
+int store_post_counts(struct store *st, int64_t post_id, int64_t viewer, struct post_counts *out);
+/* Reblogs (on) or undoes the reblog of post_id by account_id; twice is once. */
+int store_reblog(struct store *st, int64_t account_id, int64_t post_id, bool on);
+/* Who favourited post_id, first first, at most limit (1..80; else 40). */
+int store_post_favourited_by(struct store *st, struct arena *ar, int64_t post_id, int limit,
+                             struct account **out, size_t *n_out);
+/* The ids above post_id in its thread (oldest first) and below it (in id order). */
+int store_post_thread(struct store *st, struct arena *ar, int64_t post_id, int64_t **ancestors,
+                      size_t *n_ancestors, int64_t **descendants, size_t *n_descendants);
+/* An account's visible posts: how many, and when the last was (NULL when none). */
+int store_account_posts(struct store *st, struct arena *ar, int64_t account_id, int64_t *count,
+                        const char **last_at);
 
 #endif

@@ -16,6 +16,7 @@
  * so that this browser alone may change them for 15 minutes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -1174,4 +1175,46 @@ recap_comments_md(struct html *h, struct store *st, const struct event *e,
     for (i = 0; i < t.n; i++)
         if (t.parent[i] == t.n)
             comment_md(h, e, &t, i, 0, text);
+}
+
+/* ---- pictures of accounts for Mastodon apps ---- */
+
+/* GET /users/:name/avatar.png: the account's identicon (its name's hash). */
+int
+web_avatar(struct request *req, struct response *res)
+{
+    const char *name = request_param(req, "name");
+    unsigned char hash[32], *png;
+    size_t len;
+
+    if (name == NULL || name[0] == '\0' || strlen(name) > 64)
+        return web_not_found(req, res);
+    identicon_hash(name, strlen(name), hash);
+    if ((png = identicon_png(hash, &len)) == NULL)
+        return -1;
+    if (response_header(res, "Cache-Control", "public, max-age=86400") != 0 ||
+        web_security_headers(res, NULL) != 0) {
+        free(png);
+        return -1;
+    }
+    return response_body_take(res, 200, "image/png", (char *)png, len);
+}
+
+/* GET /static/header.png: the plain header image every account shows in apps. */
+int
+web_header_image(struct request *req, struct response *res)
+{
+    unsigned char hash[32] = {0}, *png;
+    size_t len;
+
+    (void)req;
+    hash[14 / 8] = 0; /* no cell: the picture's centre on a pale ground */
+    if ((png = identicon_png(hash, &len)) == NULL)
+        return -1;
+    if (response_header(res, "Cache-Control", "public, max-age=86400") != 0 ||
+        web_security_headers(res, NULL) != 0) {
+        free(png);
+        return -1;
+    }
+    return response_body_take(res, 200, "image/png", (char *)png, len);
 }

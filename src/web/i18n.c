@@ -285,6 +285,21 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_EVENT_COMMENTS_UNTIL] = {"Réflexions permises jusqu’au (facultatif)",
                                   "Comments allowed until (optional)"},
     [MSG_EXPORT_COMMENTS_ATOM] = {"Fil Atom des réflexions", "Comments Atom feed"},
+    [MSG_OAUTH_TITLE] = {"Autoriser une application", "Authorize an app"},
+    [MSG_OAUTH_ASKS] = {"L’application « %s » demande à agir en votre nom (%s) :",
+                        "The app “%s” asks to act for you (%s):"},
+    [MSG_OAUTH_SCOPE_READ] = {"lire vos messages, vos comptes et vos notifications",
+                              "read your posts, accounts and notifications"},
+    [MSG_OAUTH_SCOPE_WRITE] = {"publier, modifier et supprimer des messages en votre nom",
+                               "post, edit and delete posts for you"},
+    [MSG_OAUTH_SCOPE_FOLLOW] = {"gérer vos abonnements", "manage whom you follow"},
+    [MSG_OAUTH_SCOPE_PUSH] = {"vous envoyer des notifications", "send you notifications"},
+    [MSG_OAUTH_SCOPE_OTHER] = {"et aussi : %s", "and also: %s"},
+    [MSG_OAUTH_ALLOW] = {"Autoriser", "Authorize"},
+    [MSG_OAUTH_DENY] = {"Refuser", "Deny"},
+    [MSG_OAUTH_CODE] = {"Copiez ce code dans l’application :", "Copy this code into the app:"},
+    [MSG_OAUTH_BAD] = {"Cette demande d’autorisation n’est pas valide : %s",
+                       "This authorization request is not valid: %s"},
 };
 
 static const char *const months[2][12] = {

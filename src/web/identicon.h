@@ -20,4 +20,12 @@ size_t identicon_svg(const unsigned char hash[32], int size_px, char *buf, size_
 /* SHA-256 of s[0..len), for callers that have a name rather than a hash. */
 void identicon_hash(const char *s, size_t len, unsigned char out[32]);
 
+/*
+ * The same picture as a PNG, IDENTICON_PNG_SIDE pixels square, two colours,
+ * in a malloc'd buffer (*len_out bytes; the caller frees); NULL when out of
+ * memory. For Mastodon apps, which show no SVG avatar.
+ */
+#define IDENTICON_PNG_SIDE 120
+unsigned char *identicon_png(const unsigned char hash[32], size_t *len_out);
+
 #endif

@@ -48,6 +48,11 @@ const struct route web_routes[] = {
     {"POST", "/e/:slug/comments/:id/delete", web_comment_remove, 0, FORM_LIMIT},
     {"POST", "/e/:slug/comments/:id/moderate", web_comment_moderate, 0, FORM_LIMIT},
     {"POST", "/posts/:id/like", web_post_like, 0, FORM_LIMIT},
+    {"GET", "/oauth/authorize", web_oauth_authorize, 0, 0},
+    {"GET", "/oauth/authorize/", web_oauth_authorize, 0, 0},
+    {"POST", "/oauth/authorize", web_oauth_decide, 0, FORM_LIMIT},
+    {"GET", "/users/:name/avatar.png", web_avatar, 0, 0},
+    {"GET", "/static/header.png", web_header_image, 0, 0},
     {"GET", "/@:name", web_profile, 0, 0},
 };
 

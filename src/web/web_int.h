@@ -243,6 +243,18 @@ enum msg {
     MSG_COMMENTS_POLICY_GUESTS,
     MSG_EVENT_COMMENTS_UNTIL,
     MSG_EXPORT_COMMENTS_ATOM,
+    /* the OAuth consent page */
+    MSG_OAUTH_TITLE,
+    MSG_OAUTH_ASKS, /* format: %s the app, %s the account */
+    MSG_OAUTH_SCOPE_READ,
+    MSG_OAUTH_SCOPE_WRITE,
+    MSG_OAUTH_SCOPE_FOLLOW,
+    MSG_OAUTH_SCOPE_PUSH,
+    MSG_OAUTH_SCOPE_OTHER, /* format: %s the scopes */
+    MSG_OAUTH_ALLOW,
+    MSG_OAUTH_DENY,
+    MSG_OAUTH_CODE,
+    MSG_OAUTH_BAD, /* format: %s the reason */
     MSG_N
 };
 
@@ -456,6 +468,10 @@ int web_comment_moderate(struct request *req, struct response *res); /* …/comm
 int web_post_like(struct request *req, struct response *res);        /* POST /posts/:id/like */
 int web_comments_atom(struct request *req, struct response *res);    /* /e/:slug/comments.atom */
 int web_comments_script(struct request *req, struct response *res);  /* /static/comments.js */
+int web_oauth_authorize(struct request *req, struct response *res);  /* GET /oauth/authorize */
+int web_oauth_decide(struct request *req, struct response *res);     /* POST /oauth/authorize */
+int web_avatar(struct request *req, struct response *res);           /* /users/:name/avatar.png */
+int web_header_image(struct request *req, struct response *res);     /* /static/header.png */
 extern const char web_comments_js[];
 extern const size_t web_comments_js_len;
 

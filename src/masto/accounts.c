@@ -1,0 +1,122 @@
+/*
+ * masto/accounts.c - accounts as Mastodon clients ask for them: the
+ * signed-in one (verify_credentials, with its "source"), one by id, one by
+ * name (lookup, "name" or "name@this-host"), and an account's statuses,
+ * newest first, paginated by id like every timeline.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "core/rc.h"
+#include "masto/masto.h"
+#include "masto/masto_int.h"
+#include "masto/timeline.h"
+
+/* GET /api/v1/accounts/verify_credentials */
+int
+masto_verify_credentials(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    json_t *j;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:accounts", true, false, &a))
+        return 0;
+    if ((j = masto_account(req, st, &a.acc)) == NULL)
+        return masto_error(res, 500, "out of memory");
+    json_object_set_new(j, "source",
+                        json_pack("{s:s, s:s, s:b, s:n, s:[], s:i}", "privacy", "public", "note",
+                                  "", "sensitive", 0, "language", "fields", "follow_requests_count",
+                                  0));
+    response_header(res, "Cache-Control", "no-store");
+    return masto_json(res, 200, j);
+}
+
+/* The account of the :id parameter; false with a 404 in res. */
+static bool
+account_param(struct request *req, struct response *res, struct store *st, struct account *acc)
+{
+    int64_t id;
+    int rc = RC_NOTFOUND;
+
+    if (document_parse_id(request_param(req, "id"), &id))
+        rc = store_account_by_id(st, &req->arena, id, acc);
+    if (rc == RC_OK && acc->disabled)
+        rc = RC_NOTFOUND;
+    if (rc == RC_NOTFOUND)
+        return masto_error(res, 404, "Record not found"), false;
+    if (rc != RC_OK)
+        return masto_error(res, 500, "the server could not read its data"), false;
+    return true;
+}
+
+/* GET /api/v1/accounts/:id */
+int
+masto_account_get(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct account acc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, NULL, false, true, &a) || !account_param(req, res, st, &acc))
+        return 0;
+    return masto_json(res, 200, masto_account(req, st, &acc));
+}
+
+/* GET /api/v1/accounts/lookup?acct=name */
+int
+masto_account_lookup(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    const char *acct = request_query(req, "acct"), *at;
+    struct masto_auth a;
+    struct account acc;
+    int rc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, NULL, false, true, &a))
+        return 0;
+    if (acct == NULL || acct[0] == '\0')
+        return masto_error(res, 400, "acct is missing");
+    if (acct[0] == '@')
+        acct++;
+    if ((at = strchr(acct, '@')) != NULL)
+        acct = arena_strndup(&req->arena, acct, (size_t)(at - acct));
+    rc = acct != NULL ? store_account_by_name(st, &req->arena, acct, &acc) : RC_NOMEM;
+    if (rc == RC_NOTFOUND || (rc == RC_OK && acc.disabled))
+        return masto_error(res, 404, "Record not found");
+    if (rc != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    return masto_json(res, 200, masto_account(req, st, &acc));
+}
+
+/* GET /api/v1/accounts/:id/statuses?max_id&since_id&min_id&limit */
+int
+masto_account_statuses(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct timeline_page page;
+    struct masto_auth a;
+    struct account acc;
+    struct post *posts;
+    size_t n;
+    int rc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
+        !account_param(req, res, st, &acc) || !timeline_page_read(req, res, &page))
+        return 0;
+    if ((rc = store_post_list_by_account(st, &req->arena, acc.id, page.max_id, page.limit, &posts,
+                                         &n)) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    n = timeline_page_clip(&page, posts, n);
+    if (masto_link_header(req, res, req->path, posts, n) != 0)
+        return -1;
+    return masto_json(res, 200, masto_statuses(req, st, posts, n, a.has_account ? a.acc.id : 0));
+}

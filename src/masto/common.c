@@ -1,0 +1,240 @@
+/*
+ * masto/common.c - what every Mastodon handler needs (masto/masto.h):
+ * parameters read alike from JSON, forms and the query string, as
+ * Mastodon's own controllers do (clients send all three); errors in
+ * Mastodon's shape; the bearer token and its scopes; times with
+ * milliseconds; and the Link header of paginated timelines.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "api/app.h"
+#include "api/comments.h"
+#include "auth/auth.h"
+#include "core/rc.h"
+#include "masto/masto.h"
+
+/* ---- parameters ---- */
+
+/* Adds name=value to o: "name[]" appends to the array "name". */
+static void
+param_add(json_t *o, const char *name, const char *value)
+{
+    size_t len = strlen(name);
+    json_t *v = json_string(value);
+
+    if (v == NULL)
+        return; /* not UTF-8: left out, the handler finds it missing */
+    if (len > 2 && strcmp(name + len - 2, "[]") == 0) {
+        char key[128];
+        json_t *arr;
+        snprintf(key, sizeof(key), "%.*s", (int)(len - 2), name);
+        if ((arr = json_object_get(o, key)) == NULL || !json_is_array(arr)) {
+            arr = json_array();
+            json_object_set_new(o, key, arr);
+        }
+        json_array_append_new(arr, v);
+        return;
+    }
+    json_object_set_new(o, name, v);
+}
+
+json_t *
+masto_params(struct request *req, struct response *res)
+{
+    const char *type = request_header(req, "Content-Type");
+    json_t *o = NULL;
+    size_t i;
+
+    if (req->body_len > 0 && type != NULL && strncasecmp(type, "application/json", 16) == 0) {
+        if ((o = api_body_object(req, res)) == NULL)
+            return NULL;
+    } else if (req->body_len > 0 && type != NULL &&
+               strncasecmp(type, "multipart/form-data", 19) == 0) {
+        struct multipart_part *parts;
+        const char *error = NULL;
+        size_t n;
+        if (multipart_parse(&req->arena, type, req->body, req->body_len, &parts, &n, &error) != 0) {
+            masto_error(res, 400, "the multipart body is malformed: %s",
+                        error != NULL ? error : "?");
+            return NULL;
+        }
+        if ((o = json_object()) == NULL)
+            return NULL;
+        for (i = 0; i < n; i++) {
+            char *value;
+            if (parts[i].filename != NULL || parts[i].len > 65536 ||
+                memchr(parts[i].data, '\0', parts[i].len) != NULL ||
+                (value = arena_strndup(&req->arena, (const char *)parts[i].data, parts[i].len)) ==
+                    NULL)
+                continue; /* files are read by the media handler itself */
+            param_add(o, parts[i].name, value);
+        }
+    } else if (req->body_len > 0) {
+        struct kv *form;
+        size_t n;
+        if (request_form(req, req->body, req->body_len, &form, &n) != 0) {
+            masto_error(res, 400, "the form body is malformed");
+            return NULL;
+        }
+        if ((o = json_object()) == NULL)
+            return NULL;
+        for (i = 0; i < n; i++)
+            param_add(o, form[i].name, form[i].value);
+    } else if ((o = json_object()) == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < req->n_query; i++)
+        if (json_object_get(o, req->query[i].name) == NULL)
+            param_add(o, req->query[i].name, req->query[i].value);
+    return o;
+}
+
+const char *
+masto_string(json_t *params, const char *name)
+{
+    json_t *v = json_object_get(params, name);
+    static _Thread_local char number[32];
+
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(number, sizeof(number), "%lld", (long long)json_integer_value(v));
+        return number;
+    }
+    return NULL;
+}
+
+bool
+masto_bool(json_t *params, const char *name, bool def)
+{
+    json_t *v = json_object_get(params, name);
+    const char *s;
+
+    if (json_is_boolean(v))
+        return json_is_true(v);
+    if ((s = json_string_value(v)) == NULL)
+        return def;
+    return strcmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcmp(s, "on") == 0;
+}
+
+/* ---- answers ---- */
+
+int
+masto_error(struct response *res, int status, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return api_json(res, status, json_pack("{s:s}", "error", msg));
+}
+
+int
+masto_json(struct response *res, int status, json_t *j)
+{
+    if (j == NULL)
+        return masto_error(res, 500, "out of memory");
+    return api_json(res, status, j);
+}
+
+/* ---- who asks ---- */
+
+bool
+masto_authorize(struct request *req, struct response *res, struct store *st, const char *needed,
+                bool user, bool optional, struct masto_auth *a)
+{
+    const char *authz = request_header(req, "Authorization");
+    unsigned char hash[AUTH_SECRET_HASH];
+    struct oauth_app app;
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    if (authz == NULL) {
+        if (optional)
+            return true;
+        response_header(res, "WWW-Authenticate", "Bearer realm=\"Doorkeeper\"");
+        masto_error(res, 401, "The access token is invalid");
+        return false;
+    }
+    rc = auth_bearer(st, &req->arena, authz, &a->acc, &a->scopes);
+    if (rc == RC_OK) {
+        a->has_account = true;
+    } else if (rc == RC_FORBIDDEN && strncasecmp(authz, "Bearer ", 7) == 0 &&
+               auth_secret_wellformed(authz + 7)) {
+        auth_secret_hash(authz + 7, hash);
+        if ((rc = store_app_token_find(st, &req->arena, hash, &app, &a->scopes)) == RC_OK) {
+            a->app_id = app.id;
+            a->app_name = app.name;
+            a->app_website = app.website;
+        } else if (rc == RC_NOTFOUND) {
+            rc = RC_FORBIDDEN;
+        }
+    }
+    if (rc == RC_FORBIDDEN || rc == RC_NOTFOUND || rc == RC_INVALID) {
+        response_header(res, "WWW-Authenticate",
+                        "Bearer realm=\"Doorkeeper\", error=\"invalid_token\"");
+        masto_error(res, 401, "The access token is invalid");
+        return false;
+    }
+    if (rc != RC_OK) {
+        masto_error(res, http_status_for_rc(rc), "the server could not read its data");
+        return false;
+    }
+    if (needed != NULL && !auth_scopes_allow(a->scopes, needed)) {
+        masto_error(res, 403, "This action is outside the authorized scopes");
+        return false;
+    }
+    if (user && !a->has_account) {
+        masto_error(res, 422, "This method requires an authenticated user");
+        return false;
+    }
+    return true;
+}
+
+/* ---- times and addresses ---- */
+
+const char *
+masto_time(struct arena *ar, const char *iso)
+{
+    time_t t;
+    struct tm tm;
+
+    if (iso == NULL || !comment_time(iso, &t))
+        return iso;
+    gmtime_r(&t, &tm);
+    return arena_printf(ar, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+const char *
+masto_base(struct request *req)
+{
+    const struct app *app = req->app;
+
+    return app != NULL && app->public_url != NULL ? app->public_url : "";
+}
+
+int
+masto_link_header(struct request *req, struct response *res, const char *path,
+                  const struct post *posts, size_t n)
+{
+    const char *limit = request_query(req, "limit"), *base = masto_base(req), *link;
+    char lim[40] = "";
+
+    if (n == 0)
+        return 0;
+    if (limit != NULL && strspn(limit, "0123456789") == strlen(limit) && strlen(limit) < 6)
+        snprintf(lim, sizeof(lim), "limit=%s&", limit);
+    link = arena_printf(&req->arena,
+                        "<%s%s?%smax_id=%lld>; rel=\"next\", <%s%s?%smin_id=%lld>; "
+                        "rel=\"prev\"",
+                        base, path, lim, (long long)posts[n - 1].id, base, path, lim,
+                        (long long)posts[0].id);
+    return link != NULL ? response_header(res, "Link", link) : -1;
+}

@@ -1,0 +1,91 @@
+/*
+ * masto/masto.h - the Mastodon client API (issue 6), so that any Mastodon
+ * app (Tusky, Ivory, the official app, toot, Mastodon.py scripts) can sign
+ * in and post to an event. What the handlers of src/masto/ share: the
+ * parameters of a request (JSON, form or query alike, as Mastodon takes
+ * them), errors as {"error": …} with Mastodon's codes, who asks (a bearer
+ * token, its scopes checked), and the JSON shapes of the Mastodon API
+ * reference (Account, Status, Instance …), ids as strings and times with
+ * milliseconds.
+ */
+#ifndef GZ_MASTO_MASTO_H
+#define GZ_MASTO_MASTO_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+/* What Mastodon clients are told the server is: they refuse other forms. */
+#define MASTO_VERSION_FORMAT "4.0.0 (compatible; gazouillis %s)"
+
+/*
+ * The parameters of a request as one JSON object: the JSON body, or the
+ * urlencoded or multipart form ("name[]" fields become arrays; a file part
+ * is not a parameter), then the query string for what the body lacks.
+ * NULL with the answer in res (400 for a malformed body). Caller decrefs.
+ */
+json_t *masto_params(struct request *req, struct response *res);
+/* A string parameter, or NULL; a number is taken as its decimal string. */
+const char *masto_string(json_t *params, const char *name);
+/* A boolean parameter ("true", "1", true) or def. */
+bool masto_bool(json_t *params, const char *name, bool def);
+
+/* {"error": message} with status; Mastodon's error shape. Returns 0 or -1. */
+int masto_error(struct response *res, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* JSON answer with status, taking j; Cache-Control: no-store for private ones. */
+int masto_json(struct response *res, int status, json_t *j);
+
+/* Who asks: an account's token, or an app's (client_credentials), with its scopes. */
+struct masto_auth {
+    bool has_account;
+    struct account acc;
+    const char *scopes;
+    int64_t app_id;
+    const char *app_name, *app_website; /* NULL when the token has no app */
+};
+
+/*
+ * Reads the bearer token. needed: the scope the endpoint needs ("read:statuses",
+ * "write:media"…; NULL: none). user: an account's token is required (an app
+ * token is refused with 422, as Mastodon does). optional: no token is fine
+ * (*a has_account false, scopes NULL). False with the answer in res: 401 for
+ * no or a bad token, 403 for a missing scope.
+ */
+bool masto_authorize(struct request *req, struct response *res, struct store *st,
+                     const char *needed, bool user, bool optional, struct masto_auth *a);
+
+/* "2014-11-20T19:05:00.000Z" from a store time ("…Z" or with an offset). */
+const char *masto_time(struct arena *ar, const char *iso);
+/* The public URL of the server, without a trailing slash. */
+const char *masto_base(struct request *req);
+
+/* ---- entities (masto/entities.c) ---- */
+
+/* An Account; statuses_count from the store. */
+json_t *masto_account(struct request *req, struct store *st, const struct account *a);
+/*
+ * A Status of post p. viewer: the account asking (0: nobody), for
+ * favourited/reblogged. NULL when out of memory.
+ */
+json_t *masto_status(struct request *req, struct store *st, const struct post *p, int64_t viewer);
+/* The statuses of posts (in order) as an array. */
+json_t *masto_statuses(struct request *req, struct store *st, const struct post *posts, size_t n,
+                       int64_t viewer);
+
+/*
+ * Link: <…?max_id=X>; rel="next", <…?min_id=Y>; rel="prev" for a page of
+ * posts (newest first) of path; nothing for an empty page. Returns 0 or -1.
+ */
+int masto_link_header(struct request *req, struct response *res, const char *path,
+                      const struct post *posts, size_t n);
+
+/* ---- the route table (masto/routes.c) ---- */
+
+extern const struct route masto_routes[];
+extern const size_t masto_n_routes;
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * masto/masto_int.h - the handlers of the Mastodon API, named after their
+ * routes (masto/routes.c), and what only src/masto/ shares.
+ */
+#ifndef GZ_MASTO_MASTO_INT_H
+#define GZ_MASTO_MASTO_INT_H
+
+#include "http/http.h"
+
+#define MASTO_OOB "urn:ietf:wg:oauth:2.0:oob" /* the out-of-band redirect: the code is shown */
+
+/* masto/instance.c */
+int masto_instance_v1(struct request *req, struct response *res);
+int masto_instance_v2(struct request *req, struct response *res);
+int masto_nodeinfo_links(struct request *req, struct response *res);
+int masto_nodeinfo(struct request *req, struct response *res);
+int masto_empty_list(struct request *req, struct response *res);
+
+/* masto/oauth.c */
+int masto_apps_create(struct request *req, struct response *res);
+int masto_apps_verify(struct request *req, struct response *res);
+int masto_oauth_token(struct request *req, struct response *res);
+int masto_oauth_revoke(struct request *req, struct response *res);
+
+/* masto/accounts.c */
+int masto_verify_credentials(struct request *req, struct response *res);
+int masto_account_get(struct request *req, struct response *res);
+int masto_account_lookup(struct request *req, struct response *res);
+int masto_account_statuses(struct request *req, struct response *res);
+
+/* masto/statuses.c */
+int masto_status_create(struct request *req, struct response *res);
+int masto_status_get(struct request *req, struct response *res);
+int masto_status_update(struct request *req, struct response *res);
+int masto_status_delete(struct request *req, struct response *res);
+int masto_status_context(struct request *req, struct response *res);
+int masto_status_favourite(struct request *req, struct response *res);
+int masto_status_unfavourite(struct request *req, struct response *res);
+int masto_status_favourited_by(struct request *req, struct response *res);
+int masto_status_reblog(struct request *req, struct response *res);
+int masto_status_unreblog(struct request *req, struct response *res);
+
+/* masto/timelines.c */
+int masto_timeline_home(struct request *req, struct response *res);
+int masto_timeline_public(struct request *req, struct response *res);
+int masto_timeline_tag(struct request *req, struct response *res);
+
+#endif

@@ -1,0 +1,439 @@
+/*
+ * masto/statuses.c - statuses through the Mastodon API: posted, read,
+ * edited, deleted, their thread, favourites and reblogs.
+ *
+ * Event routing: a status whose hashtags include the hashtag of a live
+ * event, from someone who may post to it (its editors; its audience when
+ * it takes audience posts), becomes a post of that event, by the very
+ * rules of the composer (api/posts.c: the event's limit, the speaker named
+ * by a "Name:" prefix, moderation). Any other status is a post of its
+ * author's profile, in no event, within 500 characters. An
+ * Idempotency-Key sent again within an hour gives back the status it made.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/cache.h"
+#include "api/posts.h"
+#include "core/rc.h"
+#include "masto/masto.h"
+#include "masto/masto_int.h"
+#include "text/text.h"
+
+#define MAX_KEY 128
+
+/* The post of :id that the asker may see, with its event (or post_no_event); false with res. */
+static bool
+status_param(struct request *req, struct response *res, struct store *st,
+             const struct masto_auth *a, struct post *p, struct event *e)
+{
+    int64_t id;
+    int rc = RC_NOTFOUND;
+
+    if (document_parse_id(request_param(req, "id"), &id))
+        rc = store_post_get(st, &req->arena, id, p);
+    if (rc == RC_OK && p->event_id != 0)
+        rc = store_event_find_id(st, &req->arena, p->event_id, e);
+    else if (rc == RC_OK)
+        *e = post_no_event;
+    if (rc == RC_OK) {
+        bool mine = a->has_account && a->acc.id == p->account_id;
+        bool editor = a->has_account && p->event_id != 0 && api_may_edit(st, &a->acc, e);
+        if ((strcmp(p->state, "visible") != 0 && !mine && !editor) ||
+            (strcmp(e->state, "draft") == 0 && !editor) ||
+            ((strcmp(p->visibility, "private") == 0 || strcmp(p->visibility, "direct") == 0) &&
+             !mine))
+            rc = RC_NOTFOUND;
+    }
+    if (rc == RC_NOTFOUND)
+        return masto_error(res, 404, "Record not found"), false;
+    if (rc != RC_OK)
+        return masto_error(res, 500, "the server could not read its data"), false;
+    return true;
+}
+
+/* ---- event routing ---- */
+
+/* Whether text starts with "Name:" for one of the people of e (name or alias, any case). */
+static json_t *
+speaker_of(const struct event *e, const char *text)
+{
+    size_t i, k;
+
+    while (*text == ' ')
+        text++;
+    for (i = 0; i < e->n_people; i++) {
+        json_t *aliases = json_loads(e->people[i].aliases_json, 0, NULL);
+        const char *names[33];
+        size_t n = 0;
+        names[n++] = e->people[i].name;
+        for (k = 0; k < json_array_size(aliases) && n < 33; k++)
+            if (json_is_string(json_array_get(aliases, k)))
+                names[n++] = json_string_value(json_array_get(aliases, k));
+        for (k = 0; k < n; k++) {
+            size_t len = strlen(names[k]);
+            if (len > 0 && strncasecmp(text, names[k], len) == 0 && text[len] == ':') {
+                json_t *sp = json_pack("{s:s}", "name", e->people[i].name);
+                json_decref(aliases);
+                return sp;
+            }
+        }
+        json_decref(aliases);
+    }
+    return NULL;
+}
+
+/*
+ * The live event a status goes to: one whose hashtag the text carries and
+ * to which acc may post (*state set); NULL when none.
+ */
+static bool
+route(struct request *req, struct store *st, const struct account *acc, const char *text,
+      struct event *out, const char **state)
+{
+    struct text_entities tags = {0};
+    struct event *events;
+    size_t n, i, k;
+    bool found = false;
+
+    if (text_extract_hashtags(text, strlen(text), &tags) != 0 || tags.n == 0 ||
+        store_event_list(st, &req->arena, &events, &n) != RC_OK) {
+        text_entities_release(&tags);
+        return false;
+    }
+    for (i = 0; i < n && !found; i++) {
+        struct text_buf a = {0};
+        if (strcmp(events[i].state, "live") != 0 || events[i].hashtag == NULL ||
+            text_tag_fold(&a, events[i].hashtag, strlen(events[i].hashtag)) != 0) {
+            text_buf_release(&a);
+            continue;
+        }
+        for (k = 0; k < tags.n && !found; k++) {
+            struct text_buf b = {0};
+            const struct text_entity *t = &tags.v[k];
+            if (text_tag_fold(&b, text + t->value_start, t->value_end - t->value_start) == 0 &&
+                b.len == a.len && memcmp(a.data, b.data, a.len) == 0) {
+                struct response probe = {0};
+                *state = post_admission(st, &events[i], acc, &probe);
+                if (probe.body_owned) /* why not: the status then goes to the profile */
+                    free(probe.body);
+                if (*state != NULL &&
+                    store_event_get(st, &req->arena, events[i].slug, out) == RC_OK)
+                    found = true;
+            }
+            text_buf_release(&b);
+        }
+        text_buf_release(&a);
+    }
+    text_entities_release(&tags);
+    return found;
+}
+
+/* ---- create, read, edit, delete ---- */
+
+/* POST /api/v1/statuses  status, in_reply_to_id, media_ids[], sensitive, spoiler_text, visibility,
+ * language */
+int
+masto_status_create(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    const char *key = request_header(req, "Idempotency-Key"), *text, *visibility, *reply;
+    const char *state = "visible";
+    struct post extra = {0}, p;
+    struct masto_auth a;
+    struct event e;
+    json_t *params = NULL, *speaker = NULL, *media;
+    int64_t earlier;
+    int rc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a))
+        return 0;
+    if (key != NULL && (key[0] == '\0' || strlen(key) > MAX_KEY))
+        return masto_error(res, 422, "Idempotency-Key must be 1 to %d characters", MAX_KEY);
+    if (key != NULL && store_idempotency_get(st, a.acc.id, key, &earlier) == RC_OK &&
+        store_post_get(st, &req->arena, earlier, &p) == RC_OK)
+        return masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
+    if ((params = masto_params(req, res)) == NULL)
+        return 0;
+    text = masto_string(params, "status");
+    visibility = masto_string(params, "visibility");
+    reply = masto_string(params, "in_reply_to_id");
+    media = json_object_get(params, "media_ids");
+    if (media != NULL && json_array_size(media) > 0) {
+        masto_error(res, 422, "media attachments are not supported yet on this server");
+        goto out;
+    }
+    if (text == NULL || text[0] == '\0') {
+        masto_error(res, 422, "Validation failed: Text can't be blank");
+        goto out;
+    }
+    if (visibility != NULL && strcmp(visibility, "public") != 0 &&
+        strcmp(visibility, "unlisted") != 0 && strcmp(visibility, "private") != 0 &&
+        strcmp(visibility, "direct") != 0) {
+        masto_error(res, 422, "Validation failed: Visibility is not included in the list");
+        goto out;
+    }
+    extra.visibility = visibility;
+    extra.spoiler_text = masto_string(params, "spoiler_text");
+    extra.sensitive = masto_bool(params, "sensitive", false) ||
+                      (extra.spoiler_text != NULL && extra.spoiler_text[0] != '\0');
+    extra.lang = masto_string(params, "language");
+    if (extra.lang != NULL && (strlen(extra.lang) < 2 || strlen(extra.lang) > 8))
+        extra.lang = NULL;
+    if (reply != NULL && reply[0] != '\0') {
+        struct post parent;
+        if (!document_parse_id(reply, &extra.in_reply_to_id) ||
+            store_post_get(st, &req->arena, extra.in_reply_to_id, &parent) != RC_OK ||
+            strcmp(parent.state, "visible") != 0) {
+            masto_error(res, 404, "Record not found");
+            goto out;
+        }
+    }
+    /* a public status with a live event's hashtag goes to the event */
+    if ((visibility == NULL || strcmp(visibility, "public") == 0) &&
+        route(req, st, &a.acc, text, &e, &state)) {
+        if (api_may_edit(st, &a.acc, &e))
+            speaker = speaker_of(&e, text);
+        if (!post_create_ex(st, &req->arena, &e, &a.acc, text, strlen(text), speaker, false, state,
+                            &extra, &p, res))
+            goto out;
+    } else if (!post_create_ex(st, &req->arena, &post_no_event, &a.acc, text, strlen(text), NULL,
+                               false, "visible", &extra, &p, res)) {
+        goto out;
+    }
+    if (key != NULL && (rc = store_idempotency_put(st, a.acc.id, key, p.id)) != RC_OK) {
+        masto_error(res, 500, "the status was stored, but not its Idempotency-Key");
+        goto out;
+    }
+    masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
+out:
+    json_decref(speaker);
+    json_decref(params);
+    return 0;
+}
+
+/* GET /api/v1/statuses/:id */
+int
+masto_status_get(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    return masto_json(res, 200, masto_status(req, st, &p, a.has_account ? a.acc.id : 0));
+}
+
+/* PUT /api/v1/statuses/:id  status: its author edits the text. */
+int
+masto_status_update(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+    json_t *params;
+    const char *text;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a) ||
+        !status_param(req, res, st, &a, &p, &e) || (params = masto_params(req, res)) == NULL)
+        return 0;
+    text = masto_string(params, "status");
+    if (text == NULL || text[0] == '\0')
+        masto_error(res, 422, "Validation failed: Text can't be blank");
+    else if (p.account_id != a.acc.id)
+        masto_error(res, 403, "This action is not allowed");
+    else if (p.event_id != 0 && store_event_get(st, &req->arena, e.slug, &e) != RC_OK)
+        masto_error(res, 500, "the server could not read its data");
+    else if (post_update(st, &req->arena, &e, &a.acc, &p, text, strlen(text), false, NULL, false,
+                         res))
+        masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
+    json_decref(params);
+    return 0;
+}
+
+/* DELETE /api/v1/statuses/:id: the status, with its text (for "delete and redraft"). */
+int
+masto_status_delete(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+    json_t *j;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    if (!post_may_change(&a.acc, &p))
+        return masto_error(res, 403, "This action is not allowed");
+    if ((j = masto_status(req, st, &p, a.acc.id)) == NULL)
+        return masto_error(res, 500, "out of memory");
+    json_object_set_new(j, "text", json_string(p.text));
+    if (!post_delete(st, &e, &a.acc, &p, res)) {
+        json_decref(j);
+        return 0;
+    }
+    return masto_json(res, 200, j);
+}
+
+/* Loads the posts of ids that the asker may see, as statuses. */
+static json_t *
+statuses_of(struct request *req, struct store *st, const struct masto_auth *a, const int64_t *ids,
+            size_t n)
+{
+    json_t *arr = json_array();
+    size_t i;
+
+    for (i = 0; arr != NULL && i < n; i++) {
+        struct post p;
+        struct event e;
+        if (store_post_get(st, &req->arena, ids[i], &p) != RC_OK ||
+            strcmp(p.state, "visible") != 0 ||
+            (strcmp(p.visibility, "public") != 0 && strcmp(p.visibility, "unlisted") != 0 &&
+             !(a->has_account && a->acc.id == p.account_id)) ||
+            (p.event_id != 0 && (store_event_find_id(st, &req->arena, p.event_id, &e) != RC_OK ||
+                                 strcmp(e.state, "draft") == 0)))
+            continue;
+        json_array_append_new(arr, masto_status(req, st, &p, a->has_account ? a->acc.id : 0));
+    }
+    return arr;
+}
+
+/* GET /api/v1/statuses/:id/context */
+int
+masto_status_context(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    int64_t *up, *down;
+    size_t n_up, n_down;
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    if (store_post_thread(st, &req->arena, p.id, &up, &n_up, &down, &n_down) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    return masto_json(res, 200,
+                      json_pack("{s:o, s:o}", "ancestors", statuses_of(req, st, &a, up, n_up),
+                                "descendants", statuses_of(req, st, &a, down, n_down)));
+}
+
+/* Favourites (on) or unfavourites :id; the status after. */
+static int
+favourite(struct request *req, struct response *res, bool on)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:favourites", true, false, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    if (store_post_like(st, a.acc.id, p.id, on, &p.likes) != RC_OK)
+        return masto_error(res, 500, "the server could not store it");
+    if (p.event_id != 0)
+        cache_event_changed(e.slug);
+    return masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
+}
+
+int
+masto_status_favourite(struct request *req, struct response *res)
+{
+    return favourite(req, res, true);
+}
+
+int
+masto_status_unfavourite(struct request *req, struct response *res)
+{
+    return favourite(req, res, false);
+}
+
+/* GET /api/v1/statuses/:id/favourited_by */
+int
+masto_status_favourited_by(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    const char *limit = request_query(req, "limit");
+    struct account *accs;
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+    size_t n, i;
+    json_t *arr;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    if (store_post_favourited_by(st, &req->arena, p.id, limit != NULL ? atoi(limit) : 40, &accs,
+                                 &n) != RC_OK ||
+        (arr = json_array()) == NULL)
+        return masto_error(res, 500, "the server could not read its data");
+    for (i = 0; i < n; i++)
+        json_array_append_new(arr, masto_account(req, st, &accs[i]));
+    return masto_json(res, 200, arr);
+}
+
+/* Reblogs (on) or undoes it: the reblog, a status whose "reblog" is the one reblogged. */
+static int
+reblog(struct request *req, struct response *res, bool on)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+    json_t *original, *wrapper;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    if (strcmp(p.visibility, "public") != 0 && strcmp(p.visibility, "unlisted") != 0)
+        return masto_error(res, 422, "Validation failed: Reblog of status is not allowed");
+    if (store_reblog(st, a.acc.id, p.id, on) != RC_OK)
+        return masto_error(res, 500, "the server could not store it");
+    if ((original = masto_status(req, st, &p, a.acc.id)) == NULL)
+        return masto_error(res, 500, "out of memory");
+    if (!on)
+        return masto_json(res, 200, original);
+    wrapper = json_deep_copy(original);
+    json_object_set_new(wrapper, "account", masto_account(req, st, &a.acc));
+    json_object_set_new(wrapper, "content", json_string(""));
+    json_object_set_new(wrapper, "reblog", original);
+    return masto_json(res, 200, wrapper);
+}
+
+int
+masto_status_reblog(struct request *req, struct response *res)
+{
+    return reblog(req, res, true);
+}
+
+int
+masto_status_unreblog(struct request *req, struct response *res)
+{
+    return reblog(req, res, false);
+}

@@ -1,0 +1,176 @@
+/*
+ * masto/timelines.c - the home, public (and local) and hashtag timelines
+ * of the Mastodon API, newest first, paginated by max_id, since_id and
+ * min_id with a Link header (rel="next" first), as clients expect. Every
+ * account here follows every event: home is the public timeline with the
+ * viewer's own private posts left out like everyone else's. A post of a
+ * draft event is in none of them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/rc.h"
+#include "masto/masto.h"
+#include "masto/masto_int.h"
+#include "masto/timeline.h"
+#include "text/text.h"
+
+static bool
+query_id(struct request *req, const char *name, int64_t *out)
+{
+    const char *v = request_query(req, name);
+
+    *out = 0;
+    return v == NULL || v[0] == '\0' || document_parse_id(v, out);
+}
+
+bool
+timeline_page_read(struct request *req, struct response *res, struct timeline_page *page)
+{
+    const char *limit = request_query(req, "limit");
+    char *end;
+    long n;
+
+    memset(page, 0, sizeof(*page));
+    page->limit = TIMELINE_LIMIT;
+    if (!query_id(req, "max_id", &page->max_id) || !query_id(req, "since_id", &page->since_id) ||
+        !query_id(req, "min_id", &page->min_id))
+        return masto_error(res, 400, "max_id, since_id and min_id are status ids"), false;
+    if (limit != NULL && limit[0] != '\0') {
+        n = strtol(limit, &end, 10);
+        if (*end != '\0' || n < 1)
+            return masto_error(res, 400, "limit is a number from 1 to %d", TIMELINE_LIMIT_MAX),
+                   false;
+        page->limit = n > TIMELINE_LIMIT_MAX ? TIMELINE_LIMIT_MAX : (int)n;
+    }
+    return true;
+}
+
+size_t
+timeline_page_clip(const struct timeline_page *page, struct post *posts, size_t n)
+{
+    int64_t floor = page->since_id > page->min_id ? page->since_id : page->min_id;
+    size_t i, kept = 0;
+
+    for (i = 0; i < n; i++)
+        if (posts[i].id > floor)
+            posts[kept++] = posts[i];
+    return kept;
+}
+
+int
+timeline_list(struct store *st, struct arena *ar, const struct timeline_page *page,
+              struct post_query *q, struct post **out, size_t *n_out)
+{
+    size_t i, n;
+    int rc;
+
+    q->max_id = page->max_id;
+    q->limit = page->limit;
+    q->state = "visible";
+    if (page->min_id != 0) {
+        q->since_id = page->min_id > page->since_id ? page->min_id : page->since_id;
+        q->oldest_first = true;
+        if ((rc = store_post_list(st, ar, q, out, n_out)) != RC_OK)
+            return rc;
+        for (i = 0, n = *n_out; i < n / 2; i++) { /* shown newest first */
+            struct post t = (*out)[i];
+            (*out)[i] = (*out)[n - 1 - i];
+            (*out)[n - 1 - i] = t;
+        }
+        return RC_OK;
+    }
+    q->since_id = page->since_id;
+    return store_post_list(st, ar, q, out, n_out);
+}
+
+/* A timeline's answer: the statuses and their Link header. */
+static int
+answer(struct request *req, struct response *res, struct store *st, const struct post *posts,
+       size_t n, int64_t viewer)
+{
+    if (masto_link_header(req, res, req->path, posts, n) != 0)
+        return -1;
+    response_header(res, "Cache-Control", "no-store");
+    return masto_json(res, 200, masto_statuses(req, st, posts, n, viewer));
+}
+
+/* GET /api/v1/timelines/public[?local=true] */
+int
+masto_timeline_public(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct post_query q = {.public_only = true};
+    struct timeline_page page;
+    struct masto_auth a;
+    struct post *posts;
+    size_t n;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
+        !timeline_page_read(req, res, &page))
+        return 0;
+    /* every post here is local: ?local and ?remote change nothing but remote=true */
+    if (request_query(req, "remote") != NULL && strcmp(request_query(req, "remote"), "true") == 0)
+        return answer(req, res, st, NULL, 0, 0);
+    if (timeline_list(st, &req->arena, &page, &q, &posts, &n) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
+}
+
+/* GET /api/v1/timelines/home: everything public (gazouillis has no follows). */
+int
+masto_timeline_home(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct post_query q = {.public_only = true};
+    struct timeline_page page;
+    struct masto_auth a;
+    struct post *posts;
+    size_t n;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:statuses", true, false, &a) ||
+        !timeline_page_read(req, res, &page))
+        return 0;
+    if (timeline_list(st, &req->arena, &page, &q, &posts, &n) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    return answer(req, res, st, posts, n, a.acc.id);
+}
+
+/* GET /api/v1/timelines/tag/:tag */
+int
+masto_timeline_tag(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct post_query q = {.public_only = true};
+    const char *tag = request_param(req, "tag");
+    struct timeline_page page;
+    struct text_buf folded = {0};
+    struct masto_auth a;
+    struct post *posts;
+    size_t n;
+    int rc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
+        !timeline_page_read(req, res, &page))
+        return 0;
+    if (tag != NULL && tag[0] == '#')
+        tag++;
+    if (tag == NULL || tag[0] == '\0' || text_tag_fold(&folded, tag, strlen(tag)) != 0) {
+        text_buf_release(&folded);
+        return masto_error(res, 404, "Record not found");
+    }
+    q.tag = arena_strndup(&req->arena, folded.data, folded.len);
+    text_buf_release(&folded);
+    if (q.tag == NULL)
+        return masto_error(res, 500, "out of memory");
+    if ((rc = timeline_list(st, &req->arena, &page, &q, &posts, &n)) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
+}
