@@ -159,6 +159,15 @@ change_has_topic(const struct change_event *ev, const char *topic)
     return false;
 }
 
+/* Another rendering of each change (the Mastodon API's), or NULL. */
+static change_formatter also;
+
+void
+publisher_also(change_formatter format)
+{
+    also = format;
+}
+
 /* Publishes what was committed after *last; false when the store failed. */
 static bool
 publish_new(struct store *st, int64_t *last)
@@ -185,6 +194,8 @@ publish_new(struct store *st, int64_t *last)
                 return false; /* tried again at the next wake */
             }
             live_publish(v[i].seq, ev.topics, ev.n_topics, ev.bytes, ev.len);
+            if (also != NULL && also(st, &ar, &v[i], &ev) == RC_OK)
+                live_publish(v[i].seq, ev.topics, ev.n_topics, ev.bytes, ev.len);
             *last = v[i].seq;
         }
         arena_release(&ar);

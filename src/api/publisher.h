@@ -33,6 +33,15 @@ int change_format(struct store *st, struct arena *ar, const struct post_change *
                   struct change_event *out);
 bool change_has_topic(const struct change_event *ev, const char *topic);
 
+/*
+ * A second rendering of every change, published after the first with the
+ * same seq to its own topics (the Mastodon API's streams, "M:…"): set
+ * before publisher_start(). Its rc other than RC_OK skips it.
+ */
+typedef int (*change_formatter)(struct store *st, struct arena *ar, const struct post_change *c,
+                                struct change_event *out);
+void publisher_also(change_formatter format);
+
 /* Starts the thread; st (the caller's connection) reads where the log ends now. */
 int publisher_start(const struct app *app, struct store *st);
 void publisher_stop(void);

@@ -229,6 +229,7 @@ cli_serve(int argc, char **argv)
         .on_stop = end_streams,
     };
     /* the writer and the live hub first: the first request may need them */
+    masto_streaming_init(&app);
     if (writer_start(&app) != 0 || live_start(&live) != 0 || publisher_start(&app, st) != 0) {
         log_warnx("cannot start the writer, the live hub or its publisher");
         goto out;

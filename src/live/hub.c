@@ -52,8 +52,20 @@ static const char head[] = "HTTP/1.1 200 OK\r\n"
                            "X-Content-Type-Options: nosniff\r\n"
                            "X-Accel-Buffering: no\r\n" /* a proxy in front must not hold events */
                            "Connection: close\r\n"
-                           "\r\n"
-                           "retry: 3000\n\n";
+                           "\r\n";
+/* Then, for gazouillis's own streams: how long a browser waits before reconnecting. */
+static const char retry[] = "retry: 3000\n\n";
+
+/*
+ * A topic "M:…" is a stream of the Mastodon API (masto/streaming.c): no
+ * retry field, and its keep-alive is Mastodon's ":thump" comment, which
+ * some clients look for.
+ */
+static bool
+mastodon_topic(const char *topic)
+{
+    return strncmp(topic, "M:", 2) == 0;
+}
 
 struct topic {
     char *name;
@@ -504,6 +516,7 @@ live_stream_open(struct request *req, struct response *res, const char *topic, i
     sh = &shards[atomic_fetch_add(&next_shard, 1) % n_shards];
     pthread_mutex_lock(&sh->lock);
     if ((s = calloc(1, sizeof(*s))) == NULL || !out_append(s, head, sizeof(head) - 1) ||
+        (!mastodon_topic(topic) && !out_append(s, retry, sizeof(retry) - 1)) ||
         (t = topic_find(sh, topic, true)) == NULL) {
         pthread_mutex_unlock(&sh->lock);
         pthread_mutex_lock(&lock);
@@ -580,9 +593,11 @@ live_stream_count(void)
 static void
 keepalive(struct live_stream *s)
 {
-    static const char comment[] = ": keep-alive\n\n";
+    static const char comment[] = ": keep-alive\n\n", thump[] = ":thump\n";
+    bool masto = mastodon_topic(s->topic->name);
 
-    if (s->fd >= 0 && !stream_send(s, comment, sizeof(comment) - 1))
+    if (s->fd >= 0 &&
+        !stream_send(s, masto ? thump : comment, masto ? sizeof(thump) - 1 : sizeof(comment) - 1))
         stream_forget(s);
 }
 

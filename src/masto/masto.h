@@ -83,6 +83,12 @@ json_t *masto_statuses(struct request *req, struct store *st, const struct post 
 int masto_link_header(struct request *req, struct response *res, const char *path,
                       const struct post *posts, size_t n);
 
+/* ---- streaming (masto/streaming.c) ---- */
+
+struct app;
+/* Renders the changes for the Mastodon streams too; before publisher_start(). */
+void masto_streaming_init(const struct app *app);
+
 /* ---- the route table (masto/routes.c) ---- */
 
 extern const struct route masto_routes[];

@@ -45,4 +45,9 @@ int masto_timeline_home(struct request *req, struct response *res);
 int masto_timeline_public(struct request *req, struct response *res);
 int masto_timeline_tag(struct request *req, struct response *res);
 
+/* masto/streaming.c */
+int masto_streaming_health(struct request *req, struct response *res);
+int masto_streaming_public(struct request *req, struct response *res);
+int masto_streaming_hashtag(struct request *req, struct response *res);
+
 #endif

@@ -35,6 +35,12 @@ const struct route masto_routes[] = {
     {"GET", "/api/v1/timelines/home", masto_timeline_home, 0, 0},
     {"GET", "/api/v1/timelines/public", masto_timeline_public, 0, 0},
     {"GET", "/api/v1/timelines/tag/:tag", masto_timeline_tag, 0, 0},
+    {"GET", "/api/v1/streaming/health", masto_streaming_health, 0, 0},
+    {"GET", "/api/v1/streaming/user", masto_streaming_public, 0, 0},
+    {"GET", "/api/v1/streaming/public", masto_streaming_public, 0, 0},
+    {"GET", "/api/v1/streaming/public/local", masto_streaming_public, 0, 0},
+    {"GET", "/api/v1/streaming/hashtag", masto_streaming_hashtag, 0, 0},
+    {"GET", "/api/v1/streaming/hashtag/local", masto_streaming_hashtag, 0, 0},
     /* what clients load at start, empty here */
     {"GET", "/api/v1/custom_emojis", masto_empty_list, 0, 0},
     {"GET", "/api/v1/filters", masto_empty_list, 0, 0},
