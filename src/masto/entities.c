@@ -84,7 +84,9 @@ masto_status(struct request *req, struct store *st, const struct post *p, int64_
     struct post_counts counts = {0};
     struct account acc = {0};
     struct event e;
-    json_t *j, *tags, *account;
+    json_t *j, *tags, *account, *attachments = NULL;
+    struct media *media;
+    size_t n_media = 0;
     const char *url;
     size_t i;
     int64_t reply_account = 0;
@@ -106,15 +108,20 @@ masto_status(struct request *req, struct store *st, const struct post *p, int64_
     else
         url = arena_printf(ar, "%s/@%s#p%lld", base, acc.username != NULL ? acc.username : "",
                            (long long)p->id);
-    if ((tags = json_array()) == NULL)
+    if ((tags = json_array()) == NULL || (attachments = json_array()) == NULL) {
+        json_decref(tags);
         return NULL;
+    }
+    if (store_media_of_post(st, ar, p->id, &media, &n_media) == RC_OK)
+        for (i = 0; i < n_media; i++)
+            json_array_append_new(attachments, masto_media_json(req, &media[i]));
     for (i = 0; i < p->n_tags; i++)
         json_array_append_new(
             tags, json_pack("{s:s, s:o}", "name", p->tags[i], "url",
                             str_or_null(arena_printf(ar, "%s/tags/%s", base, p->tags[i]))));
     j = json_pack(
         "{s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:b, "
-        "s:b, s:b, s:b, s:o, s:[], s:n, s:o, s:o, s:[], s:[], s:o, s:[], s:n, s:n}",
+        "s:b, s:b, s:b, s:o, s:[], s:n, s:o, s:o, s:o, s:[], s:o, s:[], s:n, s:n}",
         "id", document_id(p->id), "created_at", str_or_null(masto_time(ar, p->created_at)),
         "in_reply_to_id", p->in_reply_to_id != 0 ? document_id(p->in_reply_to_id) : json_null(),
         "in_reply_to_account_id", reply_account != 0 ? document_id(reply_account) : json_null(),
@@ -128,8 +135,8 @@ masto_status(struct request *req, struct store *st, const struct post *p, int64_
         str_or_null(masto_time(ar, p->edited_at)), "favourited", counts.favourited, "reblogged",
         counts.reblogged, "muted", 0, "bookmarked", 0, "content",
         content(req, p->html != NULL ? p->html : ""), "filtered", "reblog", "account", account,
-        "tags", tags, "media_attachments", "mentions", "application", json_null(), "emojis", "card",
-        "poll");
+        "tags", tags, "media_attachments", attachments, "mentions", "application", json_null(),
+        "emojis", "card", "poll");
     return j;
 }
 

@@ -72,6 +72,8 @@ json_t *masto_account(struct request *req, struct store *st, const struct accoun
  * favourited/reblogged. NULL when out of memory.
  */
 json_t *masto_status(struct request *req, struct store *st, const struct post *p, int64_t viewer);
+/* A MediaAttachment. */
+json_t *masto_media_json(struct request *req, const struct media *m);
 /* The statuses of posts (in order) as an array. */
 json_t *masto_statuses(struct request *req, struct store *st, const struct post *posts, size_t n,
                        int64_t viewer);

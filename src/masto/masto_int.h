@@ -50,4 +50,10 @@ int masto_streaming_health(struct request *req, struct response *res);
 int masto_streaming_public(struct request *req, struct response *res);
 int masto_streaming_hashtag(struct request *req, struct response *res);
 
+/* masto/media.c */
+int masto_media_upload(struct request *req, struct response *res);
+int masto_media_get(struct request *req, struct response *res);
+int masto_media_update(struct request *req, struct response *res);
+int masto_media_file(struct request *req, struct response *res);
+
 #endif

@@ -7,6 +7,7 @@
 
 #define FORM_LIMIT   (64 << 10)
 #define STATUS_LIMIT (64 << 10)
+#define UPLOAD_LIMIT (16 << 20) /* an image is at most 8 MiB: the handler says so with a 422 */
 
 const struct route masto_routes[] = {
     {"GET", "/api/v1/instance", masto_instance_v1, 0, 0},
@@ -35,6 +36,11 @@ const struct route masto_routes[] = {
     {"GET", "/api/v1/timelines/home", masto_timeline_home, 0, 0},
     {"GET", "/api/v1/timelines/public", masto_timeline_public, 0, 0},
     {"GET", "/api/v1/timelines/tag/:tag", masto_timeline_tag, 0, 0},
+    {"POST", "/api/v1/media", masto_media_upload, 0, UPLOAD_LIMIT},
+    {"POST", "/api/v2/media", masto_media_upload, 0, UPLOAD_LIMIT},
+    {"GET", "/api/v1/media/:id", masto_media_get, 0, 0},
+    {"PUT", "/api/v1/media/:id", masto_media_update, 0, FORM_LIMIT},
+    {"GET", "/media/:file", masto_media_file, 0, 0},
     {"GET", "/api/v1/streaming/health", masto_streaming_health, 0, 0},
     {"GET", "/api/v1/streaming/user", masto_streaming_public, 0, 0},
     {"GET", "/api/v1/streaming/public", masto_streaming_public, 0, 0},

@@ -22,7 +22,8 @@
 #include "masto/masto_int.h"
 #include "text/text.h"
 
-#define MAX_KEY 128
+#define MAX_KEY   128
+#define MAX_MEDIA 4
 
 /* The post of :id that the asker may see, with its event (or post_no_event); false with res. */
 static bool
@@ -133,6 +134,34 @@ route(struct request *req, struct store *st, const struct account *acc, const ch
 
 /* ---- create, read, edit, delete ---- */
 
+/* The media_ids of a new status: at most MAX_MEDIA of the asker's, not attached yet. */
+static bool
+media_check(struct request *req, struct response *res, struct store *st, const struct masto_auth *a,
+            json_t *media, int64_t *ids, size_t *n_ids)
+{
+    size_t i;
+
+    if (!json_is_array(media))
+        return masto_error(res, 422, "media_ids must be a list of media ids"), false;
+    if (json_array_size(media) > MAX_MEDIA)
+        return masto_error(res, 422, "Validation failed: at most %d media per status", MAX_MEDIA),
+               false;
+    for (i = 0; i < json_array_size(media); i++) {
+        const char *id = json_string_value(json_array_get(media, i));
+        struct media m;
+        if (id == NULL || !document_parse_id(id, &ids[i]) ||
+            store_media_get(st, &req->arena, ids[i], &m) != RC_OK || m.account_id != a->acc.id ||
+            m.post_id != 0)
+            return masto_error(res, 422,
+                               "Validation failed: media %s is not one of yours waiting to be "
+                               "posted",
+                               id != NULL ? id : "?"),
+                   false;
+    }
+    *n_ids = i;
+    return true;
+}
+
 /* POST /api/v1/statuses  status, in_reply_to_id, media_ids[], sensitive, spoiler_text, visibility,
  * language */
 int
@@ -145,7 +174,8 @@ masto_status_create(struct request *req, struct response *res)
     struct masto_auth a;
     struct event e;
     json_t *params = NULL, *speaker = NULL, *media;
-    int64_t earlier;
+    int64_t earlier, ids[MAX_MEDIA];
+    size_t n_ids = 0;
     int rc;
 
     if (st == NULL)
@@ -163,10 +193,12 @@ masto_status_create(struct request *req, struct response *res)
     visibility = masto_string(params, "visibility");
     reply = masto_string(params, "in_reply_to_id");
     media = json_object_get(params, "media_ids");
-    if (media != NULL && json_array_size(media) > 0) {
-        masto_error(res, 422, "media attachments are not supported yet on this server");
-        goto out;
+    if (json_is_string(media)) { /* one id, sent without [] */
+        media = json_pack("[O]", media);
+        json_object_set_new(params, "media_ids", media);
     }
+    if (media != NULL && !media_check(req, res, st, &a, media, ids, &n_ids))
+        goto out;
     if (text == NULL || text[0] == '\0') {
         masto_error(res, 422, "Validation failed: Text can't be blank");
         goto out;
@@ -203,6 +235,11 @@ masto_status_create(struct request *req, struct response *res)
             goto out;
     } else if (!post_create_ex(st, &req->arena, &post_no_event, &a.acc, text, strlen(text), NULL,
                                false, "visible", &extra, &p, res)) {
+        goto out;
+    }
+    if (n_ids > 0 && (rc = store_media_attach(st, p.id, a.acc.id, ids, n_ids)) != RC_OK) {
+        store_post_delete(st, p.id);
+        masto_error(res, 422, "Validation failed: the media were attached meanwhile");
         goto out;
     }
     if (key != NULL && (rc = store_idempotency_put(st, a.acc.id, key, p.id)) != RC_OK) {

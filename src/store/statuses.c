@@ -22,7 +22,7 @@ enum status_stmt {
     S_N
 };
 
-_Static_assert(S_N <= SQ_EXTRA_SLOTS - SQ_SLOT_MASTO, "statuses.c has more statements than slots");
+_Static_assert(S_N <= SQ_SLOT_MEDIA - SQ_SLOT_MASTO, "statuses.c has more statements than slots");
 
 static const char *const status_sql[S_N] = {
     /* ?1 post, ?2 viewer (0: nobody) */

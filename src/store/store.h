@@ -445,4 +445,33 @@ int store_post_thread(struct store *st, struct arena *ar, int64_t post_id, int64
 int store_account_posts(struct store *st, struct arena *ar, int64_t account_id, int64_t *count,
                         const char **last_at);
 
+/* ---- media uploaded through the Mastodon API (store/media.c) ---- */
+
+struct media {
+    int64_t id, account_id;
+    int64_t post_id;  /* 0: not attached yet */
+    int position;     /* among its post's */
+    const char *file; /* "ID.png", under DATA/media/ */
+    const char *mime;
+    int width, height;
+    int64_t size;
+    const char *description; /* alt text, "" when none */
+    const char *credit;      /* "" when none */
+    const char *created_at;
+};
+
+int store_media_add(struct store *st, const struct media *m, int64_t *id_out);
+int store_media_get(struct store *st, struct arena *ar, int64_t id, struct media *out);
+int store_media_describe(struct store *st, int64_t id, const char *description);
+int store_media_set_credit(struct store *st, int64_t id, const char *credit);
+/*
+ * Attaches the media ids (in that order) to post_id: all, or none with
+ * RC_NOTFOUND when one is not account_id's or is attached already.
+ */
+int store_media_attach(struct store *st, int64_t post_id, int64_t account_id, const int64_t *ids,
+                       size_t n);
+/* A post's media, in order. */
+int store_media_of_post(struct store *st, struct arena *ar, int64_t post_id, struct media **out,
+                        size_t *n_out);
+
 #endif

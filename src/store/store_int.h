@@ -27,7 +27,8 @@ extern const char *const sq_migrations[STORE_SCHEMA_VERSION];
 #define SQ_EXTRA_SLOTS   64
 #define SQ_SLOT_COMMENTS 0  /* comments.c: slots 0..23 */
 #define SQ_SLOT_OAUTH    24 /* oauth.c: 24..39 */
-#define SQ_SLOT_MASTO    40 /* statuses.c: 40..63 */
+#define SQ_SLOT_MASTO    40 /* statuses.c: 40..47 */
+#define SQ_SLOT_MEDIA    48 /* media.c: 48..63 */
 int sq_prepare_sql(struct store *st, int slot, const char *sql, sqlite3_stmt **out);
 
 /* The connection, for sqlite3_changes() and the like. */
