@@ -56,4 +56,10 @@ int masto_media_get(struct request *req, struct response *res);
 int masto_media_update(struct request *req, struct response *res);
 int masto_media_file(struct request *req, struct response *res);
 
+/* masto/search.c, masto/notifications.c */
+int masto_search(struct request *req, struct response *res);
+int masto_notifications(struct request *req, struct response *res);
+int masto_markers_get(struct request *req, struct response *res);
+int masto_markers_set(struct request *req, struct response *res);
+
 #endif

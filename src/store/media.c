@@ -13,7 +13,7 @@
 
 enum media_stmt { M_ADD, M_GET, M_DESCRIBE, M_CREDIT, M_ATTACH, M_OF_POST, M_N };
 
-_Static_assert(M_N <= SQ_EXTRA_SLOTS - SQ_SLOT_MEDIA, "media.c has more statements than slots");
+_Static_assert(M_N <= 16, "media.c has more statements than slots");
 
 #define MEDIA_COLS                                                                                 \
     "id, account_id, post_id, position, file, mime, width, height, size, description, credit, "    \

@@ -19,6 +19,11 @@ enum status_stmt {
     S_ANCESTORS,
     S_DESCENDANTS,
     S_ACCOUNT_COUNT,
+    S_ACCOUNT_SEARCH,
+    S_TAG_SEARCH,
+    S_NOTIFICATIONS,
+    S_MARKER_GET,
+    S_MARKER_SET,
     S_N
 };
 
@@ -47,6 +52,41 @@ static const char *const status_sql[S_N] = {
                       "SELECT DISTINCT id FROM down ORDER BY id LIMIT 4000",
     [S_ACCOUNT_COUNT] = "SELECT count(*), max(created_at) FROM posts WHERE account_id = ?1 AND "
                         "state = 'visible'",
+    /* ?1 a prefix, as a LIKE pattern the caller escaped with '\\' */
+    [S_ACCOUNT_SEARCH] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
+                         "a.disabled FROM accounts a WHERE a.disabled = 0 AND (a.username LIKE ?1 "
+                         "ESCAPE '\\' OR a.display_name LIKE ?1 ESCAPE '\\') ORDER BY "
+                         "a.username LIMIT ?2",
+    /* walks post_tags_tag (tag, post_id) from the prefix */
+    [S_TAG_SEARCH] = "SELECT tag, count(*) FROM post_tags WHERE tag >= ?1 AND tag < ?1 || "
+                     "char(1114111) GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?2",
+    /*
+     * What happened to an account's posts, newest first: replies and
+     * mentions of it (the post's id), favourites (an id made of the
+     * time and the favouriter, so pages hold). ?1 account, ?2 "%@name%",
+     * ?3 max id (exclusive), ?4 min id (exclusive), ?5 limit.
+     */
+    [S_NOTIFICATIONS] =
+        "SELECT * FROM ("
+        " SELECT p.id AS nid, 'mention' AS type, p.account_id AS who, p.id AS post_id, "
+        "  p.created_at AS at FROM posts p WHERE p.state = 'visible' AND p.account_id <> ?1 AND "
+        "  (p.in_reply_to_id IN (SELECT id FROM posts WHERE account_id = ?1) OR p.text LIKE ?2 "
+        "  ESCAPE '\\')"
+        " UNION ALL"
+        " SELECT ((CAST(strftime('%s', f.created_at) AS INTEGER) * 1000) << 16) | "
+        "  (f.account_id & 65535), 'favourite', f.account_id, f.post_id, f.created_at "
+        "  FROM favourites f JOIN posts q ON q.id = f.post_id WHERE q.account_id = ?1 AND "
+        "  f.account_id <> ?1"
+        " UNION ALL"
+        " SELECT r.id, 'reblog', r.account_id, r.post_id, r.created_at FROM reblogs r "
+        "  JOIN posts q ON q.id = r.post_id WHERE q.account_id = ?1 AND r.account_id <> ?1"
+        ") WHERE nid < ?3 AND nid > ?4 ORDER BY nid DESC LIMIT ?5",
+    [S_MARKER_GET] = "SELECT last_read_id, version, updated_at FROM markers WHERE account_id = ?1 "
+                     "AND timeline = ?2",
+    [S_MARKER_SET] = "INSERT INTO markers (account_id, timeline, last_read_id, version, "
+                     "updated_at) VALUES (?1, ?2, ?3, 1, " SQ_NOW ") ON CONFLICT DO UPDATE SET "
+                     "last_read_id = excluded.last_read_id, version = version + 1, "
+                     "updated_at = excluded.updated_at",
 };
 
 static int
@@ -190,4 +230,195 @@ store_account_posts(struct store *st, struct arena *ar, int64_t account_id, int6
     }
     sq_release(stmt);
     return rc;
+}
+
+/* Accounts like the favourited_by list reads them. */
+static int
+account_rows(struct store *st, sqlite3_stmt *stmt, struct arena *ar, struct account **out,
+             size_t *n_out, const char *what)
+{
+    struct account *v = NULL;
+    size_t n = 0, cap = 0;
+    bool nomem = false;
+    int rc = RC_OK, src;
+
+    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((v = sq_grow(ar, v, n, &cap, sizeof(*v))) == NULL) {
+            rc = sq_nomem(st, what);
+            break;
+        }
+        memset(&v[n], 0, sizeof(v[n]));
+        v[n].id = sqlite3_column_int64(stmt, 0);
+        v[n].username = sq_text(stmt, 1, ar, &nomem);
+        v[n].display_name = sq_text(stmt, 2, ar, &nomem);
+        v[n].role = sq_text(stmt, 3, ar, &nomem);
+        v[n].password_hash = "";
+        v[n].created_at = sq_text(stmt, 5, ar, &nomem);
+        v[n].disabled = sqlite3_column_int(stmt, 6) != 0;
+        n++;
+    }
+    if (rc == RC_OK && nomem)
+        rc = sq_nomem(st, what);
+    if (rc == RC_OK && src != SQLITE_DONE)
+        rc = sq_fail(st, what);
+    sq_release(stmt);
+    if (rc == RC_OK) {
+        *out = v;
+        *n_out = n;
+    }
+    return rc;
+}
+
+/* "prefix%" with LIKE's own characters escaped by '\'. */
+static char *
+like_prefix(struct arena *ar, const char *s, bool around)
+{
+    size_t len = strlen(s), i, o = 0;
+    char *p = arena_alloc(ar, 2 * len + 3);
+
+    if (p == NULL)
+        return NULL;
+    if (around)
+        p[o++] = '%';
+    for (i = 0; i < len; i++) {
+        if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
+            p[o++] = '\\';
+        p[o++] = s[i];
+    }
+    p[o++] = '%';
+    p[o] = '\0';
+    return p;
+}
+
+int
+store_account_search(struct store *st, struct arena *ar, const char *prefix, int limit,
+                     struct account **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    char *pattern = like_prefix(ar, prefix, false);
+    int rc;
+
+    if (pattern == NULL)
+        return sq_nomem(st, "search accounts");
+    if ((rc = prepare(st, S_ACCOUNT_SEARCH, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, limit);
+    return account_rows(st, stmt, ar, out, n_out, "search accounts");
+}
+
+int
+store_tag_search(struct store *st, struct arena *ar, const char *prefix, int limit,
+                 struct tag_count **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    struct tag_count *v = NULL;
+    size_t n = 0, cap = 0;
+    bool nomem = false;
+    int rc, src;
+
+    if ((rc = prepare(st, S_TAG_SEARCH, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, limit);
+    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((v = sq_grow(ar, v, n, &cap, sizeof(*v))) == NULL) {
+            rc = sq_nomem(st, "search tags");
+            break;
+        }
+        v[n].tag = sq_text(stmt, 0, ar, &nomem);
+        v[n].posts = sqlite3_column_int64(stmt, 1);
+        n++;
+    }
+    if (rc == RC_OK && nomem)
+        rc = sq_nomem(st, "search tags");
+    if (rc == RC_OK && src != SQLITE_DONE)
+        rc = sq_fail(st, "search tags");
+    sq_release(stmt);
+    if (rc == RC_OK) {
+        *out = v;
+        *n_out = n;
+    }
+    return rc;
+}
+
+int
+store_notifications(struct store *st, struct arena *ar, const struct account *acc, int64_t max_id,
+                    int64_t min_id, int limit, struct notification **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    struct notification *v = NULL;
+    char *mention = arena_printf(ar, "@%s", acc->username);
+    size_t n = 0, cap = 0;
+    bool nomem = false;
+    int rc, src;
+
+    if (mention == NULL || (mention = like_prefix(ar, mention, true)) == NULL)
+        return sq_nomem(st, "list notifications");
+    if ((rc = prepare(st, S_NOTIFICATIONS, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, acc->id);
+    sqlite3_bind_text(stmt, 2, mention, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, max_id != 0 ? max_id : INT64_MAX);
+    sqlite3_bind_int64(stmt, 4, min_id);
+    sqlite3_bind_int(stmt, 5, limit);
+    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((v = sq_grow(ar, v, n, &cap, sizeof(*v))) == NULL) {
+            rc = sq_nomem(st, "list notifications");
+            break;
+        }
+        v[n].id = sqlite3_column_int64(stmt, 0);
+        v[n].type = sq_text(stmt, 1, ar, &nomem);
+        v[n].account_id = sqlite3_column_int64(stmt, 2);
+        v[n].post_id = sqlite3_column_int64(stmt, 3);
+        v[n].created_at = sq_text(stmt, 4, ar, &nomem);
+        n++;
+    }
+    if (rc == RC_OK && nomem)
+        rc = sq_nomem(st, "list notifications");
+    if (rc == RC_OK && src != SQLITE_DONE)
+        rc = sq_fail(st, "list notifications");
+    sq_release(stmt);
+    if (rc == RC_OK) {
+        *out = v;
+        *n_out = n;
+    }
+    return rc;
+}
+
+int
+store_marker_get(struct store *st, struct arena *ar, int64_t account_id, const char *timeline,
+                 struct marker *out)
+{
+    sqlite3_stmt *stmt;
+    bool nomem = false;
+    int rc;
+
+    if ((rc = prepare(st, S_MARKER_GET, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, account_id);
+    sqlite3_bind_text(stmt, 2, timeline, -1, SQLITE_STATIC);
+    if ((rc = sq_row(st, stmt, "read a marker")) == RC_OK) {
+        out->last_read_id = sqlite3_column_int64(stmt, 0);
+        out->version = sqlite3_column_int64(stmt, 1);
+        out->updated_at = sq_text(stmt, 2, ar, &nomem);
+        if (nomem)
+            rc = sq_nomem(st, "read a marker");
+    }
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_marker_set(struct store *st, int64_t account_id, const char *timeline, int64_t last_read_id)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = prepare(st, S_MARKER_SET, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, account_id);
+    sqlite3_bind_text(stmt, 2, timeline, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, last_read_id);
+    return sq_run(st, stmt, "keep a marker");
 }

@@ -441,6 +441,37 @@ int store_post_favourited_by(struct store *st, struct arena *ar, int64_t post_id
 /* The ids above post_id in its thread (oldest first) and below it (in id order). */
 int store_post_thread(struct store *st, struct arena *ar, int64_t post_id, int64_t **ancestors,
                       size_t *n_ancestors, int64_t **descendants, size_t *n_descendants);
+/* Accounts whose name or display name starts with prefix, by name, at most limit. */
+int store_account_search(struct store *st, struct arena *ar, const char *prefix, int limit,
+                         struct account **out, size_t *n_out);
+struct tag_count {
+    const char *tag;
+    int64_t posts;
+};
+/* Tags (folded) starting with prefix (folded), most used first. */
+int store_tag_search(struct store *st, struct arena *ar, const char *prefix, int limit,
+                     struct tag_count **out, size_t *n_out);
+/* What happened to an account's posts: a reply or mention, a favourite, a reblog. */
+struct notification {
+    int64_t id;         /* time-sortable */
+    const char *type;   /* mention | favourite | reblog */
+    int64_t account_id; /* who did it */
+    int64_t post_id;    /* the reply or mention; the post favourited or reblogged */
+    const char *created_at;
+};
+/* Newest first, ids < max_id (0: none) and > min_id, at most limit. */
+int store_notifications(struct store *st, struct arena *ar, const struct account *acc,
+                        int64_t max_id, int64_t min_id, int limit, struct notification **out,
+                        size_t *n_out);
+/* Where an account stopped reading a timeline ("home", "notifications"). RC_NOTFOUND. */
+struct marker {
+    int64_t last_read_id, version;
+    const char *updated_at;
+};
+int store_marker_get(struct store *st, struct arena *ar, int64_t account_id, const char *timeline,
+                     struct marker *out);
+int store_marker_set(struct store *st, int64_t account_id, const char *timeline,
+                     int64_t last_read_id);
 /* An account's visible posts: how many, and when the last was (NULL when none). */
 int store_account_posts(struct store *st, struct arena *ar, int64_t account_id, int64_t *count,
                         const char **last_at);
