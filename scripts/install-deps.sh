@@ -13,7 +13,7 @@ PACKAGES="
     clang libclang-rt-14-dev clang-format
     python3 python3-pytest python3-requests
     chromium chromium-driver python3-selenium
-    python3-mastodon toot
+    python3-mastodon toot openssl
 "
 
 missing=""

@@ -112,7 +112,9 @@ api_stream_open(struct request *req, struct response *res, const char *topic, in
     }
     if (live_stream_start(s, req, res) != 0) {
         live_stream_cancel(s);
-        return -1;
+        return response_error(res, 501,
+                              "live streams are not served over the server's own HTTPS: put a "
+                              "TLS proxy in front, or reload the page to see new posts");
     }
     return 0;
 }

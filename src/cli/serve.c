@@ -37,6 +37,7 @@ serve_usage(FILE *f)
           "                        [--threads N] [--max-streams-per-address N]\n"
           "                        [--stream-keepalive SECONDS]\n"
           "                        [--comments-per-address N] [--comments-per-account N]\n"
+          "                        [--tls-cert FILE --tls-key FILE]\n"
           "  --listen      address to listen on (default 127.0.0.1:8080; port 0: any free one)\n"
           "  --data        data directory: gazouillis.db and media/ (default ./data)\n"
           "  --public-url  the address people use, for links and cookies\n"
@@ -48,8 +49,47 @@ serve_usage(FILE *f)
           "                (default 15; lower it behind a proxy that closes idle connections)\n"
           "  --comments-per-address  comments one client address may post in 10 minutes\n"
           "                (default 30: a venue's wifi puts a room behind one address)\n"
-          "  --comments-per-account  comments one account may post in 10 minutes (default 10)\n",
+          "  --comments-per-account  comments one account may post in 10 minutes (default 10)\n"
+          "  --tls-cert, --tls-key  PEM files: serve HTTPS itself (for apps that insist on it\n"
+          "                on a LAN); live streams then need a TLS proxy in front instead\n",
           f);
+}
+
+/* A PEM file, whole, NUL-terminated (malloc'd); NULL with a message when unreadable. */
+static char *
+read_pem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+
+    if (f == NULL) {
+        fprintf(stderr, "gazouillis serve: cannot read '%s': %s\n", path, strerror(errno));
+        return NULL;
+    }
+    do {
+        char *bigger;
+        if (len + 4096 + 1 > cap) {
+            cap = cap != 0 ? cap * 2 : 8192;
+            if (cap > (1 << 20) || (bigger = realloc(buf, cap)) == NULL) {
+                fprintf(stderr, "gazouillis serve: '%s' is too big for a PEM file\n", path);
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = bigger;
+        }
+        n = fread(buf + len, 1, 4096, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    buf[len] = '\0';
+    if (strstr(buf, "-----BEGIN ") == NULL) {
+        fprintf(stderr, "gazouillis serve: '%s' is not a PEM file\n", path);
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 /*
@@ -121,6 +161,8 @@ int
 cli_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *data = "./data", *public_url = NULL;
+    const char *tls_cert = NULL, *tls_key = NULL;
+    char *cert_pem = NULL, *key_pem = NULL;
     char host[64], admin[64], password[128], url[256];
     unsigned port, threads = 0;
     struct live_config live = {0};
@@ -163,6 +205,10 @@ cli_serve(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             comments_set_limits(address ? (unsigned)n : 0, address ? 0 : (unsigned)n);
+        } else if (i + 1 < argc && strcmp(argv[i], "--tls-cert") == 0) {
+            tls_cert = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--tls-key") == 0) {
+            tls_key = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--stream-keepalive") == 0) {
             unsigned long secs = count_arg(argv[++i], 3600);
             if (secs == 0) {
@@ -204,9 +250,17 @@ cli_serve(int argc, char **argv)
         goto out;
     }
 
+    if ((tls_cert == NULL) != (tls_key == NULL)) {
+        fprintf(stderr, "gazouillis serve: --tls-cert and --tls-key go together\n");
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (tls_cert != NULL &&
+        ((cert_pem = read_pem(tls_cert)) == NULL || (key_pem = read_pem(tls_key)) == NULL))
+        goto out;
     app.data_dir = data;
     if (public_url == NULL) {
-        snprintf(url, sizeof(url), "http://%s:%u", host, port);
+        snprintf(url, sizeof(url), "%s://%s:%u", tls_cert != NULL ? "https" : "http", host, port);
         public_url = url;
     }
     app.public_url = public_url;
@@ -227,6 +281,8 @@ cli_serve(int argc, char **argv)
         .n_routes = app_n_routes + masto_n_routes + web_n_routes,
         .app = &app,
         .on_stop = end_streams,
+        .tls_cert_pem = cert_pem,
+        .tls_key_pem = key_pem,
     };
     /* the writer and the live hub first: the first request may need them */
     masto_streaming_init(&app);
@@ -247,7 +303,8 @@ cli_serve(int argc, char **argv)
         goto out;
     }
     if (public_url == url) /* port 0: say the one we got */
-        snprintf(url, sizeof(url), "http://%s:%u", host, (unsigned)http_server_port(srv));
+        snprintf(url, sizeof(url), "%s://%s:%u", tls_cert != NULL ? "https" : "http", host,
+                 (unsigned)http_server_port(srv));
     if (created)
         printf("first start: created the admin account '%s' with password: %s\n"
                "(shown once: note it now; 'gazouillis user password admin' makes a new one)\n",
@@ -278,6 +335,10 @@ out:
     live_stop();
     indexer_stop();
     free(routes); /* after the server: it reads the table until it stops */
+    if (key_pem != NULL)
+        auth_wipe(key_pem, strlen(key_pem));
+    free(cert_pem);
+    free(key_pem);
     store_close(st);
     return status;
 }

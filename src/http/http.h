@@ -173,6 +173,9 @@ struct http_config {
     /* called by http_server_stop() before it waits for the requests in
      * flight: the place to end the streams, which would never end alone */
     void (*on_stop)(void *app);
+    /* PEM certificate and key: HTTPS (NULL: plain HTTP). Over HTTPS no socket is handed
+     * over (response_detach fails): live streams need a TLS proxy in front. */
+    const char *tls_cert_pem, *tls_key_pem;
 };
 
 /* Starts listening. Returns 0, or -1 with a message logged (port taken, ...). */

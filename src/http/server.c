@@ -64,6 +64,7 @@ struct http_server {
     void *app;
     void (*on_stop)(void *app);
     uint16_t port;
+    bool tls; /* libmicrohttpd speaks TLS: a socket cannot be handed over raw */
     atomic_bool stopping;
     struct http_metrics m;
 };
@@ -247,6 +248,8 @@ response_detach(struct request *req, struct response *res, int status)
     const union MHD_ConnectionInfo *ci;
     int fd;
 
+    if (ex->srv->tls)
+        return -1; /* the bytes on the socket are TLS records: only libmicrohttpd writes them */
     ci = MHD_get_connection_info(ex->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (ci == NULL)
         return -1;
@@ -728,12 +731,27 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     struct MHD_OptionItem pool[] = {
         {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
         {MHD_OPTION_END, 0, NULL}};
+    /* HTTPS in the server itself: for apps that insist on it on a LAN */
+    struct MHD_OptionItem tls[] = {
+        {cfg->tls_cert_pem != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+         (void *)cfg->tls_cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key_pem},
+        {MHD_OPTION_END, 0, NULL}};
+    if (cfg->tls_cert_pem != NULL) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            log_warnx("http: this libmicrohttpd was built without TLS");
+            goto out;
+        }
+        flags |= MHD_USE_TLS;
+        srv->tls = true;
+    }
     srv->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        connection_limit(), MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         log_warnx("http: cannot listen on '%s' port %u", address, (unsigned)cfg->port);
         goto out;

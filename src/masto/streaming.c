@@ -144,7 +144,9 @@ open_stream(struct request *req, struct response *res, const char *topic_name)
         return 0;
     if (live_stream_start(s, req, res) != 0) {
         live_stream_cancel(s);
-        return masto_error(res, 500, "the stream could not start");
+        return masto_error(res, 501,
+                           "streaming is not served over the server's own HTTPS: put a TLS "
+                           "proxy in front; timelines work meanwhile");
     }
     return 0;
 }
