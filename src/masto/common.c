@@ -155,6 +155,8 @@ masto_authorize(struct request *req, struct response *res, struct store *st, con
     int rc;
 
     memset(a, 0, sizeof(*a));
+    if (!masto_rate_check(req, res))
+        return false;
     if (authz == NULL) {
         if (optional)
             return true;

@@ -1,0 +1,101 @@
+/*
+ * masto/ratelimit.c - the rate limit of the Mastodon API and its headers
+ * (X-RateLimit-Limit, -Remaining, -Reset), which apps read to pace
+ * themselves: 300 requests per 5 minutes per token (per address without
+ * one), as Mastodon does, then 429 {"error": "Too many requests"}. A fixed
+ * window per key in a table of fixed size, keys kept as 64-bit hashes;
+ * when the table is full, the oldest window is reused.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "masto/masto.h"
+
+#define WINDOW_S  300
+#define SLOTS     4096
+#define MAX_PROBE 8
+
+struct window {
+    uint64_t key; /* 0: free */
+    time_t start;
+    unsigned used;
+};
+
+static struct window table[SLOTS];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned limit = MASTO_RATE_LIMIT;
+
+void
+masto_rate_set_limit(unsigned per_window)
+{
+    if (per_window > 0)
+        limit = per_window;
+}
+
+/* FNV-1a, never 0. */
+static uint64_t
+hash_key(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h != 0 ? h : 1;
+}
+
+bool
+masto_rate_check(struct request *req, struct response *res)
+{
+    const char *authz = request_header(req, "Authorization");
+    const char *key = authz != NULL ? authz : req->remote_addr != NULL ? req->remote_addr : "?";
+    uint64_t h = hash_key(key);
+    time_t now = time(NULL);
+    struct window *w = NULL, *oldest = NULL;
+    unsigned used, remaining;
+    char reset[32], n[24];
+    struct tm tm;
+    time_t ends;
+    size_t i;
+
+    pthread_mutex_lock(&lock);
+    for (i = 0; i < MAX_PROBE; i++) {
+        struct window *c = &table[(h + i) % SLOTS];
+        if (c->key == h) {
+            w = c;
+            break;
+        }
+        /* else a free slot, or the one whose window opened first */
+        if (oldest == NULL || (oldest->key != 0 && (c->key == 0 || c->start < oldest->start)))
+            oldest = c;
+    }
+    if (w == NULL) {
+        w = oldest;
+        w->key = h;
+        w->start = now;
+        w->used = 0;
+    }
+    if (now - w->start >= WINDOW_S) {
+        w->start = now;
+        w->used = 0;
+    }
+    used = w->used < limit ? ++w->used : limit + 1;
+    ends = w->start + WINDOW_S;
+    pthread_mutex_unlock(&lock);
+
+    remaining = used <= limit ? limit - used : 0;
+    gmtime_r(&ends, &tm);
+    strftime(reset, sizeof(reset), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    snprintf(n, sizeof(n), "%u", limit);
+    response_header(res, "X-RateLimit-Limit", arena_strndup(&req->arena, n, strlen(n)));
+    snprintf(n, sizeof(n), "%u", remaining);
+    response_header(res, "X-RateLimit-Remaining", arena_strndup(&req->arena, n, strlen(n)));
+    response_header(res, "X-RateLimit-Reset", arena_strndup(&req->arena, reset, strlen(reset)));
+    if (used <= limit)
+        return true;
+    snprintf(n, sizeof(n), "%ld", (long)(ends - now > 0 ? ends - now : 1));
+    response_header(res, "Retry-After", arena_strndup(&req->arena, n, strlen(n)));
+    masto_error(res, 429, "Too many requests");
+    return false;
+}
