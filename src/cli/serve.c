@@ -37,7 +37,7 @@ serve_usage(FILE *f)
           "                        [--threads N] [--max-streams-per-address N]\n"
           "                        [--stream-keepalive SECONDS]\n"
           "                        [--comments-per-address N] [--comments-per-account N]\n"
-          "                        [--tls-cert FILE --tls-key FILE]\n"
+          "                        [--tls-cert FILE --tls-key FILE] [--api-rate-limit N]\n"
           "  --listen      address to listen on (default 127.0.0.1:8080; port 0: any free one)\n"
           "  --data        data directory: gazouillis.db and media/ (default ./data)\n"
           "  --public-url  the address people use, for links and cookies\n"
@@ -51,7 +51,9 @@ serve_usage(FILE *f)
           "                (default 30: a venue's wifi puts a room behind one address)\n"
           "  --comments-per-account  comments one account may post in 10 minutes (default 10)\n"
           "  --tls-cert, --tls-key  PEM files: serve HTTPS itself (for apps that insist on it\n"
-          "                on a LAN); live streams then need a TLS proxy in front instead\n",
+          "                on a LAN); live streams then need a TLS proxy in front instead\n"
+          "  --api-rate-limit  Mastodon API requests per token (or address) in 5 minutes\n"
+          "                (default 300, as Mastodon)\n",
           f);
 }
 
@@ -205,6 +207,14 @@ cli_serve(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             comments_set_limits(address ? (unsigned)n : 0, address ? 0 : (unsigned)n);
+        } else if (i + 1 < argc && strcmp(argv[i], "--api-rate-limit") == 0) {
+            unsigned long n = count_arg(argv[++i], 100000000);
+            if (n == 0) {
+                fprintf(stderr, "gazouillis serve: --api-rate-limit takes a number from 1 to "
+                                "100000000\n");
+                return CLI_EXIT_USAGE;
+            }
+            masto_rate_set_limit((unsigned)n);
         } else if (i + 1 < argc && strcmp(argv[i], "--tls-cert") == 0) {
             tls_cert = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--tls-key") == 0) {

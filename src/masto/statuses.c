@@ -162,12 +162,14 @@ media_check(struct request *req, struct response *res, struct store *st, const s
     return true;
 }
 
-/* POST /api/v1/statuses  status, in_reply_to_id, media_ids[], sensitive, spoiler_text, visibility,
- * language */
-int
-masto_status_create(struct request *req, struct response *res)
+/*
+ * POST /api/v1/statuses  status, in_reply_to_id, media_ids[], sensitive,
+ * spoiler_text, visibility, language: on the writer thread, whose group
+ * commit the posts of the native API share (api/writer.c).
+ */
+static int
+create_status(struct store *st, struct request *req, struct response *res)
 {
-    struct store *st = app_store(req->app);
     const char *key = request_header(req, "Idempotency-Key"), *text, *visibility, *reply;
     const char *state = "visible";
     struct post extra = {0}, p;
@@ -178,8 +180,6 @@ masto_status_create(struct request *req, struct response *res)
     size_t n_ids = 0;
     int rc;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "write:statuses", true, false, &a))
         return 0;
     if (key != NULL && (key[0] == '\0' || strlen(key) > MAX_KEY))
@@ -251,6 +251,12 @@ out:
     json_decref(speaker);
     json_decref(params);
     return 0;
+}
+
+int
+masto_status_create(struct request *req, struct response *res)
+{
+    return writer_defer(req, res, create_status);
 }
 
 /* GET /api/v1/statuses/:id */
