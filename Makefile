@@ -158,6 +158,10 @@ bench-server: all
 
 # The live streams under load (issue 4): 10,000 streams, delivery time, memory
 # per stream, posting beside idle streams; see bench/RESULTS.md.
+.PHONY: bench-mastodon
+bench-mastodon: all
+	BUILD=$(BUILD) ./bench/mastodon/run.sh
+
 .PHONY: bench-live
 bench-live: all $(BUILD)/streamload
 	BUILD=$(BUILD) BENCH_COMMAND="make bench-live" ./bench/live/run.sh

@@ -61,6 +61,8 @@ cache_event_changed(const char *slug)
 {
     size_t g = hash(slug) % N_GENERATIONS, i;
 
+    if (strcmp(slug, CACHE_ALL) != 0)
+        cache_event_changed(CACHE_ALL); /* what spans events changed too */
     if (!holding) {
         atomic_fetch_add(&generations[g], 1);
         return;

@@ -25,6 +25,11 @@
 
 /* The current generation of an event; read it before rendering. */
 uint64_t cache_event_generation(const char *slug);
+/*
+ * The generation of what spans events (the Mastodon timelines): every
+ * cache_event_changed() bumps it too. "" is a post of no event.
+ */
+#define CACHE_ALL "*"
 /* Every cached response of the event is stale from now on. */
 void cache_event_changed(const char *slug);
 

@@ -395,8 +395,7 @@ favourite(struct request *req, struct response *res, bool on)
         return 0;
     if (store_post_like(st, a.acc.id, p.id, on, &p.likes) != RC_OK)
         return masto_error(res, 500, "the server could not store it");
-    if (p.event_id != 0)
-        cache_event_changed(e.slug);
+    cache_event_changed(e.slug); /* "" for a post of no event: the timelines hear of it */
     return masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
 }
 
@@ -458,6 +457,7 @@ reblog(struct request *req, struct response *res, bool on)
         return masto_error(res, 422, "Validation failed: Reblog of status is not allowed");
     if (store_reblog(st, a.acc.id, p.id, on) != RC_OK)
         return masto_error(res, 500, "the server could not store it");
+    cache_event_changed(e.slug);
     if ((original = masto_status(req, st, &p, a.acc.id)) == NULL)
         return masto_error(res, 500, "out of memory");
     if (!on)

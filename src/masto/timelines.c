@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "core/rc.h"
 #include "masto/masto.h"
 #include "masto/masto_int.h"
@@ -85,15 +86,61 @@ timeline_list(struct store *st, struct arena *ar, const struct timeline_page *pa
     return store_post_list(st, ar, q, out, n_out);
 }
 
-/* A timeline's answer: the statuses and their Link header. */
+/*
+ * The cache key of a timeline page as viewer sees it (favourited and
+ * reblogged are the viewer's): path and query. NULL when too long to keep.
+ */
+static const char *
+page_key(struct request *req, int64_t viewer)
+{
+    const char *key = arena_printf(&req->arena, "m:%lld:%s?", (long long)viewer, req->path);
+    size_t i;
+
+    for (i = 0; key != NULL && i < req->n_query; i++)
+        key = arena_printf(&req->arena, "%s%s=%s&", key, req->query[i].name, req->query[i].value);
+    return key != NULL && strlen(key) < 150 ? key : NULL;
+}
+
+/* Answers from the cache (rendered at the current generation of everything); true when it did. */
+static bool
+cached(struct request *req, struct response *res, const char *key)
+{
+    return key != NULL && cache_answer(key, CACHE_ALL, req, res);
+}
+
+/* Keeps res for key, without the rate-limit headers, which are each request's. */
+static void
+keep(const char *key, uint64_t gen, const struct response *res)
+{
+    struct response copy;
+    size_t i;
+
+    if (key == NULL)
+        return;
+    copy = *res;
+    copy.n_headers = 0;
+    for (i = 0; i < res->n_headers; i++)
+        if (strncasecmp(res->headers[i].name, "X-RateLimit-", 12) != 0)
+            copy.headers[copy.n_headers++] = res->headers[i];
+    cache_keep(key, CACHE_ALL, gen, &copy);
+}
+
+/*
+ * A timeline's answer: the statuses and their Link header, kept for the
+ * next asker of the same page until anything changes (apps poll).
+ */
 static int
 answer(struct request *req, struct response *res, struct store *st, const struct post *posts,
-       size_t n, int64_t viewer)
+       size_t n, int64_t viewer, const char *key, uint64_t gen)
 {
+    int rc;
+
     if (masto_link_header(req, res, req->path, posts, n) != 0)
         return -1;
     response_header(res, "Cache-Control", "no-store");
-    return masto_json(res, 200, masto_statuses(req, st, posts, n, viewer));
+    if ((rc = masto_json(res, 200, masto_statuses(req, st, posts, n, viewer))) == 0)
+        keep(key, gen, res);
+    return rc;
 }
 
 /* GET /api/v1/timelines/public[?local=true] */
@@ -105,6 +152,8 @@ masto_timeline_public(struct request *req, struct response *res)
     struct timeline_page page;
     struct masto_auth a;
     struct post *posts;
+    const char *key;
+    uint64_t gen;
     size_t n;
 
     if (st == NULL)
@@ -114,10 +163,14 @@ masto_timeline_public(struct request *req, struct response *res)
         return 0;
     /* every post here is local: ?local and ?remote change nothing but remote=true */
     if (request_query(req, "remote") != NULL && strcmp(request_query(req, "remote"), "true") == 0)
-        return answer(req, res, st, NULL, 0, 0);
+        return answer(req, res, st, NULL, 0, 0, NULL, 0);
+    key = page_key(req, a.has_account ? a.acc.id : 0);
+    gen = cache_event_generation(CACHE_ALL);
+    if (cached(req, res, key))
+        return 0;
     if (timeline_list(st, &req->arena, &page, &q, &posts, &n) != RC_OK)
         return masto_error(res, 500, "the server could not read its data");
-    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
+    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0, key, gen);
 }
 
 /* GET /api/v1/timelines/home: everything public (gazouillis has no follows). */
@@ -129,6 +182,8 @@ masto_timeline_home(struct request *req, struct response *res)
     struct timeline_page page;
     struct masto_auth a;
     struct post *posts;
+    const char *key;
+    uint64_t gen;
     size_t n;
 
     if (st == NULL)
@@ -136,9 +191,13 @@ masto_timeline_home(struct request *req, struct response *res)
     if (!masto_authorize(req, res, st, "read:statuses", true, false, &a) ||
         !timeline_page_read(req, res, &page))
         return 0;
+    key = page_key(req, a.acc.id);
+    gen = cache_event_generation(CACHE_ALL);
+    if (cached(req, res, key))
+        return 0;
     if (timeline_list(st, &req->arena, &page, &q, &posts, &n) != RC_OK)
         return masto_error(res, 500, "the server could not read its data");
-    return answer(req, res, st, posts, n, a.acc.id);
+    return answer(req, res, st, posts, n, a.acc.id, key, gen);
 }
 
 /* GET /api/v1/timelines/tag/:tag */
@@ -152,6 +211,8 @@ masto_timeline_tag(struct request *req, struct response *res)
     struct text_buf folded = {0};
     struct masto_auth a;
     struct post *posts;
+    const char *key;
+    uint64_t gen;
     size_t n;
     int rc;
 
@@ -159,6 +220,10 @@ masto_timeline_tag(struct request *req, struct response *res)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
         !timeline_page_read(req, res, &page))
+        return 0;
+    key = page_key(req, a.has_account ? a.acc.id : 0);
+    gen = cache_event_generation(CACHE_ALL);
+    if (cached(req, res, key))
         return 0;
     if (tag != NULL && tag[0] == '#')
         tag++;
@@ -172,5 +237,5 @@ masto_timeline_tag(struct request *req, struct response *res)
         return masto_error(res, 500, "out of memory");
     if ((rc = timeline_list(st, &req->arena, &page, &q, &posts, &n)) != RC_OK)
         return masto_error(res, 500, "the server could not read its data");
-    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
+    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0, key, gen);
 }

@@ -50,8 +50,8 @@ static const char *const status_sql[S_N] = {
                       "in_reply_to_id = ?1 UNION ALL SELECT p.id, down.depth + 1 FROM posts p "
                       "JOIN down ON p.in_reply_to_id = down.id WHERE down.depth < 200) "
                       "SELECT DISTINCT id FROM down ORDER BY id LIMIT 4000",
-    [S_ACCOUNT_COUNT] = "SELECT count(*), max(created_at) FROM posts WHERE account_id = ?1 AND "
-                        "state = 'visible'",
+    /* kept by triggers (schema 5): no count over the posts */
+    [S_ACCOUNT_COUNT] = "SELECT posts_count, last_post_at FROM accounts WHERE id = ?1",
     /* ?1 a prefix, as a LIKE pattern the caller escaped with '\\' */
     [S_ACCOUNT_SEARCH] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
                          "a.disabled FROM accounts a WHERE a.disabled = 0 AND (a.username LIKE ?1 "

@@ -1,0 +1,131 @@
+#!/bin/sh
+# bench/mastodon/run.sh - the Mastodon client API against the native one, in
+# one run (issue 6, "Speed"): builds gazouillis, starts it on a free loopback
+# port with a temporary data directory (API rate limit raised), creates the
+# reference event (live) with its first 20 messages, then alternates, REPS
+# times each:
+#   - posting: POST /api/v1/statuses {"status": "… #innover"} (routed to the
+#     event) and POST /api/v1/events/SLUG/posts {"text": …}, 8 connections;
+#   - reading: GET /api/v1/timelines/tag/innover and GET
+#     /api/v1/events/SLUG/posts (20 posts each), 64 connections;
+# and prints the medians, the cost of the Mastodon endpoints over the
+# native ones (goal: at most 1.20) and against snac2's figures on this kind
+# of machine (950 posts/s, 240 tag pages/s at 64 connections: goal ten
+# times). `make bench-mastodon` runs it.
+#
+# Environment (optional): BUILD (default build), SHARED (../shared), PYTHON,
+# BENCH_MASTO_SECONDS (per wrk run, default 8), BENCH_MASTO_REPS (default 3),
+# BENCH_UPDATE_RESULTS=1 (rewrite the Mastodon table of bench/RESULTS.md).
+# Only 127.0.0.1 is contacted; every process started is stopped on exit.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+BUILD=${BUILD:-build}
+SHARED=${SHARED:-../shared}
+PYTHON=${PYTHON:-/usr/bin/python3}
+SECS=${BENCH_MASTO_SECONDS:-8}
+REPS=${BENCH_MASTO_REPS:-3}
+SLUG=cooperer-2014
+OUT=bench/out/mastodon
+ROOT=$(pwd)
+BIN=$ROOT/$BUILD/gazouillis
+GZ="$PYTHON bench/server/gz.py"
+HERE=bench/mastodon
+
+mkdir -p "$OUT"
+rm -rf "${OUT:?}"/*
+say() { echo "bench-mastodon: $*" >&2; }
+get() { [ -f "$1" ] && sed -n "s/^$2=//p" "$1" | tail -n 1; }
+command -v wrk >/dev/null || { say "wrk is missing (apt-get install wrk)"; exit 1; }
+
+DATA=$(mktemp -d /tmp/gz-bench-masto.XXXXXX)
+SRV_PID=""
+cleanup() {
+    [ -n "$SRV_PID" ] && kill -TERM "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
+    rm -rf "$DATA"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+PORT=$($PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+"$BIN" serve --listen "127.0.0.1:$PORT" --data "$DATA/data" --api-rate-limit 100000000 \
+    >"$OUT/server.out" 2>"$OUT/server.log" &
+SRV_PID=$!
+n=0
+until grep -q "listening on" "$OUT/server.out" 2>/dev/null; do
+    sleep 0.1
+    n=$((n + 1))
+    [ $n -lt 100 ] || { say "the server did not start"; exit 1; }
+done
+TOKEN=$("$BIN" token create admin --scopes "read write" --data "$DATA/data" 2>/dev/null | awk '{ print $NF }')
+timeout 60 $GZ setup "$BASE" "$TOKEN" "$SLUG" 20 "$SHARED" >"$OUT/setup.txt" || { say "setup failed"; exit 1; }
+
+run() { # NAME CONNS URL LUA ARGS...
+    name=$1 c=$2 url=$3 lua=$4
+    shift 4
+    timeout -k 5 $((SECS + 30)) wrk -t2 -c"$c" -d"${SECS}s" --latency "$url" -s "$lua" -- "$@" \
+        >"$OUT/$name.txt" 2>&1
+}
+say "warm-up"
+run warm_masto_post 8 "$BASE/api/v1/statuses" $HERE/status.lua "$TOKEN" /api/v1/statuses status w
+run warm_native_post 8 "$BASE/api/v1/events/$SLUG/posts" $HERE/status.lua "$TOKEN" \
+    "/api/v1/events/$SLUG/posts" text w
+r=1
+while [ $r -le "$REPS" ]; do
+    say "run $r of $REPS: posting ($SECS s each, 8 connections)"
+    run "masto_post_$r" 8 "$BASE/api/v1/statuses" $HERE/status.lua "$TOKEN" /api/v1/statuses status "$r"
+    run "native_post_$r" 8 "$BASE/api/v1/events/$SLUG/posts" $HERE/status.lua "$TOKEN" \
+        "/api/v1/events/$SLUG/posts" text "$r"
+    r=$((r + 1))
+done
+r=1
+while [ $r -le "$REPS" ]; do
+    say "run $r of $REPS: reading ($SECS s each, 64 connections)"
+    run "masto_tag_$r" 64 "$BASE/api/v1/timelines/tag/innover" $HERE/get.lua "$TOKEN" \
+        /api/v1/timelines/tag/innover
+    run "native_posts_$r" 64 "$BASE/api/v1/events/$SLUG/posts" $HERE/get.lua "$TOKEN" \
+        "/api/v1/events/$SLUG/posts"
+    r=$((r + 1))
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+med() { # PREFIX KEY
+    i=1
+    while [ $i -le "$REPS" ]; do get "$OUT/$1_$i.txt" "$2"; i=$((i + 1)); done | median
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? (v <= l) : (v >= l);
+    print ok ? "met" : "**NOT met**" }'; }
+mp=$(med masto_post ok_per_s) np=$(med native_post ok_per_s)
+mt=$(med masto_tag rps) nt=$(med native_posts rps)
+bad=$(for f in "$OUT"/masto_*_*.txt "$OUT"/native_*_*.txt; do get "$f" answers_other; get "$f" err_status; done |
+    awk '{ s += $1 } END { print s + 0 }')
+cost_post=$(ratio "$np" "$mp") cost_tag=$(ratio "$nt" "$mt")
+{
+    echo "| what (median of $REPS x ${SECS} s) | Mastodon API | native API | cost (native/Mastodon) | goal |"
+    echo "| --- | --- | --- | --- | --- |"
+    echo "| posting, 8 connections (posts/s) | $mp | $np | $cost_post | <= 1.20: $(verdict "$cost_post" '<=' 1.20) |"
+    echo "| reading 20 posts, 64 connections (pages/s) | $mt | $nt | $cost_tag | <= 1.20: $(verdict "$cost_tag" '<=' 1.20) |"
+    echo
+    echo "| against snac2 (950 posts/s, 240 tag pages/s) | gazouillis | x snac2 | goal |"
+    echo "| --- | --- | --- | --- |"
+    echo "| POST /api/v1/statuses | $mp | $(ratio "$mp" 950) | >= 10: $(verdict "$(ratio "$mp" 950)" '>=' 10) |"
+    echo "| GET /api/v1/timelines/tag/innover | $mt | $(ratio "$mt" 240) | >= 10: $(verdict "$(ratio "$mt" 240)" '>=' 10) |"
+    echo
+    echo "Answers other than 200/201 over all runs: $bad. p99 (ms), median: statuses $(awk -v u="$(med masto_post p99_us)" 'BEGIN{printf "%.1f", u/1000}'), native posts $(awk -v u="$(med native_post p99_us)" 'BEGIN{printf "%.1f", u/1000}'), tag timeline $(awk -v u="$(med masto_tag p99_us)" 'BEGIN{printf "%.1f", u/1000}'), native list $(awk -v u="$(med native_posts p99_us)" 'BEGIN{printf "%.1f", u/1000}')."
+} >"$OUT/summary.md"
+cat "$OUT/summary.md"
+if [ "${BENCH_UPDATE_RESULTS:-0}" = 1 ]; then
+    $PYTHON - "$OUT/summary.md" <<'PY'
+import re, sys
+table = open(sys.argv[1]).read().strip()
+path = "bench/RESULTS.md"
+text = open(path).read()
+begin, end = "<!-- mastodon:begin -->", "<!-- mastodon:end -->"
+block = f"{begin}\n{table}\n{end}"
+text = re.sub(re.escape(begin) + ".*?" + re.escape(end), block, text, flags=re.S) if begin in text \
+    else text.rstrip() + "\n\n## Mastodon API (issue 6)\n\n`make bench-mastodon`\n\n" + block + "\n"
+open(path, "w").write(text)
+PY
+fi
