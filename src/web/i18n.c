@@ -300,6 +300,8 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_OAUTH_CODE] = {"Copiez ce code dans l’application :", "Copy this code into the app:"},
     [MSG_OAUTH_BAD] = {"Cette demande d’autorisation n’est pas valide : %s",
                        "This authorization request is not valid: %s"},
+    [MSG_MEDIA_CREDIT] = {"Crédit de la photo", "Photo credit"},
+    [MSG_MEDIA_CREDIT_SAVE] = {"Enregistrer", "Save"},
 };
 
 static const char *const months[2][12] = {

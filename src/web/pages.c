@@ -142,6 +142,7 @@ html_post(struct html *h, const struct event *e, const struct post *p, bool with
     /* The autolinked HTML the text engine made at write time: escaped there. */
     html_raw(h, p->html != NULL ? p->html : "");
     html_raw(h, "</div>\n");
+    html_post_media(h, e, p);
     if (h->post_extra != NULL)
         h->post_extra(h, p);
     if (!with_event)

@@ -239,6 +239,7 @@ recap_write(struct html *h, const struct event *e, const struct post *posts, siz
         html_raw(h, "</p><p class=\"text\">");
         html_raw(h, p->html != NULL ? p->html : ""); /* escaped by the autolinker */
         html_raw(h, "</p>");
+        html_post_media(h, e, p);
         if (h->post_extra != NULL)
             h->post_extra(h, p);
         html_raw(h, "</li>\n");

@@ -52,6 +52,7 @@ const struct route web_routes[] = {
     {"GET", "/oauth/authorize/", web_oauth_authorize, 0, 0},
     {"POST", "/oauth/authorize", web_oauth_decide, 0, FORM_LIMIT},
     {"GET", "/users/:name/avatar.png", web_avatar, 0, 0},
+    {"POST", "/media/:id/credit", web_media_credit, 0, FORM_LIMIT},
     {"GET", "/static/header.png", web_header_image, 0, 0},
     {"GET", "/@:name", web_profile, 0, 0},
 };

@@ -255,6 +255,8 @@ enum msg {
     MSG_OAUTH_DENY,
     MSG_OAUTH_CODE,
     MSG_OAUTH_BAD, /* format: %s the reason */
+    MSG_MEDIA_CREDIT,
+    MSG_MEDIA_CREDIT_SAVE,
     MSG_N
 };
 
@@ -432,6 +434,12 @@ void post_time(enum web_lang lang, const struct event *e, const struct post *p, 
 const char *post_speaker(enum web_lang lang, const struct post *p);
 /* One post as an <article>; with_event: say which event it belongs to. */
 void html_post(struct html *h, const struct event *e, const struct post *p, bool with_event);
+/*
+ * The pictures of post p (web/media.c), each with its alt text and credit;
+ * for whoever may change them (the event's editors, the uploader), a form
+ * to set the credit. Nothing when p has none.
+ */
+void html_post_media(struct html *h, const struct event *e, const struct post *p);
 /* The date line of an event: "20 novembre 2014, 18 h 00 – 21 h 00" (escaped). */
 void html_event_when(struct html *h, const struct event *e);
 
@@ -471,6 +479,7 @@ int web_comments_script(struct request *req, struct response *res);  /* /static/
 int web_oauth_authorize(struct request *req, struct response *res);  /* GET /oauth/authorize */
 int web_oauth_decide(struct request *req, struct response *res);     /* POST /oauth/authorize */
 int web_avatar(struct request *req, struct response *res);           /* /users/:name/avatar.png */
+int web_media_credit(struct request *req, struct response *res);     /* POST /media/:id/credit */
 int web_header_image(struct request *req, struct response *res);     /* /static/header.png */
 extern const char web_comments_js[];
 extern const size_t web_comments_js_len;
