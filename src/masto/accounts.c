@@ -95,6 +95,32 @@ masto_account_lookup(struct request *req, struct response *res)
     return masto_json(res, 200, masto_account(req, st, &acc));
 }
 
+/*
+ * Keeps of posts those the asker may see: not of a draft event (unless an
+ * editor of it), not private or direct (unless the author).
+ */
+static size_t
+only_visible(struct request *req, struct store *st, const struct masto_auth *a, struct post *posts,
+             size_t n)
+{
+    size_t i, kept = 0;
+
+    for (i = 0; i < n; i++) {
+        bool mine = a->has_account && a->acc.id == posts[i].account_id;
+        struct event e;
+        if ((strcmp(posts[i].visibility, "private") == 0 ||
+             strcmp(posts[i].visibility, "direct") == 0) &&
+            !mine)
+            continue;
+        if (posts[i].event_id != 0 &&
+            (store_event_find_id(st, &req->arena, posts[i].event_id, &e) != RC_OK ||
+             (strcmp(e.state, "draft") == 0 && !(a->has_account && api_may_edit(st, &a->acc, &e)))))
+            continue;
+        posts[kept++] = posts[i];
+    }
+    return kept;
+}
+
 /* GET /api/v1/accounts/:id/statuses?max_id&since_id&min_id&limit */
 int
 masto_account_statuses(struct request *req, struct response *res)
@@ -118,5 +144,6 @@ masto_account_statuses(struct request *req, struct response *res)
     n = timeline_page_clip(&page, posts, n);
     if (masto_link_header(req, res, req->path, posts, n) != 0)
         return -1;
+    n = only_visible(req, st, &a, posts, n);
     return masto_json(res, 200, masto_statuses(req, st, posts, n, a.has_account ? a.acc.id : 0));
 }

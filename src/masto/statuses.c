@@ -199,7 +199,7 @@ create_status(struct store *st, struct request *req, struct response *res)
     }
     if (media != NULL && !media_check(req, res, st, &a, media, ids, &n_ids))
         goto out;
-    if (text == NULL || text[0] == '\0') {
+    if (text == NULL || text[strspn(text, " \t\r\n")] == '\0') {
         masto_error(res, 422, "Validation failed: Text can't be blank");
         goto out;
     }
@@ -293,7 +293,7 @@ masto_status_update(struct request *req, struct response *res)
         !status_param(req, res, st, &a, &p, &e) || (params = masto_params(req, res)) == NULL)
         return 0;
     text = masto_string(params, "status");
-    if (text == NULL || text[0] == '\0')
+    if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
         masto_error(res, 422, "Validation failed: Text can't be blank");
     else if (p.account_id != a.acc.id)
         masto_error(res, 403, "This action is not allowed");

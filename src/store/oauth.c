@@ -53,8 +53,9 @@ static const char *const oauth_sql[O_N] = {
     [O_TOKEN_REVOKE] = "DELETE FROM tokens WHERE hash = ?1 AND (?2 IS NULL OR app_id = ?2)",
     [O_APP_TOKEN_ADD] = "INSERT INTO app_tokens (hash, app_id, scopes, created_at) "
                         "VALUES (?1, ?2, ?3, " SQ_NOW ")",
-    [O_APP_TOKEN_FIND] = "SELECT a." APP_COLS ", t.scopes FROM app_tokens t JOIN oauth_apps a "
-                         "ON a.id = t.app_id WHERE t.hash = ?1",
+    [O_APP_TOKEN_FIND] = "SELECT a.id, a.client_id, a.secret_hash, a.name, a.website, "
+                         "a.redirect_uris, a.scopes, a.created_at, t.scopes FROM app_tokens t "
+                         "JOIN oauth_apps a ON a.id = t.app_id WHERE t.hash = ?1",
     [O_APP_TOKEN_REVOKE] = "DELETE FROM app_tokens WHERE hash = ?1 AND (?2 IS NULL OR app_id = ?2)",
     [O_IDEM_GET] = "SELECT post_id FROM idempotency WHERE account_id = ?1 AND key = ?2 AND "
                    "created_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')",

@@ -306,8 +306,7 @@ web_oauth_decide(struct request *req, struct response *res)
         html_raw(&h, "></p>\n");
         page_end(&h);
         auth_wipe(code, sizeof(code));
-        response_header(res, "Cache-Control", "no-store");
-        return page_send(res, &h, 200);
+        return page_send(res, &h, 200); /* signed in: private, no-store */
     }
     location = back_to_app(req, a.redirect_uri, "code", code, a.state);
     auth_wipe(code, sizeof(code));
