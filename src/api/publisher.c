@@ -159,13 +159,16 @@ change_has_topic(const struct change_event *ev, const char *topic)
     return false;
 }
 
-/* Another rendering of each change (the Mastodon API's), or NULL. */
-static change_formatter also;
+/* Other renderings of each change (the Mastodon API's), which publish themselves. */
+#define MAX_ALSO 4
+static change_publisher also[MAX_ALSO];
+static size_t n_also;
 
 void
-publisher_also(change_formatter format)
+publisher_also(change_publisher publish)
 {
-    also = format;
+    if (n_also < MAX_ALSO)
+        also[n_also++] = publish;
 }
 
 /* Publishes what was committed after *last; false when the store failed. */
@@ -176,7 +179,7 @@ publish_new(struct store *st, int64_t *last)
     struct arena ar = {0};
     struct post_change *v;
     struct change_event ev;
-    size_t n, i;
+    size_t n, i, k;
     int rc;
 
     do {
@@ -194,8 +197,10 @@ publish_new(struct store *st, int64_t *last)
                 return false; /* tried again at the next wake */
             }
             live_publish(v[i].seq, ev.topics, ev.n_topics, ev.bytes, ev.len);
-            if (also != NULL && also(st, &ar, &v[i], &ev) == RC_OK)
-                live_publish(v[i].seq, ev.topics, ev.n_topics, ev.bytes, ev.len);
+            for (k = 0; k < n_also; k++)
+                if (also[k](st, &ar, &v[i]) != RC_OK)
+                    log_warnx("publisher: cannot render change %lld for the Mastodon API",
+                              (long long)v[i].seq);
             *last = v[i].seq;
         }
         arena_release(&ar);

@@ -34,13 +34,13 @@ int change_format(struct store *st, struct arena *ar, const struct post_change *
 bool change_has_topic(const struct change_event *ev, const char *topic);
 
 /*
- * A second rendering of every change, published after the first with the
- * same seq to its own topics (the Mastodon API's streams, "M:…"): set
- * before publisher_start(). Its rc other than RC_OK skips it.
+ * Other renderings of every change, each publishing to its own topics
+ * (live_publish, with the change's seq) after the first: the Mastodon
+ * API's streams ("M:…", "W:…"). Set before publisher_start(). An rc other
+ * than RC_OK is logged; the change is still published as the API's.
  */
-typedef int (*change_formatter)(struct store *st, struct arena *ar, const struct post_change *c,
-                                struct change_event *out);
-void publisher_also(change_formatter format);
+typedef int (*change_publisher)(struct store *st, struct arena *ar, const struct post_change *c);
+void publisher_also(change_publisher publish);
 
 /* Starts the thread; st (the caller's connection) reads where the log ends now. */
 int publisher_start(const struct app *app, struct store *st);

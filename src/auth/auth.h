@@ -83,6 +83,11 @@ void auth_keyed_hash(const unsigned char key[32], const char *s, unsigned char *
  * plain), compared in constant time.
  */
 bool auth_pkce_verify(const char *verifier, const char *challenge, const char *method);
+/* SHA-1 of data (auth/sha1.c): for the WebSocket handshake only, never for security. */
+void auth_sha1(const void *data, size_t len, unsigned char out[20]);
+/* The Sec-WebSocket-Accept answering a Sec-WebSocket-Key (RFC 6455); false for a bad key. */
+#define AUTH_WS_ACCEPT_SIZE 29 /* 28 base64 characters and the NUL */
+bool auth_websocket_accept(const char *key, char out[AUTH_WS_ACCEPT_SIZE]);
 /* True when s has the form of a secret: AUTH_SECRET_LEN base64url characters. */
 bool auth_secret_wellformed(const char *s);
 

@@ -59,7 +59,9 @@ static const char retry[] = "retry: 3000\n\n";
 /*
  * A topic "M:…" is a stream of the Mastodon API (masto/streaming.c): no
  * retry field, and its keep-alive is Mastodon's ":thump" comment, which
- * some clients look for.
+ * some clients look for. A topic "W:…" is a WebSocket of it: its own head
+ * (101), and a ping frame to keep it alive; what its client sends is
+ * read and dropped like any stream's.
  */
 static bool
 mastodon_topic(const char *topic)
@@ -488,6 +490,13 @@ deliver(struct shard *sh)
 struct live_stream *
 live_stream_open(struct request *req, struct response *res, const char *topic, int64_t *seq_out)
 {
+    return live_stream_open_head(req, res, topic, seq_out, NULL);
+}
+
+struct live_stream *
+live_stream_open_head(struct request *req, struct response *res, const char *topic,
+                      int64_t *seq_out, const char *own_head)
+{
     struct live_stream *s = NULL;
     struct address *a;
     struct shard *sh;
@@ -515,8 +524,10 @@ live_stream_open(struct request *req, struct response *res, const char *topic, i
     pthread_mutex_unlock(&lock);
     sh = &shards[atomic_fetch_add(&next_shard, 1) % n_shards];
     pthread_mutex_lock(&sh->lock);
-    if ((s = calloc(1, sizeof(*s))) == NULL || !out_append(s, head, sizeof(head) - 1) ||
-        (!mastodon_topic(topic) && !out_append(s, retry, sizeof(retry) - 1)) ||
+    if ((s = calloc(1, sizeof(*s))) == NULL ||
+        !(own_head != NULL ? out_append(s, own_head, strlen(own_head))
+                           : out_append(s, head, sizeof(head) - 1)) ||
+        (own_head == NULL && !mastodon_topic(topic) && !out_append(s, retry, sizeof(retry) - 1)) ||
         (t = topic_find(sh, topic, true)) == NULL) {
         pthread_mutex_unlock(&sh->lock);
         pthread_mutex_lock(&lock);
@@ -594,10 +605,15 @@ static void
 keepalive(struct live_stream *s)
 {
     static const char comment[] = ": keep-alive\n\n", thump[] = ":thump\n";
-    bool masto = mastodon_topic(s->topic->name);
+    static const char ping[] = "\x89\x00"; /* a WebSocket ping frame, empty */
+    const char *bytes = comment;
+    size_t len = sizeof(comment) - 1;
 
-    if (s->fd >= 0 &&
-        !stream_send(s, masto ? thump : comment, masto ? sizeof(thump) - 1 : sizeof(comment) - 1))
+    if (strncmp(s->topic->name, "W:", 2) == 0)
+        bytes = ping, len = sizeof(ping) - 1;
+    else if (mastodon_topic(s->topic->name))
+        bytes = thump, len = sizeof(thump) - 1;
+    if (s->fd >= 0 && !stream_send(s, bytes, len))
         stream_forget(s);
 }
 

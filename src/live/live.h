@@ -58,6 +58,13 @@ struct live_stream;
  */
 struct live_stream *live_stream_open(struct request *req, struct response *res, const char *topic,
                                      int64_t *last_seq);
+/*
+ * The same with own_head (NUL-terminated) sent first instead of the
+ * server-sent events' HTTP head: a WebSocket's 101 (topics "W:…").
+ */
+struct live_stream *live_stream_open_head(struct request *req, struct response *res,
+                                          const char *topic, int64_t *last_seq,
+                                          const char *own_head);
 /* Appends bytes to send before anything published: before live_stream_start(). */
 int live_stream_backlog(struct live_stream *s, const char *bytes, size_t len);
 /*

@@ -149,13 +149,20 @@ bool
 masto_authorize(struct request *req, struct response *res, struct store *st, const char *needed,
                 bool user, bool optional, struct masto_auth *a)
 {
-    const char *authz = request_header(req, "Authorization");
+    return masto_authorize_as(req, res, st, request_header(req, "Authorization"), needed, user,
+                              optional, a);
+}
+
+bool
+masto_authorize_as(struct request *req, struct response *res, struct store *st, const char *authz,
+                   const char *needed, bool user, bool optional, struct masto_auth *a)
+{
     unsigned char hash[AUTH_SECRET_HASH];
     struct oauth_app app;
     int rc;
 
     memset(a, 0, sizeof(*a));
-    if (!masto_rate_check(req, res))
+    if (!masto_rate_check(req, res, authz))
         return false;
     if (authz == NULL) {
         if (optional)

@@ -57,6 +57,10 @@ struct masto_auth {
  */
 bool masto_authorize(struct request *req, struct response *res, struct store *st,
                      const char *needed, bool user, bool optional, struct masto_auth *a);
+/* The same with the Authorization value given (a WebSocket's token comes in its URL). */
+bool masto_authorize_as(struct request *req, struct response *res, struct store *st,
+                        const char *authorization, const char *needed, bool user, bool optional,
+                        struct masto_auth *a);
 
 /*
  * The API's rate limit (masto/ratelimit.c): MASTO_RATE_LIMIT requests per 5
@@ -64,7 +68,7 @@ bool masto_authorize(struct request *req, struct response *res, struct store *st
  * headers; false with a 429 (and Retry-After) in res past the limit.
  */
 #define MASTO_RATE_LIMIT 300
-bool masto_rate_check(struct request *req, struct response *res);
+bool masto_rate_check(struct request *req, struct response *res, const char *authorization);
 void masto_rate_set_limit(unsigned per_window); /* for tests and small servers */
 
 /* "2014-11-20T19:05:00.000Z" from a store time ("…Z" or with an offset). */

@@ -49,6 +49,7 @@ int masto_timeline_tag(struct request *req, struct response *res);
 int masto_streaming_health(struct request *req, struct response *res);
 int masto_streaming_public(struct request *req, struct response *res);
 int masto_streaming_hashtag(struct request *req, struct response *res);
+int masto_streaming_websocket(struct request *req, struct response *res);
 
 /* masto/media.c */
 int masto_media_upload(struct request *req, struct response *res);

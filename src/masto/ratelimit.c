@@ -46,9 +46,8 @@ hash_key(const char *s)
 }
 
 bool
-masto_rate_check(struct request *req, struct response *res)
+masto_rate_check(struct request *req, struct response *res, const char *authz)
 {
-    const char *authz = request_header(req, "Authorization");
     const char *key = authz != NULL ? authz : req->remote_addr != NULL ? req->remote_addr : "?";
     uint64_t h = hash_key(key);
     time_t now = time(NULL);

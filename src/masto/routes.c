@@ -45,6 +45,8 @@ const struct route masto_routes[] = {
     {"GET", "/api/v1/notifications", masto_notifications, 0, 0},
     {"GET", "/api/v1/markers", masto_markers_get, 0, 0},
     {"POST", "/api/v1/markers", masto_markers_set, 0, FORM_LIMIT},
+    {"GET", "/api/v1/streaming", masto_streaming_websocket, 0, 0},
+    {"GET", "/api/v1/streaming/", masto_streaming_websocket, 0, 0},
     {"GET", "/api/v1/streaming/health", masto_streaming_health, 0, 0},
     {"GET", "/api/v1/streaming/user", masto_streaming_public, 0, 0},
     {"GET", "/api/v1/streaming/public", masto_streaming_public, 0, 0},

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/publisher.h"
+#include "auth/auth.h"
 #include "core/rc.h"
 #include "live/live.h"
 #include "masto/masto.h"
@@ -23,66 +24,109 @@
 
 static const struct app *streaming_app; /* for the base URL of the statuses rendered */
 
-/* "event: KIND\ndata: DATA\n\n" into ar. */
+/* The topics of a change: "M:p" and each of its tags (now, and those the change row kept). */
 static bool
-frame(struct arena *ar, const char *kind, const char *data, struct change_event *out)
-{
-    out->bytes = arena_printf(ar, "event: %s\ndata: %s\n\n", kind, data);
-    if (out->bytes == NULL)
-        return false;
-    out->len = strlen(out->bytes);
-    return true;
-}
-
-static bool
-topic(struct arena *ar, struct change_event *out, const char *prefix, const char *name)
+add_topic(struct arena *ar, const char **topics, size_t *n, const char *prefix, const char *name)
 {
     const char *t;
     size_t i;
 
-    if (out->n_topics == CHANGE_MAX_TOPICS || (t = arena_printf(ar, "%s%s", prefix, name)) == NULL)
-        return out->n_topics == CHANGE_MAX_TOPICS;
-    for (i = 0; i < out->n_topics; i++)
-        if (strcmp(out->topics[i], t) == 0)
+    if (*n == CHANGE_MAX_TOPICS)
+        return true; /* a post with more tags than that: the first ones have streams */
+    if ((t = arena_printf(ar, "%s%s", prefix, name)) == NULL)
+        return false;
+    for (i = 0; i < *n; i++)
+        if (strcmp(topics[i], t) == 0)
             return true;
-    out->topics[out->n_topics++] = t;
+    topics[(*n)++] = t;
     return true;
 }
 
-/* The topics of a public post: "M:p" and each of its tags (now, and in the change row). */
+/* The tags of a change: the post's now, and the row's (a deleted or edited post's). */
 static bool
-topics_of(struct arena *ar, struct change_event *out, const struct post *p, const char *row_tags)
+tags_of(struct arena *ar, const struct post *p, const char *row_tags, const char **tags, size_t *n)
 {
     char *copy, *tag, *save = NULL;
     size_t i;
 
-    if (!topic(ar, out, "M:p", ""))
-        return false;
     for (i = 0; p != NULL && i < p->n_tags; i++)
-        if (!topic(ar, out, "M:t:", p->tags[i]))
+        if (!add_topic(ar, tags, n, "", p->tags[i]))
             return false;
     if (row_tags == NULL)
         return true;
     if ((copy = arena_strndup(ar, row_tags, strlen(row_tags))) == NULL)
         return false;
     for (tag = strtok_r(copy, " ", &save); tag != NULL; tag = strtok_r(NULL, " ", &save))
-        if (!topic(ar, out, "M:t:", tag))
+        if (!add_topic(ar, tags, n, "", tag))
             return false;
     return true;
 }
 
-/* The publisher's second rendering (publisher_also). */
-static int
-masto_change_format(struct store *st, struct arena *ar, const struct post_change *c,
-                    struct change_event *out)
+/* One WebSocket text frame (server to client: not masked) of text, in ar. */
+static bool
+ws_frame(struct arena *ar, const char *text, const char **out, size_t *out_len)
 {
+    size_t len = strlen(text), head = len < 126 ? 2 : len < 65536 ? 4 : 10, i;
+    unsigned char *f = arena_alloc(ar, head + len);
+
+    if (f == NULL)
+        return false;
+    f[0] = 0x81; /* FIN, text */
+    if (len < 126) {
+        f[1] = (unsigned char)len;
+    } else if (len < 65536) {
+        f[1] = 126;
+        f[2] = (unsigned char)(len >> 8);
+        f[3] = (unsigned char)len;
+    } else {
+        f[1] = 127;
+        for (i = 0; i < 8; i++)
+            f[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+    }
+    memcpy(f + head, text, len);
+    *out = (const char *)f;
+    *out_len = head + len;
+    return true;
+}
+
+/* Publishes to the WebSocket topic of one stream {"stream": [...], "event", "payload"}. */
+static bool
+ws_publish(struct arena *ar, int64_t seq, const char *topic, json_t *stream, const char *event,
+           const char *payload)
+{
+    json_t *msg =
+        json_pack("{s:o, s:s, s:s}", "stream", stream, "event", event, "payload", payload);
+    char *text = msg != NULL ? json_dumps(msg, JSON_COMPACT) : NULL;
+    const char *bytes;
+    size_t len;
+    bool ok = topic != NULL && text != NULL && ws_frame(ar, text, &bytes, &len);
+
+    if (ok)
+        live_publish(seq, &topic, 1, bytes, len);
+    free(text);
+    json_decref(msg);
+    return ok;
+}
+
+/*
+ * The publisher's other renderings (publisher_also): Mastodon's
+ * server-sent events to "M:p" and "M:t:TAG", and WebSocket frames to
+ * "W:public", "W:public:local", "W:user", "W:hashtag:TAG" and
+ * "W:hashtag:local:TAG", each naming its stream as Mastodon does.
+ */
+static int
+masto_change_publish(struct store *st, struct arena *ar, const struct post_change *c)
+{
+    static const char *const plain[][2] = {
+        {"W:public", "public"}, {"W:public:local", "public:local"}, {"W:user", "user"}};
+    const char *tags[CHANGE_MAX_TOPICS], *topics[CHANGE_MAX_TOPICS + 1], *kind, *payload, *sse;
+    size_t n_tags = 0, n_topics = 0, i, k;
     struct request req;
     struct event e;
     struct post p;
-    bool exists;
+    bool exists, ok = true;
     int rc;
 
-    memset(out, 0, sizeof(*out));
     if (strcmp(c->kind, "post") != 0 && strcmp(c->kind, "update") != 0 &&
         strcmp(c->kind, "delete") != 0)
         return RC_OK; /* the moderation queue's changes are not Mastodon's */
@@ -94,35 +138,49 @@ masto_change_format(struct store *st, struct arena *ar, const struct post_change
         return rc;
     exists = rc == RC_OK;
     if (strcmp(c->kind, "delete") == 0) {
-        const char *id = arena_printf(ar, "%lld", (long long)c->post_id);
-        if (id == NULL || !frame(ar, "delete", id, out) ||
-            !topics_of(ar, out, exists ? &p : NULL, c->tags))
-            return RC_NOMEM;
-        return RC_OK;
-    }
-    if (!exists || strcmp(p.state, "visible") != 0 || strcmp(p.visibility, "public") != 0)
-        return RC_OK;
-    /* masto_status renders with a request: one of its own, with the server's address */
-    memset(&req, 0, sizeof(req));
-    req.app = (void *)streaming_app;
-    {
-        json_t *j = masto_status(&req, st, &p, 0);
-        char *json = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
-        bool ok = json != NULL &&
-                  frame(ar, strcmp(c->kind, "post") == 0 ? "update" : "status.update", json, out) &&
-                  topics_of(ar, out, &p, c->tags);
+        kind = "delete";
+        payload = arena_printf(ar, "%lld", (long long)c->post_id);
+    } else {
+        json_t *j;
+        char *json;
+        if (!exists || strcmp(p.state, "visible") != 0 || strcmp(p.visibility, "public") != 0)
+            return RC_OK;
+        /* masto_status renders with a request: one of its own, with the server's address */
+        memset(&req, 0, sizeof(req));
+        req.app = (void *)streaming_app;
+        j = masto_status(&req, st, &p, 0);
+        json = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+        payload = json != NULL ? arena_strndup(ar, json, strlen(json)) : NULL;
         free(json);
         json_decref(j);
         arena_release(&req.arena);
-        return ok ? RC_OK : RC_NOMEM;
+        kind = strcmp(c->kind, "post") == 0 ? "update" : "status.update";
     }
+    if (payload == NULL || !tags_of(ar, exists ? &p : NULL, c->tags, tags, &n_tags) ||
+        !add_topic(ar, topics, &n_topics, "M:p", ""))
+        return RC_NOMEM;
+    for (i = 0; i < n_tags; i++)
+        if (!add_topic(ar, topics, &n_topics, "M:t:", tags[i]))
+            return RC_NOMEM;
+    if ((sse = arena_printf(ar, "event: %s\ndata: %s\n\n", kind, payload)) == NULL)
+        return RC_NOMEM;
+    live_publish(c->seq, topics, n_topics, sse, strlen(sse));
+    for (k = 0; k < 3 && ok; k++)
+        ok = ws_publish(ar, c->seq, plain[k][0], json_pack("[s]", plain[k][1]), kind, payload);
+    for (i = 0; i < n_tags && ok; i++) {
+        ok = ws_publish(ar, c->seq, arena_printf(ar, "W:hashtag:%s", tags[i]),
+                        json_pack("[s, s]", "hashtag", tags[i]), kind, payload) &&
+             ws_publish(ar, c->seq, arena_printf(ar, "W:hashtag:local:%s", tags[i]),
+                        json_pack("[s, s]", "hashtag:local", tags[i]), kind, payload);
+    }
+    return ok ? RC_OK : RC_NOMEM;
 }
 
 void
 masto_streaming_init(const struct app *app)
 {
     streaming_app = app;
-    publisher_also(masto_change_format);
+    publisher_also(masto_change_publish);
 }
 
 /* GET /api/v1/streaming/health */
@@ -189,4 +247,110 @@ masto_streaming_hashtag(struct request *req, struct response *res)
     t = arena_printf(&req->arena, "M:t:%.*s", (int)folded.len, folded.data);
     text_buf_release(&folded);
     return t != NULL ? open_stream(req, res, t) : masto_error(res, 500, "out of memory");
+}
+
+/* Whether the comma-separated header value holds token (any case). */
+static bool
+header_has(const char *value, const char *token)
+{
+    size_t len = strlen(token);
+    const char *p;
+
+    for (p = value; p != NULL && *p != '\0'; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncasecmp(p, token, len) == 0 &&
+            (p[len] == '\0' || p[len] == ',' || p[len] == ' ' || p[len] == '\t'))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * GET /api/v1/streaming (Upgrade: websocket)?access_token=…&stream=…[&tag=…]:
+ * the WebSocket form of the streams, which most phone apps use. The token
+ * comes in the query, in Sec-WebSocket-Protocol (echoed back, as Mastodon
+ * does) or in Authorization. One stream per socket: the one the URL names
+ * (user by default); what the client sends afterwards (pings, subscribe
+ * messages) is read and dropped, so a client that multiplexes gets only
+ * its first stream.
+ */
+int
+masto_streaming_websocket(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    const char *upgrade = request_header(req, "Upgrade");
+    const char *connection = request_header(req, "Connection");
+    const char *key = request_header(req, "Sec-WebSocket-Key");
+    const char *version = request_header(req, "Sec-WebSocket-Version");
+    const char *protocol = request_header(req, "Sec-WebSocket-Protocol");
+    const char *token = request_query(req, "access_token");
+    const char *stream = request_query(req, "stream"), *tag = request_query(req, "tag");
+    const char *topic_name, *head, *authz = request_header(req, "Authorization");
+    char accept[AUTH_WS_ACCEPT_SIZE];
+    struct text_buf folded = {0};
+    struct live_stream *s;
+    struct masto_auth a;
+    bool needs_user;
+    int64_t last;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (upgrade == NULL || strcasecmp(upgrade, "websocket") != 0 || connection == NULL ||
+        !header_has(connection, "upgrade"))
+        return masto_error(res, 400,
+                           "this address takes WebSocket connections "
+                           "(Upgrade: websocket); the server-sent events are at "
+                           "/api/v1/streaming/public and the like");
+    if (version == NULL || strcmp(version, "13") != 0) {
+        response_header(res, "Sec-WebSocket-Version", "13");
+        return masto_error(res, 426, "only WebSocket version 13 is spoken here");
+    }
+    if (!auth_websocket_accept(key, accept))
+        return masto_error(res, 400, "Sec-WebSocket-Key is missing");
+    /* the token as the query or the protocol header gives it, for masto_authorize */
+    if (token == NULL && protocol != NULL && strchr(protocol, ',') == NULL)
+        token = protocol;
+    else
+        protocol = NULL;
+    if (token != NULL && request_header(req, "Authorization") == NULL &&
+        (authz = arena_printf(&req->arena, "Bearer %s", token)) == NULL)
+        return masto_error(res, 500, "out of memory");
+    if (stream == NULL || stream[0] == '\0')
+        stream = "user";
+    needs_user = strcmp(stream, "user") == 0 || strcmp(stream, "user:notification") == 0;
+    if (!masto_authorize_as(req, res, st, authz, "read:statuses", needs_user, !needs_user, &a))
+        return 0;
+    if (needs_user || strcmp(stream, "public") == 0 || strcmp(stream, "public:local") == 0) {
+        topic_name = needs_user                      ? "W:user"
+                     : strcmp(stream, "public") == 0 ? "W:public"
+                                                     : "W:public:local";
+    } else if (strcmp(stream, "hashtag") == 0 || strcmp(stream, "hashtag:local") == 0) {
+        if (tag != NULL && tag[0] == '#')
+            tag++;
+        if (tag == NULL || tag[0] == '\0' || text_tag_fold(&folded, tag, strlen(tag)) != 0) {
+            text_buf_release(&folded);
+            return masto_error(res, 400, "Missing tag name parameter");
+        }
+        topic_name = arena_printf(&req->arena, "W:%s:%.*s", stream, (int)folded.len, folded.data);
+        text_buf_release(&folded);
+    } else {
+        return masto_error(res, 400, "Unknown stream type");
+    }
+    head = arena_printf(&req->arena,
+                        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n%s%s%s\r\n",
+                        accept, protocol != NULL ? "Sec-WebSocket-Protocol: " : "",
+                        protocol != NULL ? protocol : "", protocol != NULL ? "\r\n" : "");
+    if (topic_name == NULL || head == NULL)
+        return masto_error(res, 500, "out of memory");
+    if ((s = live_stream_open_head(req, res, topic_name, &last, head)) == NULL)
+        return 0;
+    if (live_stream_start(s, req, res) != 0) {
+        live_stream_cancel(s);
+        return masto_error(res, 501,
+                           "streaming is not served over the server's own HTTPS: put a TLS "
+                           "proxy in front; timelines work meanwhile");
+    }
+    return 0;
 }

@@ -842,6 +842,40 @@ sessions_are_stored_as_hashes_with_a_csrf_token(void **state)
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, store_setup, store_teardown)
 
+/* SHA-1 against FIPS 180 vectors (across block ends), and RFC 6455's own handshake example. */
+static void
+sha1_and_the_websocket_handshake(void **state)
+{
+    static const struct {
+        const char *in, *hex;
+    } vectors[] = {
+        {"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+        {"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+    };
+    unsigned char digest[20];
+    char hex[41], accept[AUTH_WS_ACCEPT_SIZE], a[1000];
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+        auth_sha1(vectors[i].in, strlen(vectors[i].in), digest);
+        for (k = 0; k < 20; k++)
+            snprintf(hex + 2 * k, 3, "%02x", digest[k]);
+        assert_string_equal(hex, vectors[i].hex);
+    }
+    memset(a, 'a', sizeof(a)); /* many blocks, and a length of 64k + 40 bytes' padding */
+    auth_sha1(a, sizeof(a), digest);
+    for (k = 0; k < 20; k++)
+        snprintf(hex + 2 * k, 3, "%02x", digest[k]);
+    assert_string_equal(hex, "291e9a6c66994949b57ba5e650361e98fc36b1ba");
+    assert_true(auth_websocket_accept("dGhlIHNhbXBsZSBub25jZQ==", accept));
+    assert_string_equal(accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    assert_false(auth_websocket_accept("", accept));
+    assert_false(auth_websocket_accept(NULL, accept));
+}
+
 int
 main(void)
 {
@@ -857,6 +891,7 @@ main(void)
         cmocka_unit_test(usernames_and_roles),
         cmocka_unit_test(scopes_are_normalized_or_refused),
         cmocka_unit_test(scopes_allow_their_sub_scopes),
+        cmocka_unit_test(sha1_and_the_websocket_handshake),
         cmocka_unit_test(limiter_blocks_after_n_failures_for_the_rest_of_the_window),
         cmocka_unit_test(limiter_failures_after_the_window_start_a_new_one),
         cmocka_unit_test(limiter_reset_forgets_a_key),

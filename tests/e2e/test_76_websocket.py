@@ -1,0 +1,139 @@
+"""tests/e2e/test_76_websocket.py - the WebSocket form of the Mastodon
+streaming API (GET /api/v1/streaming with Upgrade: websocket), which most
+phone apps use, with a client written here on a raw socket: the handshake
+answered as RFC 6455 says, a status posted meanwhile arriving as a text
+frame {"stream": [...], "event": "update", "payload": "<status JSON>"},
+its deletion as "delete", keep-alive pings, the token in the URL or in
+Sec-WebSocket-Protocol, and the refusals (no upgrade, a bad version, no
+token for the user stream, an unknown stream).
+"""
+import base64
+import hashlib
+import json
+import os
+import socket
+import struct
+import time
+
+import pytest
+import requests
+
+from conftest import Server
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+@pytest.fixture(scope="module")
+def srv(gazouillis_asan, tmp_path_factory):
+    base = tmp_path_factory.mktemp("ws")
+    s = Server(gazouillis_asan, base / "data", base / "server.log", "--stream-keepalive", "1")
+    s.tok = s.token("admin")
+    yield s
+    assert s.stop() == 0
+    log = s.read_log()
+    assert "Sanitizer" not in log and "runtime error" not in log, log[-4000:]
+
+
+def connect(srv, query, headers=""):
+    """Opens a WebSocket; returns the socket, the status line and the head's headers."""
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall((f"GET /api/v1/streaming?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               f"Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{headers}\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = s.recv(1)
+        if not chunk:
+            break
+        head += chunk
+    lines = head.decode().split("\r\n")
+    fields = {k.lower(): v for k, _, v in (line.partition(": ") for line in lines[1:] if line)}
+    expected = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
+    return s, lines[0], fields, expected
+
+
+def frame(s):
+    """One frame: (opcode, payload); the server never masks."""
+    b = s.recv(2)
+    assert len(b) == 2, b
+    assert b[1] & 0x80 == 0, "a server frame must not be masked"
+    op, n = b[0] & 0x0F, b[1] & 0x7F
+    if n == 126:
+        n = struct.unpack(">H", s.recv(2))[0]
+    elif n == 127:
+        n = struct.unpack(">Q", s.recv(8))[0]
+    data = b""
+    while len(data) < n:
+        data += s.recv(n - len(data))
+    return op, data
+
+
+def next_message(s):
+    """The next text frame as JSON, skipping pings."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        op, data = frame(s)
+        if op == 1:
+            return json.loads(data)
+        assert op == 9, op  # only pings besides
+    pytest.fail("no message within 10 s")
+
+
+def post(srv, text):
+    r = requests.post(srv.url("/api/v1/statuses"), data={"status": text},
+                      headers={"Authorization": f"Bearer {srv.tok}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_hashtag_stream_over_websocket(srv):
+    s, status, fields, expected = connect(srv, f"access_token={srv.tok}&stream=hashtag&tag=WS")
+    assert status == "HTTP/1.1 101 Switching Protocols", status
+    assert fields["upgrade"].lower() == "websocket"
+    assert fields["sec-websocket-accept"] == expected
+    time.sleep(0.2)
+    post(srv, "ailleurs #autre")  # not this stream's
+    st = post(srv, "en direct #ws")
+    m = next_message(s)
+    assert m["stream"] == ["hashtag", "ws"] and m["event"] == "update"
+    status_json = json.loads(m["payload"])
+    assert status_json["id"] == st["id"] and "en direct" in status_json["content"]
+    assert requests.delete(srv.url(f"/api/v1/statuses/{st['id']}"),
+                           headers={"Authorization": f"Bearer {srv.tok}"},
+                           timeout=10).status_code == 200
+    m = next_message(s)
+    assert m == {"stream": ["hashtag", "ws"], "event": "delete", "payload": st["id"]}
+    s.close()
+
+
+def test_the_user_stream_with_the_token_as_protocol_and_its_pings(srv):
+    s, status, fields, _ = connect(srv, "stream=user",
+                                   f"Sec-WebSocket-Protocol: {srv.tok}\r\n")
+    assert status.startswith("HTTP/1.1 101"), status
+    assert fields["sec-websocket-protocol"] == srv.tok
+    op, data = frame(s)  # nothing published: the keep-alive, within a second or so
+    assert (op, data) == (9, b"")
+    post(srv, "pour tous")
+    m = next_message(s)
+    assert m["stream"] == ["user"] and m["event"] == "update"
+    s.close()
+
+
+def test_refusals(srv):
+    r = requests.get(srv.url("/api/v1/streaming"), timeout=10)
+    assert r.status_code == 400 and "WebSocket" in r.json()["error"]
+    s, status, _, _ = connect(srv, "stream=user")
+    assert status.startswith("HTTP/1.1 401"), status
+    s.close()
+    s, status, _, _ = connect(srv, f"access_token={srv.tok}&stream=nonsense")
+    assert status.startswith("HTTP/1.1 400"), status
+    s.close()
+    s, status, _, _ = connect(srv, "access_token=garbage&stream=public")
+    assert status.startswith("HTTP/1.1 401"), status
+    s.close()
+    r = requests.get(srv.url("/api/v1/streaming?stream=public"), timeout=10,
+                     headers={"Upgrade": "websocket", "Connection": "Upgrade",
+                              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                              "Sec-WebSocket-Version": "8"})
+    assert r.status_code == 426 and r.headers["Sec-WebSocket-Version"] == "13"
