@@ -91,6 +91,7 @@ struct live_stream {
     size_t out_len, out_sent, out_cap;
     bool polling_out; /* epoll waits for the socket to be writable */
     bool dead;        /* closed, waiting in the graveyard to be freed */
+    bool masto;       /* a stream of the Mastodon API: counted in n_masto_streams */
 };
 
 /* A message on its way to the shards: bytes and topics, formatted once. */
@@ -125,6 +126,7 @@ static atomic_uint next_shard;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct address *addresses[N_BUCKETS];
 static atomic_size_t n_streams;
+static atomic_size_t n_masto_streams; /* of them, the Mastodon API's ("M:…", "W:…") */
 static int64_t last_seq;
 static bool closing;
 static struct live_config config = {DEFAULT_PER_ADDR, DEFAULT_KEEPALIVE};
@@ -240,6 +242,8 @@ stream_forget(struct live_stream *s)
     s->next = sh->graveyard;
     sh->graveyard = s;
     atomic_fetch_sub(&n_streams, 1);
+    if (s->masto)
+        atomic_fetch_sub(&n_masto_streams, 1);
 }
 
 static void
@@ -547,6 +551,8 @@ live_stream_open_head(struct request *req, struct response *res, const char *top
         t->first->prev = s;
     t->first = s;
     atomic_fetch_add(&n_streams, 1);
+    if ((s->masto = strncmp(topic, "M:", 2) == 0 || strncmp(topic, "W:", 2) == 0))
+        atomic_fetch_add(&n_masto_streams, 1);
     *seq_out = sh->last_sent; /* what waits in the inbox comes to s live */
     pthread_mutex_unlock(&sh->lock);
     return s;
@@ -597,6 +603,12 @@ size_t
 live_stream_count(void)
 {
     return atomic_load(&n_streams);
+}
+
+size_t
+live_masto_stream_count(void)
+{
+    return atomic_load(&n_masto_streams);
 }
 
 /* ---- each shard's thread: its inbox, writable sockets, clients gone, keep-alives ---- */

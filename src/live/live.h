@@ -76,7 +76,8 @@ int live_stream_start(struct live_stream *s, struct request *req, struct respons
 /* Forgets a stream that was opened but not started. */
 void live_stream_cancel(struct live_stream *s);
 
-/* Streams open now. */
+/* Streams open now; of them, the Mastodon API's (topics "M:…", "W:…"). */
 size_t live_stream_count(void);
+size_t live_masto_stream_count(void);
 
 #endif

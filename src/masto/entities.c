@@ -79,11 +79,18 @@ content(struct request *req, const char *html)
 json_t *
 masto_status(struct request *req, struct store *st, const struct post *p, int64_t viewer)
 {
+    return masto_status_known(req, st, p, viewer, NULL);
+}
+
+json_t *
+masto_status_known(struct request *req, struct store *st, const struct post *p, int64_t viewer,
+                   const struct status_known *k)
+{
     struct arena *ar = &req->arena;
     const char *base = masto_base(req);
     struct post_counts counts = {0};
     struct account acc = {0};
-    struct event e;
+    struct event e = {0};
     json_t *j, *tags, *account, *attachments = NULL;
     struct media *media;
     size_t n_media = 0;
@@ -91,9 +98,13 @@ masto_status(struct request *req, struct store *st, const struct post *p, int64_
     size_t i;
     int64_t reply_account = 0;
 
-    if (store_post_counts(st, p->id, viewer, &counts) != RC_OK)
+    /* a status just posted: no reply, reblog or favourite yet; its author and event known */
+    if ((k == NULL || !k->fresh) && store_post_counts(st, p->id, viewer, &counts) != RC_OK)
         memset(&counts, 0, sizeof(counts));
-    if (p->account_id != 0 && store_account_by_id(st, ar, p->account_id, &acc) == RC_OK)
+    if (k != NULL && k->author != NULL)
+        acc = *k->author;
+    if (p->account_id != 0 &&
+        (acc.id == p->account_id || store_account_by_id(st, ar, p->account_id, &acc) == RC_OK))
         account = masto_account(req, st, &acc);
     else
         account = json_pack("{s:s, s:s, s:s, s:s}", "id", "0", "username", "ghost", "acct", "ghost",
@@ -103,7 +114,10 @@ masto_status(struct request *req, struct store *st, const struct post *p, int64_
         if (store_post_get(st, ar, p->in_reply_to_id, &parent) == RC_OK)
             reply_account = parent.account_id;
     }
-    if (p->event_id != 0 && store_event_find_id(st, ar, p->event_id, &e) == RC_OK)
+    if (k != NULL && k->event != NULL && k->event->id == p->event_id)
+        e = *k->event;
+    if (p->event_id != 0 &&
+        (e.id == p->event_id || store_event_find_id(st, ar, p->event_id, &e) == RC_OK))
         url = arena_printf(ar, "%s/e/%s#p%lld", base, e.slug, (long long)p->id);
     else
         url = arena_printf(ar, "%s/@%s#p%lld", base, acc.username != NULL ? acc.username : "",
@@ -112,7 +126,8 @@ masto_status(struct request *req, struct store *st, const struct post *p, int64_
         json_decref(tags);
         return NULL;
     }
-    if (store_media_of_post(st, ar, p->id, &media, &n_media) == RC_OK)
+    if ((k == NULL || !k->fresh || k->has_media) &&
+        store_media_of_post(st, ar, p->id, &media, &n_media) == RC_OK)
         for (i = 0; i < n_media; i++)
             json_array_append_new(attachments, masto_media_json(req, &media[i]));
     for (i = 0; i < p->n_tags; i++)

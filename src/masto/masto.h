@@ -85,6 +85,15 @@ json_t *masto_account(struct request *req, struct store *st, const struct accoun
  * favourited/reblogged. NULL when out of memory.
  */
 json_t *masto_status(struct request *req, struct store *st, const struct post *p, int64_t viewer);
+/* What the caller knows already of a status, to spare the store a few reads. */
+struct status_known {
+    const struct account *author; /* the post's account, or NULL */
+    const struct event *event;    /* the post's event, or NULL */
+    bool fresh;                   /* just posted: no replies, reblogs or favourites yet */
+    bool has_media;               /* fresh, with media attached */
+};
+json_t *masto_status_known(struct request *req, struct store *st, const struct post *p,
+                           int64_t viewer, const struct status_known *k);
 /* A MediaAttachment. */
 json_t *masto_media_json(struct request *req, const struct media *m);
 /* The statuses of posts (in order) as an array. */

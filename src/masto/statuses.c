@@ -246,7 +246,13 @@ create_status(struct store *st, struct request *req, struct response *res)
         masto_error(res, 500, "the status was stored, but not its Idempotency-Key");
         goto out;
     }
-    masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
+    {
+        struct status_known k = {.author = &a.acc,
+                                 .event = p.event_id != 0 ? &e : NULL,
+                                 .fresh = true,
+                                 .has_media = n_ids > 0};
+        masto_json(res, 200, masto_status_known(req, st, &p, a.acc.id, &k));
+    }
 out:
     json_decref(speaker);
     json_decref(params);

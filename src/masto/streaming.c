@@ -89,23 +89,37 @@ ws_frame(struct arena *ar, const char *text, const char **out, size_t *out_len)
     return true;
 }
 
-/* Publishes to the WebSocket topic of one stream {"stream": [...], "event", "payload"}. */
+/*
+ * Publishes to the WebSocket topic of one stream {"stream": [...], "event",
+ * "payload"}; payload comes JSON-escaped already (done once per change).
+ */
 static bool
-ws_publish(struct arena *ar, int64_t seq, const char *topic, json_t *stream, const char *event,
+ws_publish(struct arena *ar, int64_t seq, const char *topic, const char *stream, const char *event,
            const char *payload)
 {
-    json_t *msg =
-        json_pack("{s:o, s:s, s:s}", "stream", stream, "event", event, "payload", payload);
-    char *text = msg != NULL ? json_dumps(msg, JSON_COMPACT) : NULL;
-    const char *bytes;
+    const char *text, *bytes;
     size_t len;
-    bool ok = topic != NULL && text != NULL && ws_frame(ar, text, &bytes, &len);
 
-    if (ok)
-        live_publish(seq, &topic, 1, bytes, len);
-    free(text);
-    json_decref(msg);
-    return ok;
+    if (topic == NULL || stream == NULL ||
+        (text = arena_printf(ar, "{\"stream\":%s,\"event\":\"%s\",\"payload\":%s}", stream, event,
+                             payload)) == NULL ||
+        !ws_frame(ar, text, &bytes, &len))
+        return false;
+    live_publish(seq, &topic, 1, bytes, len);
+    return true;
+}
+
+/* A tag as a JSON string (tags are folded text: escape it all the same). */
+static const char *
+json_text(struct arena *ar, const char *s)
+{
+    json_t *j = json_string(s);
+    char *d = j != NULL ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    const char *r = d != NULL ? arena_strndup(ar, d, strlen(d)) : NULL;
+
+    free(d);
+    json_decref(j);
+    return r;
 }
 
 /*
@@ -120,6 +134,7 @@ masto_change_publish(struct store *st, struct arena *ar, const struct post_chang
     static const char *const plain[][2] = {
         {"W:public", "public"}, {"W:public:local", "public:local"}, {"W:user", "user"}};
     const char *tags[CHANGE_MAX_TOPICS], *topics[CHANGE_MAX_TOPICS + 1], *kind, *payload, *sse;
+    const char *escaped;
     size_t n_tags = 0, n_topics = 0, i, k;
     struct request req;
     struct event e;
@@ -127,6 +142,8 @@ masto_change_publish(struct store *st, struct arena *ar, const struct post_chang
     bool exists, ok = true;
     int rc;
 
+    if (live_masto_stream_count() == 0)
+        return RC_OK; /* nobody listens: nothing to render */
     if (strcmp(c->kind, "post") != 0 && strcmp(c->kind, "update") != 0 &&
         strcmp(c->kind, "delete") != 0)
         return RC_OK; /* the moderation queue's changes are not Mastodon's */
@@ -165,13 +182,18 @@ masto_change_publish(struct store *st, struct arena *ar, const struct post_chang
     if ((sse = arena_printf(ar, "event: %s\ndata: %s\n\n", kind, payload)) == NULL)
         return RC_NOMEM;
     live_publish(c->seq, topics, n_topics, sse, strlen(sse));
+    if ((escaped = json_text(ar, payload)) == NULL)
+        return RC_NOMEM;
     for (k = 0; k < 3 && ok; k++)
-        ok = ws_publish(ar, c->seq, plain[k][0], json_pack("[s]", plain[k][1]), kind, payload);
+        ok = ws_publish(ar, c->seq, plain[k][0], arena_printf(ar, "[\"%s\"]", plain[k][1]), kind,
+                        escaped);
     for (i = 0; i < n_tags && ok; i++) {
-        ok = ws_publish(ar, c->seq, arena_printf(ar, "W:hashtag:%s", tags[i]),
-                        json_pack("[s, s]", "hashtag", tags[i]), kind, payload) &&
+        const char *tag = json_text(ar, tags[i]);
+        ok = tag != NULL &&
+             ws_publish(ar, c->seq, arena_printf(ar, "W:hashtag:%s", tags[i]),
+                        arena_printf(ar, "[\"hashtag\",%s]", tag), kind, escaped) &&
              ws_publish(ar, c->seq, arena_printf(ar, "W:hashtag:local:%s", tags[i]),
-                        json_pack("[s, s]", "hashtag:local", tags[i]), kind, payload);
+                        arena_printf(ar, "[\"hashtag:local\",%s]", tag), kind, escaped);
     }
     return ok ? RC_OK : RC_NOMEM;
 }
