@@ -120,9 +120,10 @@ route(struct request *req, struct store *st, const struct account *acc, const ch
                 *state = post_admission(st, &events[i], acc, &probe);
                 if (probe.body_owned) /* why not: the status then goes to the profile */
                     free(probe.body);
-                if (*state != NULL &&
-                    store_event_get(st, &req->arena, events[i].slug, out) == RC_OK)
+                if (*state != NULL) { /* without its people: read only for a speaker */
+                    *out = events[i];
                     found = true;
+                }
             }
             text_buf_release(&b);
         }
@@ -228,7 +229,10 @@ create_status(struct store *st, struct request *req, struct response *res)
     /* a public status with a live event's hashtag goes to the event */
     if ((visibility == NULL || strcmp(visibility, "public") == 0) &&
         route(req, st, &a.acc, text, &e, &state)) {
-        if (api_may_edit(st, &a.acc, &e))
+        /* a "Name:" prefix may name a speaker: then the event's people are read */
+        const char *colon = strchr(text, ':');
+        if (colon != NULL && colon - text < 80 && api_may_edit(st, &a.acc, &e) &&
+            store_event_get(st, &req->arena, e.slug, &e) == RC_OK)
             speaker = speaker_of(&e, text);
         if (!post_create_ex(st, &req->arena, &e, &a.acc, text, strlen(text), speaker, false, state,
                             &extra, &p, res))
