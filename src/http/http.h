@@ -47,7 +47,8 @@ struct request {
     size_t n_params;
     const char *body; /* NUL-terminated, "" when none; body_len excludes the NUL */
     size_t body_len;
-    void *app;                  /* http_config.app */
+    void *app;  /* http_config.app */
+    void *data; /* a handler's own, for the part it defers (writer_defer): NULL at first */
     struct http_server *server; /* for http_metrics_write() */
 };
 

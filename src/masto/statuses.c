@@ -163,34 +163,95 @@ media_check(struct request *req, struct response *res, struct store *st, const s
     return true;
 }
 
+/* What the worker thread decided of a new status, for the writer thread to store. */
+struct status_plan {
+    struct masto_auth a;
+    const char *text, *key, *state, *speaker; /* speaker: a person of the event, or NULL */
+    struct post extra;
+    struct event e; /* with its people when a speaker is named */
+    bool to_event;
+    int64_t ids[MAX_MEDIA];
+    size_t n_ids;
+};
+
+/* s copied into the request's arena (the parameters' JSON does not outlive the worker's part). */
+static const char *
+keep_str(struct request *req, const char *s)
+{
+    return s != NULL ? arena_strndup(&req->arena, s, strlen(s)) : NULL;
+}
+
 /*
- * POST /api/v1/statuses  status, in_reply_to_id, media_ids[], sensitive,
- * spoiler_text, visibility, language: on the writer thread, whose group
- * commit the posts of the native API share (api/writer.c).
+ * The writer's part (api/writer.c's group commit, shared with the native
+ * API's posts): stores what the plan says and answers the status.
  */
 static int
 create_status(struct store *st, struct request *req, struct response *res)
 {
-    const char *key = request_header(req, "Idempotency-Key"), *text, *visibility, *reply;
-    const char *state = "visible";
-    struct post extra = {0}, p;
-    struct masto_auth a;
-    struct event e;
-    json_t *params = NULL, *speaker = NULL, *media;
-    int64_t earlier, ids[MAX_MEDIA];
-    size_t n_ids = 0;
+    struct status_plan *plan = req->data;
+    json_t *speaker = NULL;
+    struct post p;
+    int64_t earlier;
     int rc;
 
-    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a))
+    /* the same key sent twice at once: the second finds the first here */
+    if (plan->key != NULL &&
+        store_idempotency_get(st, plan->a.acc.id, plan->key, &earlier) == RC_OK &&
+        store_post_get(st, &req->arena, earlier, &p) == RC_OK)
+        return masto_json(res, 200, masto_status(req, st, &p, plan->a.acc.id));
+    if (plan->speaker != NULL && (speaker = json_pack("{s:s}", "name", plan->speaker)) == NULL)
+        return masto_error(res, 500, "out of memory");
+    rc = post_create_ex(st, &req->arena, plan->to_event ? &plan->e : &post_no_event, &plan->a.acc,
+                        plan->text, strlen(plan->text), speaker, false, plan->state, &plan->extra,
+                        &p, res);
+    json_decref(speaker);
+    if (!rc)
+        return 0;
+    if (plan->n_ids > 0 &&
+        store_media_attach(st, p.id, plan->a.acc.id, plan->ids, plan->n_ids) != RC_OK)
+        return masto_error(res, 422, "Validation failed: the media were attached meanwhile");
+    if (plan->key != NULL && store_idempotency_put(st, plan->a.acc.id, plan->key, p.id) != RC_OK)
+        return masto_error(res, 500, "the status was stored, but not its Idempotency-Key");
+    {
+        struct status_known k = {.author = &plan->a.acc,
+                                 .event = plan->to_event ? &plan->e : NULL,
+                                 .fresh = true,
+                                 .has_media = plan->n_ids > 0};
+        return masto_json(res, 200, masto_status_known(req, st, &p, plan->a.acc.id, &k));
+    }
+}
+
+/*
+ * POST /api/v1/statuses  status, in_reply_to_id, media_ids[], sensitive,
+ * spoiler_text, visibility, language. What only reads (the token, the
+ * parameters, the event it goes to, its speaker, the media) is done here,
+ * on the worker thread; the writing on the writer's, in its group commit.
+ */
+int
+masto_status_create(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    const char *key = request_header(req, "Idempotency-Key"), *visibility, *reply;
+    struct status_plan *plan = arena_alloc(&req->arena, sizeof(*plan));
+    json_t *params = NULL, *media;
+    int64_t earlier;
+    struct post p;
+    int status = 0;
+
+    if (st == NULL || plan == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    memset(plan, 0, sizeof(*plan));
+    if (!masto_authorize(req, res, st, "write:statuses", true, false, &plan->a))
         return 0;
     if (key != NULL && (key[0] == '\0' || strlen(key) > MAX_KEY))
         return masto_error(res, 422, "Idempotency-Key must be 1 to %d characters", MAX_KEY);
-    if (key != NULL && store_idempotency_get(st, a.acc.id, key, &earlier) == RC_OK &&
+    if (key != NULL && store_idempotency_get(st, plan->a.acc.id, key, &earlier) == RC_OK &&
         store_post_get(st, &req->arena, earlier, &p) == RC_OK)
-        return masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
+        return masto_json(res, 200, masto_status(req, st, &p, plan->a.acc.id));
+    plan->key = key;
     if ((params = masto_params(req, res)) == NULL)
         return 0;
-    text = masto_string(params, "status");
+    plan->text = keep_str(req, masto_string(params, "status"));
     visibility = masto_string(params, "visibility");
     reply = masto_string(params, "in_reply_to_id");
     media = json_object_get(params, "media_ids");
@@ -198,9 +259,9 @@ create_status(struct store *st, struct request *req, struct response *res)
         media = json_pack("[O]", media);
         json_object_set_new(params, "media_ids", media);
     }
-    if (media != NULL && !media_check(req, res, st, &a, media, ids, &n_ids))
+    if (media != NULL && !media_check(req, res, st, &plan->a, media, plan->ids, &plan->n_ids))
         goto out;
-    if (text == NULL || text[strspn(text, " \t\r\n")] == '\0') {
+    if (plan->text == NULL || plan->text[strspn(plan->text, " \t\r\n")] == '\0') {
         masto_error(res, 422, "Validation failed: Text can't be blank");
         goto out;
     }
@@ -210,63 +271,42 @@ create_status(struct store *st, struct request *req, struct response *res)
         masto_error(res, 422, "Validation failed: Visibility is not included in the list");
         goto out;
     }
-    extra.visibility = visibility;
-    extra.spoiler_text = masto_string(params, "spoiler_text");
-    extra.sensitive = masto_bool(params, "sensitive", false) ||
-                      (extra.spoiler_text != NULL && extra.spoiler_text[0] != '\0');
-    extra.lang = masto_string(params, "language");
-    if (extra.lang != NULL && (strlen(extra.lang) < 2 || strlen(extra.lang) > 8))
-        extra.lang = NULL;
+    plan->extra.visibility = keep_str(req, visibility);
+    plan->extra.spoiler_text = keep_str(req, masto_string(params, "spoiler_text"));
+    plan->extra.sensitive =
+        masto_bool(params, "sensitive", false) ||
+        (plan->extra.spoiler_text != NULL && plan->extra.spoiler_text[0] != '\0');
+    plan->extra.lang = keep_str(req, masto_string(params, "language"));
+    if (plan->extra.lang != NULL && (strlen(plan->extra.lang) < 2 || strlen(plan->extra.lang) > 8))
+        plan->extra.lang = NULL;
     if (reply != NULL && reply[0] != '\0') {
         struct post parent;
-        if (!document_parse_id(reply, &extra.in_reply_to_id) ||
-            store_post_get(st, &req->arena, extra.in_reply_to_id, &parent) != RC_OK ||
+        if (!document_parse_id(reply, &plan->extra.in_reply_to_id) ||
+            store_post_get(st, &req->arena, plan->extra.in_reply_to_id, &parent) != RC_OK ||
             strcmp(parent.state, "visible") != 0) {
             masto_error(res, 404, "Record not found");
             goto out;
         }
     }
+    plan->state = "visible";
     /* a public status with a live event's hashtag goes to the event */
     if ((visibility == NULL || strcmp(visibility, "public") == 0) &&
-        route(req, st, &a.acc, text, &e, &state)) {
+        route(req, st, &plan->a.acc, plan->text, &plan->e, &plan->state)) {
         /* a "Name:" prefix may name a speaker: then the event's people are read */
-        const char *colon = strchr(text, ':');
-        if (colon != NULL && colon - text < 80 && api_may_edit(st, &a.acc, &e) &&
-            store_event_get(st, &req->arena, e.slug, &e) == RC_OK)
-            speaker = speaker_of(&e, text);
-        if (!post_create_ex(st, &req->arena, &e, &a.acc, text, strlen(text), speaker, false, state,
-                            &extra, &p, res))
-            goto out;
-    } else if (!post_create_ex(st, &req->arena, &post_no_event, &a.acc, text, strlen(text), NULL,
-                               false, "visible", &extra, &p, res)) {
-        goto out;
+        const char *colon = strchr(plan->text, ':');
+        plan->to_event = true;
+        if (colon != NULL && colon - plan->text < 80 && api_may_edit(st, &plan->a.acc, &plan->e) &&
+            store_event_get(st, &req->arena, plan->e.slug, &plan->e) == RC_OK) {
+            json_t *sp = speaker_of(&plan->e, plan->text);
+            plan->speaker = keep_str(req, json_string_value(json_object_get(sp, "name")));
+            json_decref(sp);
+        }
     }
-    if (n_ids > 0 && (rc = store_media_attach(st, p.id, a.acc.id, ids, n_ids)) != RC_OK) {
-        store_post_delete(st, p.id);
-        masto_error(res, 422, "Validation failed: the media were attached meanwhile");
-        goto out;
-    }
-    if (key != NULL && (rc = store_idempotency_put(st, a.acc.id, key, p.id)) != RC_OK) {
-        masto_error(res, 500, "the status was stored, but not its Idempotency-Key");
-        goto out;
-    }
-    {
-        struct status_known k = {.author = &a.acc,
-                                 .event = p.event_id != 0 ? &e : NULL,
-                                 .fresh = true,
-                                 .has_media = n_ids > 0};
-        masto_json(res, 200, masto_status_known(req, st, &p, a.acc.id, &k));
-    }
+    req->data = plan;
+    status = writer_defer(req, res, create_status);
 out:
-    json_decref(speaker);
     json_decref(params);
-    return 0;
-}
-
-int
-masto_status_create(struct request *req, struct response *res)
-{
-    return writer_defer(req, res, create_status);
+    return status;
 }
 
 /* GET /api/v1/statuses/:id */
