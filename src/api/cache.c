@@ -56,6 +56,20 @@ cache_event_generation(const char *slug)
 static _Thread_local bool holding, held_overflow;
 static _Thread_local size_t held[MAX_HELD], n_held;
 
+static _Atomic uint64_t events_generation;
+
+void
+cache_events_changed(void)
+{
+    atomic_fetch_add(&events_generation, 1);
+}
+
+uint64_t
+cache_events_generation(void)
+{
+    return atomic_load(&events_generation);
+}
+
 void
 cache_event_changed(const char *slug)
 {

@@ -30,6 +30,13 @@ uint64_t cache_event_generation(const char *slug);
  * cache_event_changed() bumps it too. "" is a post of no event.
  */
 #define CACHE_ALL "*"
+/*
+ * An event was created, changed or deleted (not only its posts): what is
+ * kept of the list of events (the Mastodon API's routing) is stale. The
+ * generation to compare with.
+ */
+void cache_events_changed(void);
+uint64_t cache_events_generation(void);
 /* Every cached response of the event is stale from now on. */
 void cache_event_changed(const char *slug);
 

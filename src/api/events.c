@@ -103,6 +103,7 @@ event_create(struct store *st, struct arena *ar, json_t *doc, const struct accou
     }
     rc = store_commit(st);
     cache_event_changed(e->slug); /* a deleted event of that slug may be cached */
+    cache_events_changed();
     if (rc != RC_OK)
         return response_error_rc(res, rc), false;
     return true;
@@ -206,6 +207,7 @@ api_events_update(struct request *req, struct response *res)
     rc = store_event_update(st, &e);
     cache_event_changed(old_slug);
     cache_event_changed(e.slug);
+    cache_events_changed();
     if (rc != RC_OK) {
         if (rc == RC_CONFLICT)
             response_error(res, 409, "an event '%s' exists already", e.slug);
@@ -236,6 +238,7 @@ api_events_delete(struct request *req, struct response *res)
         return response_error(res, 403, "only the event's editors and admins delete it");
     rc = store_event_delete(st, e.id);
     cache_event_changed(e.slug);
+    cache_events_changed();
     if (rc != RC_OK)
         return response_error_rc(res, rc);
     return response_body(res, 204, NULL, "", 0);

@@ -11,8 +11,11 @@
  * Idempotency-Key sent again within an hour gives back the status it made.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "api/cache.h"
@@ -87,49 +90,132 @@ speaker_of(const struct event *e, const char *text)
 }
 
 /*
+ * The live events with a hashtag, folded, as routing needs them: read from
+ * the store at most once a second and shared by the workers, since every
+ * status with a hashtag would read them all otherwise. An event switched
+ * to live (or away from it), here or by another process, routes within a
+ * second (at once when the change is this process's: cache_events_changed).
+ */
+#define LIVE_MAX     256
+#define LIVE_TTL_MS  1000
+#define LIVE_TAG_MAX 160
+
+struct live_event {
+    struct event e; /* its own fields; strings in the slots below */
+    char slug[72], tag[LIVE_TAG_MAX], hashtag[LIVE_TAG_MAX], state[16];
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct timespec at; /* when read; 0: never */
+    uint64_t gen;       /* cache_events_generation() then */
+    struct live_event v[LIVE_MAX];
+    size_t n;
+} live = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Reads the live events again when the copy is older than LIVE_TTL_MS; under live.lock. */
+static void
+live_refresh(struct store *st)
+{
+    struct timespec now;
+    struct arena ar = {0};
+    struct event *events;
+    size_t n, i;
+
+    uint64_t gen = cache_events_generation();
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (live.at.tv_sec != 0 && gen == live.gen &&
+        (now.tv_sec - live.at.tv_sec) * 1000 + (now.tv_nsec - live.at.tv_nsec) / 1000000 <
+            LIVE_TTL_MS)
+        return;
+    if (store_event_list(st, &ar, &events, &n) != RC_OK) {
+        arena_release(&ar);
+        return; /* the last copy serves until the store answers */
+    }
+    live.n = 0;
+    for (i = 0; i < n && live.n < LIVE_MAX; i++) {
+        struct live_event *l = &live.v[live.n];
+        struct text_buf folded = {0};
+        if (strcmp(events[i].state, "live") != 0 || events[i].hashtag == NULL ||
+            strlen(events[i].slug) >= sizeof(l->slug) ||
+            strlen(events[i].hashtag) >= sizeof(l->hashtag) ||
+            text_tag_fold(&folded, events[i].hashtag, strlen(events[i].hashtag)) != 0 ||
+            folded.len >= sizeof(l->tag)) {
+            text_buf_release(&folded);
+            continue;
+        }
+        memcpy(l->tag, folded.data, folded.len);
+        l->tag[folded.len] = '\0';
+        text_buf_release(&folded);
+        /* what routing and posting read; no pointer into the arena released below */
+        memset(&l->e, 0, sizeof(l->e));
+        l->e.id = events[i].id;
+        l->e.char_limit = events[i].char_limit;
+        l->e.attendance = -1;
+        l->e.created_by = events[i].created_by;
+        l->e.audience_posts = events[i].audience_posts;
+        l->e.moderation = events[i].moderation;
+        snprintf(l->slug, sizeof(l->slug), "%s", events[i].slug);
+        snprintf(l->hashtag, sizeof(l->hashtag), "%s", events[i].hashtag);
+        snprintf(l->state, sizeof(l->state), "%s", events[i].state);
+        live.n++;
+    }
+    live.at = now;
+    live.gen = gen;
+    arena_release(&ar);
+}
+
+/*
  * The live event a status goes to: one whose hashtag the text carries and
- * to which acc may post (*state set); NULL when none.
+ * to which acc may post (*state set), without its people; false when none.
  */
 static bool
 route(struct request *req, struct store *st, const struct account *acc, const char *text,
       struct event *out, const char **state)
 {
     struct text_entities tags = {0};
-    struct event *events;
-    size_t n, i, k;
+    struct event candidates[8];
+    size_t n = 0, i, k;
     bool found = false;
 
-    if (text_extract_hashtags(text, strlen(text), &tags) != 0 || tags.n == 0 ||
-        store_event_list(st, &req->arena, &events, &n) != RC_OK) {
+    if (text_extract_hashtags(text, strlen(text), &tags) != 0 || tags.n == 0) {
         text_entities_release(&tags);
         return false;
     }
-    for (i = 0; i < n && !found; i++) {
-        struct text_buf a = {0};
-        if (strcmp(events[i].state, "live") != 0 || events[i].hashtag == NULL ||
-            text_tag_fold(&a, events[i].hashtag, strlen(events[i].hashtag)) != 0) {
-            text_buf_release(&a);
-            continue;
-        }
-        for (k = 0; k < tags.n && !found; k++) {
-            struct text_buf b = {0};
-            const struct text_entity *t = &tags.v[k];
-            if (text_tag_fold(&b, text + t->value_start, t->value_end - t->value_start) == 0 &&
-                b.len == a.len && memcmp(a.data, b.data, a.len) == 0) {
-                struct response probe = {0};
-                *state = post_admission(st, &events[i], acc, &probe);
-                if (probe.body_owned) /* why not: the status then goes to the profile */
-                    free(probe.body);
-                if (*state != NULL) { /* without its people: read only for a speaker */
-                    *out = events[i];
-                    found = true;
+    /* the events the text's tags name, copied out of the shared list */
+    pthread_mutex_lock(&live.lock);
+    live_refresh(st);
+    for (k = 0; k < tags.n && n < 8; k++) {
+        struct text_buf b = {0};
+        const struct text_entity *t = &tags.v[k];
+        if (text_tag_fold(&b, text + t->value_start, t->value_end - t->value_start) == 0)
+            for (i = 0; i < live.n && n < 8; i++)
+                if (b.len == strlen(live.v[i].tag) && memcmp(b.data, live.v[i].tag, b.len) == 0) {
+                    candidates[n] = live.v[i].e;
+                    candidates[n].slug =
+                        arena_strndup(&req->arena, live.v[i].slug, strlen(live.v[i].slug));
+                    candidates[n].hashtag =
+                        arena_strndup(&req->arena, live.v[i].hashtag, strlen(live.v[i].hashtag));
+                    candidates[n].state = "live";
+                    n++;
                 }
-            }
-            text_buf_release(&b);
-        }
-        text_buf_release(&a);
+        text_buf_release(&b);
     }
+    pthread_mutex_unlock(&live.lock);
     text_entities_release(&tags);
+    for (i = 0; i < n && !found; i++) {
+        struct response probe = {0};
+        if (candidates[i].slug == NULL || candidates[i].hashtag == NULL)
+            continue;
+        *state = post_admission(st, &candidates[i], acc, &probe);
+        if (probe.body_owned) /* why not: the status then goes to the profile */
+            free(probe.body);
+        if (*state != NULL) {
+            *out = candidates[i];
+            found = true;
+        }
+    }
     return found;
 }
 

@@ -1131,6 +1131,7 @@ web_event_save(struct request *req, struct response *res)
         rc = store_event_update(st, &e);
         cache_event_changed(old.slug);
         cache_event_changed(e.slug);
+        cache_events_changed();
         to = arena_printf(&req->arena, "/e/%s", e.slug); /* e points into doc */
         if (rc == RC_OK) {
             json_decref(doc);
