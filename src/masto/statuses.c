@@ -96,33 +96,32 @@ speaker_of(const struct event *e, const char *text)
  * to live (or away from it), here or by another process, routes within a
  * second (at once when the change is this process's: cache_events_changed).
  */
-#define LIVE_MAX     256
-#define LIVE_TTL_MS  1000
-#define LIVE_TAG_MAX 160
+#define LIVE_MAX    256
+#define LIVE_TTL_MS 1000
 
 struct live_event {
-    struct event e; /* its own fields; strings in the slots below */
-    char slug[72], tag[LIVE_TAG_MAX], hashtag[LIVE_TAG_MAX], state[16];
+    struct event e;  /* with its people; strings in live.ar */
+    const char *tag; /* its hashtag, folded */
 };
 
 static struct {
     pthread_mutex_t lock;
     struct timespec at; /* when read; 0: never */
     uint64_t gen;       /* cache_events_generation() then */
+    struct arena ar;    /* the events' strings, until the next read */
     struct live_event v[LIVE_MAX];
     size_t n;
 } live = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-/* Reads the live events again when the copy is older than LIVE_TTL_MS; under live.lock. */
+/* Reads the live events again when the copy is stale; under live.lock. */
 static void
 live_refresh(struct store *st)
 {
-    struct timespec now;
-    struct arena ar = {0};
-    struct event *events;
-    size_t n, i;
-
     uint64_t gen = cache_events_generation();
+    struct arena ar = {0};
+    struct timespec now;
+    struct event *events;
+    size_t n, i, kept = 0;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (live.at.tv_sec != 0 && gen == live.gen &&
@@ -133,42 +132,65 @@ live_refresh(struct store *st)
         arena_release(&ar);
         return; /* the last copy serves until the store answers */
     }
-    live.n = 0;
-    for (i = 0; i < n && live.n < LIVE_MAX; i++) {
-        struct live_event *l = &live.v[live.n];
+    for (i = 0; i < n && kept < LIVE_MAX; i++) {
         struct text_buf folded = {0};
+        struct event full;
         if (strcmp(events[i].state, "live") != 0 || events[i].hashtag == NULL ||
-            strlen(events[i].slug) >= sizeof(l->slug) ||
-            strlen(events[i].hashtag) >= sizeof(l->hashtag) ||
-            text_tag_fold(&folded, events[i].hashtag, strlen(events[i].hashtag)) != 0 ||
-            folded.len >= sizeof(l->tag)) {
+            store_event_get(st, &ar, events[i].slug, &full) != RC_OK ||
+            text_tag_fold(&folded, full.hashtag, strlen(full.hashtag)) != 0) {
             text_buf_release(&folded);
             continue;
         }
-        memcpy(l->tag, folded.data, folded.len);
-        l->tag[folded.len] = '\0';
+        live.v[kept].e = full;
+        live.v[kept].tag = arena_strndup(&ar, folded.data, folded.len);
         text_buf_release(&folded);
-        /* what routing and posting read; no pointer into the arena released below */
-        memset(&l->e, 0, sizeof(l->e));
-        l->e.id = events[i].id;
-        l->e.char_limit = events[i].char_limit;
-        l->e.attendance = -1;
-        l->e.created_by = events[i].created_by;
-        l->e.audience_posts = events[i].audience_posts;
-        l->e.moderation = events[i].moderation;
-        snprintf(l->slug, sizeof(l->slug), "%s", events[i].slug);
-        snprintf(l->hashtag, sizeof(l->hashtag), "%s", events[i].hashtag);
-        snprintf(l->state, sizeof(l->state), "%s", events[i].state);
-        live.n++;
+        if (live.v[kept].tag != NULL)
+            kept++;
     }
+    arena_release(&live.ar);
+    live.ar = ar;
+    live.n = kept;
     live.at = now;
     live.gen = gen;
-    arena_release(&ar);
+}
+
+/* A copy of e in ar, with what posting and speakers read (slug, hashtag, people). */
+static bool
+event_copy(struct arena *ar, const struct event *e, struct event *out)
+{
+    size_t i;
+
+    *out = *e;
+    out->title = out->lang = NULL; /* not read downstream: no copy */
+    out->starts_at = out->ends_at = out->timezone = out->series = NULL;
+    out->venue_name = out->venue_address = out->venue_url = NULL;
+    out->context_md = out->disclaimer_md = out->conclusion_md = out->signature = NULL;
+    out->comments = out->comments_until = NULL;
+    out->orgs = NULL;
+    out->n_orgs = 0;
+    out->state = "live";
+    if ((out->slug = arena_strndup(ar, e->slug, strlen(e->slug))) == NULL ||
+        (out->hashtag = arena_strndup(ar, e->hashtag, strlen(e->hashtag))) == NULL ||
+        (e->n_people > 0 &&
+         (out->people = arena_alloc(ar, e->n_people * sizeof(*out->people))) == NULL))
+        return false;
+    for (i = 0; i < e->n_people; i++) {
+        const struct person *p = &e->people[i];
+        out->people[i].name = arena_strndup(ar, p->name, strlen(p->name));
+        out->people[i].affiliation = "";
+        out->people[i].role = arena_strndup(ar, p->role, strlen(p->role));
+        out->people[i].aliases_json = arena_strndup(ar, p->aliases_json, strlen(p->aliases_json));
+        out->people[i].url = NULL;
+        if (out->people[i].name == NULL || out->people[i].role == NULL ||
+            out->people[i].aliases_json == NULL)
+            return false;
+    }
+    return true;
 }
 
 /*
- * The live event a status goes to: one whose hashtag the text carries and
- * to which acc may post (*state set), without its people; false when none.
+ * The live event a status goes to, with its people: one whose hashtag the
+ * text carries and to which acc may post (*state set); false when none.
  */
 static bool
 route(struct request *req, struct store *st, const struct account *acc, const char *text,
@@ -191,23 +213,15 @@ route(struct request *req, struct store *st, const struct account *acc, const ch
         const struct text_entity *t = &tags.v[k];
         if (text_tag_fold(&b, text + t->value_start, t->value_end - t->value_start) == 0)
             for (i = 0; i < live.n && n < 8; i++)
-                if (b.len == strlen(live.v[i].tag) && memcmp(b.data, live.v[i].tag, b.len) == 0) {
-                    candidates[n] = live.v[i].e;
-                    candidates[n].slug =
-                        arena_strndup(&req->arena, live.v[i].slug, strlen(live.v[i].slug));
-                    candidates[n].hashtag =
-                        arena_strndup(&req->arena, live.v[i].hashtag, strlen(live.v[i].hashtag));
-                    candidates[n].state = "live";
+                if (b.len == strlen(live.v[i].tag) && memcmp(b.data, live.v[i].tag, b.len) == 0 &&
+                    event_copy(&req->arena, &live.v[i].e, &candidates[n]))
                     n++;
-                }
         text_buf_release(&b);
     }
     pthread_mutex_unlock(&live.lock);
     text_entities_release(&tags);
     for (i = 0; i < n && !found; i++) {
         struct response probe = {0};
-        if (candidates[i].slug == NULL || candidates[i].hashtag == NULL)
-            continue;
         *state = post_admission(st, &candidates[i], acc, &probe);
         if (probe.body_owned) /* why not: the status then goes to the profile */
             free(probe.body);
@@ -378,11 +392,10 @@ masto_status_create(struct request *req, struct response *res)
     /* a public status with a live event's hashtag goes to the event */
     if ((visibility == NULL || strcmp(visibility, "public") == 0) &&
         route(req, st, &plan->a.acc, plan->text, &plan->e, &plan->state)) {
-        /* a "Name:" prefix may name a speaker: then the event's people are read */
+        /* a "Name:" prefix may name one of the event's people, read with it */
         const char *colon = strchr(plan->text, ':');
         plan->to_event = true;
-        if (colon != NULL && colon - plan->text < 80 && api_may_edit(st, &plan->a.acc, &plan->e) &&
-            store_event_get(st, &req->arena, plan->e.slug, &plan->e) == RC_OK) {
+        if (colon != NULL && colon - plan->text < 80 && api_may_edit(st, &plan->a.acc, &plan->e)) {
             json_t *sp = speaker_of(&plan->e, plan->text);
             plan->speaker = keep_str(req, json_string_value(json_object_get(sp, "name")));
             json_decref(sp);
