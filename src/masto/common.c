@@ -159,6 +159,7 @@ masto_authorize_as(struct request *req, struct response *res, struct store *st, 
 {
     unsigned char hash[AUTH_SECRET_HASH];
     struct oauth_app app;
+    bool cacheable;
     int rc;
 
     memset(a, 0, sizeof(*a));
@@ -171,7 +172,13 @@ masto_authorize_as(struct request *req, struct response *res, struct store *st, 
         masto_error(res, 401, "The access token is invalid");
         return false;
     }
-    rc = auth_bearer(st, &req->arena, authz, &a->acc, &a->scopes);
+    cacheable = strncasecmp(authz, "Bearer ", 7) == 0 && auth_secret_wellformed(authz + 7);
+    if (cacheable)
+        auth_secret_hash(authz + 7, hash);
+    if (cacheable && masto_token_cached(&req->arena, hash, &a->acc, &a->scopes))
+        rc = RC_OK;
+    else if ((rc = auth_bearer(st, &req->arena, authz, &a->acc, &a->scopes)) == RC_OK && cacheable)
+        masto_token_keep(hash, &a->acc, a->scopes);
     if (rc == RC_OK) {
         a->has_account = true;
     } else if (rc == RC_FORBIDDEN && strncasecmp(authz, "Bearer ", 7) == 0 &&

@@ -71,6 +71,16 @@ bool masto_authorize_as(struct request *req, struct response *res, struct store 
 bool masto_rate_check(struct request *req, struct response *res, const char *authorization);
 void masto_rate_set_limit(unsigned per_window); /* for tests and small servers */
 
+/*
+ * The accounts tokens speak for, kept a few seconds (masto/tokens.c):
+ * cached gives the account and scopes of a token hash (strings in ar);
+ * keep remembers them; forget drops a revoked token at once.
+ */
+bool masto_token_cached(struct arena *ar, const unsigned char hash[32], struct account *acc,
+                        const char **scopes);
+void masto_token_keep(const unsigned char hash[32], const struct account *acc, const char *scopes);
+void masto_token_forget(const unsigned char hash[32]);
+
 /* "2014-11-20T19:05:00.000Z" from a store time ("…Z" or with an offset). */
 const char *masto_time(struct arena *ar, const char *iso);
 /* The public URL of the server, without a trailing slash. */

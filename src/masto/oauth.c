@@ -374,6 +374,7 @@ masto_oauth_revoke(struct request *req, struct response *res)
         if (token != NULL && auth_secret_wellformed(token)) {
             auth_secret_hash(token, hash);
             store_token_revoke(st, hash, app.id);
+            masto_token_forget(hash);
         }
         status = masto_json(res, 200, json_object());
     }
