@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "api/cache.h"
 #include "api/posts.h"
+#include "api/speakers.h"
 #include "core/rc.h"
 #include "masto/masto.h"
 #include "masto/masto_int.h"
@@ -59,35 +60,6 @@ status_param(struct request *req, struct response *res, struct store *st,
 }
 
 /* ---- event routing ---- */
-
-/* Whether text starts with "Name:" for one of the people of e (name or alias, any case). */
-static json_t *
-speaker_of(const struct event *e, const char *text)
-{
-    size_t i, k;
-
-    while (*text == ' ')
-        text++;
-    for (i = 0; i < e->n_people; i++) {
-        json_t *aliases = json_loads(e->people[i].aliases_json, 0, NULL);
-        const char *names[33];
-        size_t n = 0;
-        names[n++] = e->people[i].name;
-        for (k = 0; k < json_array_size(aliases) && n < 33; k++)
-            if (json_is_string(json_array_get(aliases, k)))
-                names[n++] = json_string_value(json_array_get(aliases, k));
-        for (k = 0; k < n; k++) {
-            size_t len = strlen(names[k]);
-            if (len > 0 && strncasecmp(text, names[k], len) == 0 && text[len] == ':') {
-                json_t *sp = json_pack("{s:s}", "name", e->people[i].name);
-                json_decref(aliases);
-                return sp;
-            }
-        }
-        json_decref(aliases);
-    }
-    return NULL;
-}
 
 /*
  * The live events with a hashtag, folded, as routing needs them: read from
@@ -267,6 +239,7 @@ media_check(struct request *req, struct response *res, struct store *st, const s
 struct status_plan {
     struct masto_auth a;
     const char *text, *key, *state, *speaker; /* speaker: a person of the event, or NULL */
+    const char *audience_label;               /* or the floor, in these words */
     struct post extra;
     struct event e; /* with its people when a speaker is named */
     bool to_event;
@@ -299,7 +272,9 @@ create_status(struct store *st, struct request *req, struct response *res)
         store_idempotency_get(st, plan->a.acc.id, plan->key, &earlier) == RC_OK &&
         store_post_get(st, &req->arena, earlier, &p) == RC_OK)
         return masto_json(res, 200, masto_status(req, st, &p, plan->a.acc.id));
-    if (plan->speaker != NULL && (speaker = json_pack("{s:s}", "name", plan->speaker)) == NULL)
+    if ((plan->speaker != NULL && (speaker = json_pack("{s:s}", "name", plan->speaker)) == NULL) ||
+        (plan->audience_label != NULL &&
+         (speaker = json_pack("{s:b, s:s}", "audience", 1, "label", plan->audience_label)) == NULL))
         return masto_error(res, 500, "out of memory");
     rc = post_create_ex(st, &req->arena, plan->to_event ? &plan->e : &post_no_event, &plan->a.acc,
                         plan->text, strlen(plan->text), speaker, false, plan->state, &plan->extra,
@@ -392,14 +367,21 @@ masto_status_create(struct request *req, struct response *res)
     /* a public status with a live event's hashtag goes to the event */
     if ((visibility == NULL || strcmp(visibility, "public") == 0) &&
         route(req, st, &plan->a.acc, plan->text, &plan->e, &plan->state)) {
-        /* a "Name:" prefix may name one of the event's people, read with it */
-        const char *colon = strchr(plan->text, ':');
+        /* an editor's "Name:" prefix names one of the event's people (api/speakers.c), or
+         * the floor; the audience's own posts are the floor's anyway */
+        struct speaker_match m;
         plan->to_event = true;
-        if (colon != NULL && colon - plan->text < 80 && api_may_edit(st, &plan->a.acc, &plan->e)) {
-            json_t *sp = speaker_of(&plan->e, plan->text);
-            plan->speaker = keep_str(req, json_string_value(json_object_get(sp, "name")));
-            json_decref(sp);
-        }
+        if (api_may_edit(st, &plan->a.acc, &plan->e))
+            switch (speaker_find(&req->arena, &plan->e, plan->text, &m)) {
+            case SPEAKER_PERSON:
+                plan->speaker = m.name;
+                break;
+            case SPEAKER_AUDIENCE:
+                plan->audience_label = m.label;
+                break;
+            case SPEAKER_NONE:
+                break;
+            }
     }
     req->data = plan;
     status = writer_defer(req, res, create_status);

@@ -213,6 +213,14 @@ bool text_is_valid_url(const char *s, size_t len, bool unicode_domains, bool req
  */
 int text_tag_fold(struct text_buf *out, const char *s, size_t len);
 
+/*
+ * Appends the key a name is compared by: compatibility-decomposed, marks
+ * dropped, case-folded, letters and digits only ("Jean-Pierre Bédard" ->
+ * "jeanpierrebedard"). Returns 0, or -1 when s is not UTF-8 or memory runs
+ * out (out left as it was).
+ */
+int text_name_key(struct text_buf *out, const char *s, size_t len);
+
 /* ---- HTML ---- */
 
 /* Appends s[0..len) HTML-escaped (& < > " ') to out. Returns 0 or -1 (no memory). */
