@@ -21,6 +21,7 @@
 #include "api/app.h"
 #include "api/cache.h"
 #include "api/posts.h"
+#include "api/speakers.h"
 #include "core/rc.h"
 #include "web/web_int.h"
 
@@ -161,6 +162,8 @@ post_form(struct html *h, const struct event *e, const struct viewer *v,
         html_raw(h, "<label for=\"compose-speaker\">");
         html_msg(h, MSG_COMPOSER_SPEAKER);
         html_raw(h, "</label>\n<select id=\"compose-speaker\" name=\"speaker\">");
+        /* a new post: the speaker its "Name:" prefix names, unless the writer picks one */
+        speaker_option(h, "auto", msg(h->lang, MSG_SPEAKER_AUTO), picked != NULL ? picked : "auto");
         speaker_option(h, "", msg(h->lang, MSG_SPEAKER_NOBODY), picked);
         speaker_option(h, "audience", msg(h->lang, MSG_AUDIENCE_COMMENT), picked);
         for (i = 0; i < e->n_people; i++)
@@ -195,14 +198,28 @@ composer_write(struct html *h, const struct event *e, const struct viewer *v,
  * nobody; false for a value that names nobody of the event.
  */
 static bool
-speaker_json(const char *value, const struct event *e, json_t **out)
+speaker_json(struct arena *ar, const char *value, const struct event *e, const char *text,
+             json_t **out)
 {
+    struct speaker_match m;
     char *end;
     unsigned long i;
 
     *out = NULL;
     if (value == NULL || value[0] == '\0')
         return true;
+    if (strcmp(value, "auto") == 0) { /* what the text's own prefix says (api/speakers.c) */
+        switch (speaker_find(ar, e, text, &m)) {
+        case SPEAKER_PERSON:
+            *out = json_pack("{s:s}", "name", m.name);
+            return *out != NULL;
+        case SPEAKER_AUDIENCE:
+            *out = json_pack("{s:b, s:s}", "audience", 1, "label", m.label);
+            return *out != NULL;
+        case SPEAKER_NONE:
+            return true;
+        }
+    }
     if (strcmp(value, "audience") == 0) {
         *out = json_pack("{s:b, s:s}", "audience", 1, "label",
                          msg(web_lang_of(e->lang), MSG_AUDIENCE_COMMENT));
@@ -249,7 +266,7 @@ web_post_create(struct request *req, struct response *res)
         return -1;
     d.text = text;
     d.speaker = web_may_edit(st, &v, &e) ? kv_get(form, n, "speaker") : NULL;
-    if (!speaker_json(d.speaker, &e, &speaker)) {
+    if (!speaker_json(&req->arena, d.speaker, &e, text, &speaker)) {
         d.error = arena_printf(&req->arena, msg(web_lang_of(e.lang), MSG_POST_REFUSED),
                                d.speaker != NULL ? d.speaker : "");
         return web_event_page(req, res, st, &e, &v, &d, 422);
@@ -388,7 +405,7 @@ web_post_save(struct request *req, struct response *res)
     d.speaker = kv_get(form, n, "speaker");
     if (d.speaker == NULL)
         d.speaker = "";
-    if (!speaker_json(d.speaker, &e, &speaker)) {
+    if (!speaker_json(&req->arena, d.speaker, &e, text, &speaker)) {
         d.error =
             arena_printf(&req->arena, msg(web_lang_of(e.lang), MSG_POST_NOT_SAVED), d.speaker);
         return post_edit_page(req, res, &v, &e, &p, &d, 422);

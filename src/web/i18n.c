@@ -302,6 +302,7 @@ static const char *const catalog[MSG_N][2] = {
                        "This authorization request is not valid: %s"},
     [MSG_MEDIA_CREDIT] = {"Crédit de la photo", "Photo credit"},
     [MSG_MEDIA_CREDIT_SAVE] = {"Enregistrer", "Save"},
+    [MSG_SPEAKER_AUTO] = {"D’après le texte (« Nom : … »)", "From the text (“Name: …”)"},
 };
 
 static const char *const months[2][12] = {

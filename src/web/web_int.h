@@ -257,6 +257,7 @@ enum msg {
     MSG_OAUTH_BAD, /* format: %s the reason */
     MSG_MEDIA_CREDIT,
     MSG_MEDIA_CREDIT_SAVE,
+    MSG_SPEAKER_AUTO,
     MSG_N
 };
 

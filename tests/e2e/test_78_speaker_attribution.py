@@ -78,3 +78,38 @@ def test_every_prefixed_message_is_attributed_and_no_other(server):
     # the document's own count: 30 prefixed to a person, 10 to the floor, 11 to nobody
     assert sum(1 for p in attributed if got(p)[0] == "person") == 30
     assert sum(1 for p in attributed if got(p)[0] == "floor") == 10
+
+
+def test_the_composer_finds_the_speaker_in_the_text(server):
+    from test_40_web_auth import csrf_of, sign_in
+    r = server.cli("user", "add", "ed2", "--role", "editor")
+    password = re.search(r"with password: (\S+)", r.stdout.decode()).group(1)
+    token = server.token("ed2")
+    doc = reference.event_document("composer-auto")
+    doc["people"] = [dict(p, aliases=[]) for p in doc["people"]]
+    assert requests.post(server.url("/api/v1/events"), json=doc,
+                         headers={"Authorization": f"Bearer {token}"},
+                         timeout=10).status_code == 201
+    s, r = sign_in(server, "ed2", password)
+    assert r.status_code == 303
+    page = s.get(server.url("/e/composer-auto"), timeout=10).text
+    # "from the text" is what a new post gets unless the writer picks someone
+    assert re.search(r'<option value="auto" selected>', page), page[:3000]
+    for text, want in [("JP Bédard: un modèle plus inclusif", {"name": JPB}),
+                       ("Commentaire de l’assemblée: et l’eau du bain ?",
+                        {"audience": True, "label": "Commentaire de l’assemblée"}),
+                       ("Rien à attribuer ici", None)]:
+        r = s.post(server.url("/e/composer-auto/posts"),
+                   data={"csrf": csrf_of(page), "text": text, "speaker": "auto"},
+                   allow_redirects=False, timeout=10)
+        assert r.status_code == 303, r.text
+        post = requests.get(server.url("/api/v1/events/composer-auto/posts?limit=1"),
+                            timeout=10).json()[0]
+        assert post["text"].startswith(text) and post["speaker"] == want, post
+    # a speaker picked by hand wins over the text
+    r = s.post(server.url("/e/composer-auto/posts"),
+               data={"csrf": csrf_of(page), "text": "JP Bédard: cité par Sonia", "speaker": ""},
+               allow_redirects=False, timeout=10)
+    post = requests.get(server.url("/api/v1/events/composer-auto/posts?limit=1"),
+                        timeout=10).json()[0]
+    assert post["speaker"] is None
