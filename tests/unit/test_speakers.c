@@ -69,13 +69,12 @@ the_reference_forms(void **state)
     expect(&reference, "SClaveau: problèmes de définitions #innover", SPEAKER_PERSON,
            "Sonia Claveau");
     expect(&reference, "FBarbeau: on veut aider #innover", SPEAKER_PERSON, "Francine Barbeau");
-    expect(&reference, "Selon Jacques Beaudet: il y a déjà des structures #innover",
-           SPEAKER_PERSON, "Jacques Beaudet");
+    expect(&reference, "Selon Jacques Beaudet: il y a déjà des structures #innover", SPEAKER_PERSON,
+           "Jacques Beaudet");
     expect(&reference,
            "Croyez-vous que ces modèles seraient applicables au Québec? Marie-Josée Ouellet: oui",
            SPEAKER_PERSON, "Marie-Josée Ouellet");
-    expect(&reference, "jacques BEAUDET: sans accents ni casse", SPEAKER_PERSON,
-           "Jacques Beaudet");
+    expect(&reference, "jacques BEAUDET: sans accents ni casse", SPEAKER_PERSON, "Jacques Beaudet");
     expect(&reference, "Felix Bussieres: sans accents", SPEAKER_PERSON, "Félix Bussières");
     expect(&reference, "J.-P. Bédard: avec des points", SPEAKER_PERSON, "Jean-Pierre Bédard");
 }
@@ -105,14 +104,12 @@ what_stays_unattributed(void **state)
     const struct event two = {.slug = "x", .people = twins, .n_people = 2};
 
     (void)state;
-    expect(&reference, "Comment innover et faire mieux avec moins ? #innover", SPEAKER_NONE,
-           NULL);
+    expect(&reference, "Comment innover et faire mieux avec moins ? #innover", SPEAKER_NONE, NULL);
     expect(&reference, "Les PTCE: une str. commune et continue #innover", SPEAKER_NONE, NULL);
     expect(&reference, "Aina Rakotoarinivo, Directeur général, ouvre l’événement.", SPEAKER_NONE,
            NULL);
     expect(&reference, "Paul Martin: un inconnu", SPEAKER_NONE, NULL);
-    expect(&reference, "D’autres statistiques ici: http://www.chantier.qc.ca/", SPEAKER_NONE,
-           NULL);
+    expect(&reference, "D’autres statistiques ici: http://www.chantier.qc.ca/", SPEAKER_NONE, NULL);
     /* J Beaudet fits both: nobody rather than the wrong one */
     expect(&two, "JBeaudet: qui des deux ?", SPEAKER_NONE, NULL);
     expect(&two, "Beaudet: qui des deux ?", SPEAKER_NONE, NULL);
