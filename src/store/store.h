@@ -256,8 +256,10 @@ struct post_query {
     int limit;        /* 1..200; 0 or less means 20, more means 200 */
     bool oldest_first;
     bool visible_only;
-    const char *state; /* only posts in this state (over visible_only); NULL: any */
-    bool public_only;  /* only public posts, of no event or of a public event (not a draft) */
+    const char *state;   /* only posts in this state (over visible_only); NULL: any */
+    bool public_only;    /* only public posts, of no event or of a public event (not a draft) */
+    const char *speaker; /* only the posts of this person of the event; NULL: anyone's */
+    bool audience_only;  /* only the floor's posts */
 };
 int store_post_list(struct store *st, struct arena *ar, const struct post_query *q,
                     struct post **out, size_t *n_out);

@@ -652,6 +652,9 @@ recap_page(struct request *req, struct response *res, const struct comment_page 
     pl.n_liked = n_liked_posts;
     h.post_extra = post_like_button;
     h.post_extra_arg = &pl;
+    h.recap_views = true;
+    h.recap_by_speaker =
+        request_query(req, "view") != NULL && strcmp(request_query(req, "view"), "speakers") == 0;
     recap_write(&h, &e, posts, n_posts);
     h.post_extra = NULL;
     comments_section(&h, st, &e, &t, &cv);

@@ -303,6 +303,17 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_MEDIA_CREDIT] = {"Crédit de la photo", "Photo credit"},
     [MSG_MEDIA_CREDIT_SAVE] = {"Enregistrer", "Save"},
     [MSG_SPEAKER_AUTO] = {"D’après le texte (« Nom : … »)", "From the text (“Name: …”)"},
+    [MSG_FILTER_SPEAKER] = {"Intervenant", "Speaker"},
+    [MSG_FILTER_ALL] = {"Tous", "Everyone"},
+    [MSG_FILTER_APPLY] = {"Filtrer", "Filter"},
+    [MSG_WHO_SAID_WHAT] = {"Qui a dit quoi", "Who said what"},
+    [MSG_RECAP_IN_ORDER] = {"Dans l’ordre", "In order"},
+    [MSG_UNATTRIBUTED] = {"Sans intervenant nommé", "No speaker named"},
+    [MSG_ACTIVITY] = {"Activité", "Activity"},
+    [MSG_ACTIVITY_CAPTION] = {"Messages par tranche de cinq minutes, de %s à %s",
+                              "Posts per five minutes, from %s to %s"},
+    [MSG_SHARE] = {"Part des messages", "Share of the posts"},
+    [MSG_POSTS_COUNT] = {"%zu messages", "%zu posts"},
 };
 
 static const char *const months[2][12] = {

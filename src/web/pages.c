@@ -7,6 +7,7 @@
  * event against the public ones. The recap is web/recap.c's; exports are
  * web/export.c's.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,63 @@ web_home(struct request *req, struct response *res)
 
 /* ---- the event page ---- */
 
+/* s percent-encoded for a query string, in ar (unreserved characters kept). */
+static const char *
+url_encoded(struct arena *ar, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = arena_alloc(ar, 3 * strlen(s) + 1), *o = out;
+
+    if (out == NULL)
+        return "";
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The filter by speaker of the event page: a GET form, whole without script. */
+static void
+speaker_filter(struct html *h, const struct event *e, const char *who)
+{
+    size_t i;
+
+    if (e->n_people == 0)
+        return;
+    html_raw(h, "<form class=\"speaker-filter\" method=\"get\"");
+    html_attr(h, "action", arena_printf(&h->req->arena, "/e/%s", e->slug));
+    html_raw(h, "><label for=\"speaker-filter\">");
+    html_msg(h, MSG_FILTER_SPEAKER);
+    html_raw(h, "</label> <select id=\"speaker-filter\" name=\"speaker\"><option value=\"\">");
+    html_msg(h, MSG_FILTER_ALL);
+    html_raw(h, "</option>");
+    for (i = 0; i < e->n_people; i++) {
+        html_raw(h, "<option");
+        html_attr(h, "value", e->people[i].name);
+        if (who != NULL && strcmp(who, e->people[i].name) == 0)
+            html_raw(h, " selected");
+        html_raw(h, ">");
+        html_text(h, e->people[i].name);
+        html_raw(h, "</option>");
+    }
+    html_raw(h, "<option value=\"audience\"");
+    if (who != NULL && strcmp(who, "audience") == 0)
+        html_raw(h, " selected");
+    html_raw(h, ">");
+    html_msg(h, MSG_AUDIENCE);
+    html_raw(h, "</option></select> <button type=\"submit\">");
+    html_msg(h, MSG_FILTER_APPLY);
+    html_raw(h, "</button></form>\n");
+}
+
 /* The event's header: title, date, venue, series, hashtag, links (may_edit: to the edit form). */
 static void
 event_header(struct html *h, const struct event *e, bool may_edit)
@@ -390,7 +448,7 @@ int
 web_event_page(struct request *req, struct response *res, struct store *st, const struct event *e,
                const struct viewer *v, const struct composer_draft *d, int status)
 {
-    const char *max_s = request_query(req, "max_id");
+    const char *max_s = request_query(req, "max_id"), *who = request_query(req, "speaker");
     struct post_query q = {.limit = PAGE_POSTS, .visible_only = true, .event_id = e->id};
     struct post *posts;
     struct html h = {.viewer = v};
@@ -405,6 +463,15 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
 
     if (max_s != NULL)
         q.max_id = strtoll(max_s, NULL, 10);
+    /* ?speaker=NAME (one of the event's people) or ?speaker=audience: only theirs, not live */
+    if (who != NULL && strcmp(who, "audience") == 0)
+        q.audience_only = true;
+    for (i = 0; who != NULL && !q.audience_only && i < e->n_people; i++)
+        if (strcmp(who, e->people[i].name) == 0)
+            q.speaker = e->people[i].name;
+    if (q.speaker == NULL && !q.audience_only)
+        who = NULL; /* an unknown name filters nothing */
+    live = live && who == NULL;
     if ((rc = store_post_list(st, &req->arena, &q, &posts, &n)) != RC_OK)
         return web_error(req, res, rc);
 
@@ -425,6 +492,7 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
     }
     if (may_edit || audience)
         composer_write(&h, e, v, d, audience);
+    speaker_filter(&h, e, who);
     html_raw(&h, "<h2 class=\"visually-hidden\">");
     html_msg(&h, MSG_EVENT_POSTS);
     html_raw(&h, "</h2>\n<div class=\"posts\">\n");
@@ -438,9 +506,12 @@ web_event_page(struct request *req, struct response *res, struct store *st, cons
     html_raw(&h, "</div>\n");
     if (n == PAGE_POSTS) {
         html_raw(&h, "<p class=\"pager\"><a");
-        html_attr(
-            &h, "href",
-            arena_printf(&req->arena, "/e/%s?max_id=%lld", e->slug, (long long)posts[n - 1].id));
+        html_attr(&h, "href",
+                  arena_printf(&req->arena, "/e/%s?max_id=%lld%s", e->slug,
+                               (long long)posts[n - 1].id,
+                               who != NULL ? arena_printf(&req->arena, "&speaker=%s",
+                                                          url_encoded(&req->arena, who))
+                                           : ""));
         html_raw(&h, ">");
         html_msg(&h, MSG_OLDER_POSTS);
         html_raw(&h, " →</a></p>\n");
@@ -469,8 +540,9 @@ web_event(struct request *req, struct response *res)
     bool anonymous =
         request_cookie(req, "gz_session") == NULL && request_header(req, "Authorization") == NULL;
     uint64_t gen = cache_event_generation(slug);
-    const char *max_id = request_query(req, "max_id");
-    const char *key = arena_printf(&req->arena, "page:%s?%s", slug, max_id ? max_id : "");
+    const char *max_id = request_query(req, "max_id"), *who = request_query(req, "speaker");
+    const char *key = arena_printf(&req->arena, "page:%s?%s&%s", slug, max_id ? max_id : "",
+                                   who != NULL ? who : "");
 
     if (anonymous && key != NULL && cache_answer(key, slug, req, res))
         return 0;

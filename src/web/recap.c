@@ -166,7 +166,7 @@ recap_field(struct html *h, const char *md, const char *cls, enum msg title)
 void
 recap_write(struct html *h, const struct event *e, const struct post *posts, size_t n_posts)
 {
-    size_t i;
+    size_t i, total_posts = n_posts;
 
     html_raw(h, "<article class=\"recap\">\n<header class=\"recap-head\">\n<h1>");
     html_text(h, e->title);
@@ -210,12 +210,26 @@ recap_write(struct html *h, const struct event *e, const struct post *posts, siz
     recap_orgs(h, e);
     recap_field(h, e->disclaimer_md, "disclaimer", MSG_DISCLAIMER);
 
-    html_raw(h, "<section class=\"posts\">\n<h2>");
+    html_raw(h, "<section class=\"posts\" id=\"posts\">\n<h2>");
     if (n_posts == 1)
         html_textf(h, msg(h->lang, MSG_RECAP_POST_ONE), e->char_limit);
     else
         html_textf(h, msg(h->lang, MSG_RECAP_POSTS), n_posts, e->char_limit);
-    html_raw(h, "</h2>\n<ol class=\"recap-posts\">\n");
+    html_raw(h, "</h2>\n");
+    if (h->recap_views) {
+        html_raw(h, "<p class=\"order\">");
+        html_link(h, arena_printf(&h->req->arena, "/e/%s/recap#posts", e->slug),
+                  msg(h->lang, MSG_RECAP_IN_ORDER), h->recap_by_speaker ? NULL : "current");
+        html_raw(h, " · ");
+        html_link(h, arena_printf(&h->req->arena, "/e/%s/recap?view=speakers#posts", e->slug),
+                  msg(h->lang, MSG_WHO_SAID_WHAT), h->recap_by_speaker ? "current" : NULL);
+        html_raw(h, "</p>\n");
+    }
+    if (h->recap_by_speaker) {
+        recap_by_speaker(h, e, posts, n_posts);
+        n_posts = 0; /* shown grouped: not again in order */
+    }
+    html_raw(h, "<ol class=\"recap-posts\">\n");
     for (i = 0; i < n_posts; i++) {
         const struct post *p = &posts[i];
         const char *speaker = post_speaker(h->lang, p);
@@ -245,6 +259,7 @@ recap_write(struct html *h, const struct event *e, const struct post *posts, siz
         html_raw(h, "</li>\n");
     }
     html_raw(h, "</ol>\n</section>\n");
+    recap_activity(h, e, posts, total_posts);
     recap_field(h, e->conclusion_md, "conclusion", MSG_CONCLUSION);
     if (e->signature != NULL && e->signature[0] != '\0') {
         html_raw(h, "<p class=\"signature\">— ");

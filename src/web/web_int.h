@@ -258,6 +258,16 @@ enum msg {
     MSG_MEDIA_CREDIT,
     MSG_MEDIA_CREDIT_SAVE,
     MSG_SPEAKER_AUTO,
+    MSG_FILTER_SPEAKER,
+    MSG_FILTER_ALL,
+    MSG_FILTER_APPLY,
+    MSG_WHO_SAID_WHAT,
+    MSG_RECAP_IN_ORDER,
+    MSG_UNATTRIBUTED,
+    MSG_ACTIVITY,
+    MSG_ACTIVITY_CAPTION, /* format: %s the first time, %s the last */
+    MSG_SHARE,
+    MSG_POSTS_COUNT, /* format: %zu posts */
     MSG_N
 };
 
@@ -311,6 +321,8 @@ struct html {
     /* html_post() calls it inside each post's <article>, after the text */
     void (*post_extra)(struct html *h, const struct post *p);
     const void *post_extra_arg; /* what post_extra reads, set with it */
+    /* the recap page (not its standalone file): the posts "in order" or "by speaker" */
+    bool recap_views, recap_by_speaker;
 };
 
 void html_raw(struct html *h, const char *markup); /* trusted markup: literals only */
@@ -448,6 +460,10 @@ void html_event_when(struct html *h, const struct event *e);
 
 /* The recap's article (inside main), for the page and the standalone file. */
 void recap_write(struct html *h, const struct event *e, const struct post *posts, size_t n_posts);
+/* The chart of the posts per five minutes and the speakers' share (web/activity.c). */
+void recap_activity(struct html *h, const struct event *e, const struct post *posts, size_t n);
+/* The posts grouped by speaker: the event's people, the floor, nobody. */
+void recap_by_speaker(struct html *h, const struct event *e, const struct post *posts, size_t n);
 /* The export links under the recap. */
 void recap_exports_links(struct html *h, const struct event *e);
 
