@@ -382,6 +382,7 @@ post_create_ex(struct store *st, struct arena *ar, const struct event *e, const 
         p.spoiler_text = extra->spoiler_text;
         p.sensitive = extra->sensitive;
         p.lang = extra->lang;
+        p.created_at = extra->created_at; /* an import keeps the source's time */
     }
 
     if (len > MAX_POST_BYTES) {

@@ -6,11 +6,14 @@
  * included. Both work on the data directory directly, server running or not.
  */
 #include <jansson.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
+#include "api/importer.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/rc.h"
@@ -57,10 +60,132 @@ open_existing(const char *cmd, const char *data)
     return st;
 }
 
-/* gazouillis import FILE [--as USER] [--data DIR] */
+/* A progress bar on a terminal: "importing  1,234 / 5,000 [=====>     ]". */
+static void
+show_progress(size_t done, size_t total, void *arg)
+{
+    int width = 30, filled = total > 0 ? (int)(done * (size_t)width / total) : width;
+
+    (void)arg;
+    fprintf(stderr, "\rimporting %6zu / %-6zu [%.*s%s%*s]", done, total, filled,
+            "==============================", filled < width ? ">" : "",
+            width - filled - (filled < width), "");
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/*
+ * gazouillis import FILE --event SLUG [--as USER] [--since ISO] [--until ISO] [--all-tags]:
+ * messages written elsewhere (a list, a Twitter archive's tweets.js, a
+ * Mastodon outbox.json) into an event, with a report.
+ */
+static int
+import_into_event(const char *file, const char *slug, const char *data, const char *as,
+                  const struct import_options *opt_in, bool all_tags)
+{
+    struct import_options opt = *opt_in;
+    struct import_report rep;
+    struct import_item *items;
+    enum import_format format;
+    struct arena ar = {0};
+    struct store *st = NULL;
+    struct account acc;
+    struct event e;
+    const char *error;
+    char *bytes = NULL;
+    size_t len = 0, cap = 0, n, i;
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    int rc, status = CLI_EXIT_FAILURE;
+
+    if (f == NULL) {
+        fprintf(stderr, "gazouillis import: cannot read '%s': %s\n", file, strerror(errno));
+        return CLI_EXIT_INVALID;
+    }
+    for (;;) {
+        size_t got;
+        if (len + 65536 > cap) {
+            char *bigger = realloc(bytes, cap = cap ? cap * 2 : 131072);
+            if (bigger == NULL || cap > ((size_t)256 << 20)) {
+                fprintf(stderr, "gazouillis import: '%s' is too big (256 MB at most)\n", file);
+                free(bigger != NULL ? bigger : bytes);
+                if (f != stdin)
+                    fclose(f);
+                return CLI_EXIT_INVALID;
+            }
+            bytes = bigger;
+        }
+        if ((got = fread(bytes + len, 1, 65536, f)) == 0)
+            break;
+        len += got;
+    }
+    if (f != stdin)
+        fclose(f);
+    if (import_parse(&ar, bytes != NULL ? bytes : "", len, &format, &items, &n, &error) != RC_OK) {
+        fprintf(stderr, "gazouillis import: %s: %s; nothing imported\n", file,
+                error != NULL ? error : "out of memory");
+        status = CLI_EXIT_INVALID;
+        goto out;
+    }
+    opt.require_tag = format != IMPORT_LIST && !all_tags;
+    if (auth_init() != 0 || (st = open_existing("import", data)) == NULL)
+        goto out;
+    if (store_account_by_name(st, &ar, as, &acc) != RC_OK) {
+        fprintf(stderr, "gazouillis import: no account '%s'\n", as);
+        status = CLI_EXIT_INVALID;
+        goto out;
+    }
+    if ((rc = store_event_get(st, &ar, slug, &e)) != RC_OK) {
+        fprintf(stderr, "gazouillis import: no event '%s'\n", slug);
+        status = CLI_EXIT_INVALID;
+        goto out;
+    }
+    rc =
+        import_run(st, &ar, &e, &acc, items, n, &opt, &rep, isatty(2) ? show_progress : NULL, NULL);
+    if (rc == RC_INVALID) {
+        fprintf(stderr, "gazouillis import: --since and --until take ISO 8601 date-times, such "
+                        "as 2014-11-20T18:00:00-05:00\n");
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (rc != RC_OK) {
+        fprintf(stderr, "gazouillis import: the import failed (%s); nothing imported\n",
+                store_errmsg(st));
+        goto out;
+    }
+    printf("imported %zu of %zu messages into '%s' (%s)\n", rep.imported, rep.read, slug,
+           format == IMPORT_LIST      ? "a list"
+           : format == IMPORT_TWITTER ? "a Twitter archive"
+                                      : "a Mastodon outbox");
+    if (rep.over_limit > 0)
+        printf("  %zu over the event's limit of %d, kept as records\n", rep.over_limit,
+               e.char_limit);
+    if (rep.duplicates > 0)
+        printf("  %zu skipped: already in the event\n", rep.duplicates);
+    if (rep.other_tags > 0)
+        printf("  %zu skipped: without #%s (--all-tags takes them)\n", rep.other_tags, e.hashtag);
+    if (rep.out_of_range > 0)
+        printf("  %zu skipped: outside --since/--until\n", rep.out_of_range);
+    if (rep.refused > 0)
+        printf("  %zu refused\n", rep.refused);
+    for (i = 0; i < rep.n_notes; i++)
+        printf("  %s %zu: %s\n", format == IMPORT_LIST ? "line" : "item", rep.notes[i].where,
+               rep.notes[i].what);
+    status = CLI_EXIT_OK;
+out:
+    free(bytes);
+    store_close(st);
+    arena_release(&ar);
+    return status;
+}
+
+/* gazouillis import FILE [--as USER] [--data DIR], or FILE --event SLUG … */
 int
 cli_import(int argc, char **argv)
 {
+    struct import_options opt = {0};
+    const char *slug = NULL;
+    bool all_tags = false;
     const char *file = NULL, *data = "./data", *as = "admin";
     struct response res = {0};
     struct arena ar = {0};
@@ -76,6 +201,14 @@ cli_import(int argc, char **argv)
             data = argv[++i];
         else if (i + 1 < argc && strcmp(argv[i], "--as") == 0)
             as = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--event") == 0)
+            slug = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--since") == 0)
+            opt.since = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--until") == 0)
+            opt.until = argv[++i];
+        else if (strcmp(argv[i], "--all-tags") == 0)
+            all_tags = true;
         else if (argv[i][0] != '-' && file == NULL)
             file = argv[i];
         else
@@ -83,11 +216,20 @@ cli_import(int argc, char **argv)
     }
     if (file == NULL) {
         fputs("usage: gazouillis import FILE [--as USER] [--data DIR]\n"
-              "  FILE  an event document (JSON); \"-\" reads stdin\n"
-              "  --as  the account that becomes its editor (default admin)\n",
+              "       gazouillis import FILE --event SLUG [--as USER] [--since ISO] [--until ISO]\n"
+              "                         [--all-tags] [--data DIR]\n"
+              "  FILE        an event document (JSON); \"-\" reads stdin\n"
+              "  --event     import the messages of FILE into that event instead: a list (one\n"
+              "              per line, \"-\" optional), a Twitter archive's data/tweets.js, or a\n"
+              "              Mastodon export's outbox.json; again adds nothing\n"
+              "  --as        the account that becomes its editor, or posts them (default admin)\n"
+              "  --since, --until  only the messages of that time (archives)\n"
+              "  --all-tags  also the archive's messages without the event's hashtag\n",
               stderr);
         return CLI_EXIT_USAGE;
     }
+    if (slug != NULL)
+        return import_into_event(file, slug, data, as, &opt, all_tags);
     doc = strcmp(file, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
                                  : json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
     if (doc == NULL || !json_is_object(doc)) {
