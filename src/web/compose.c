@@ -1078,6 +1078,7 @@ event_edit_page(struct request *req, struct response *res, const struct viewer *
     html_raw(&h, "<button type=\"submit\">");
     html_msg(&h, MSG_EVENT_SAVE);
     html_raw(&h, "</button>\n</form>\n");
+    html_import_form(&h, slug, v);
     page_end(&h);
     return page_send_vary(res, &h, status);
 }

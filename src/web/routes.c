@@ -8,8 +8,9 @@
 #include "web/web.h"
 #include "web/web_int.h"
 
-#define FORM_LIMIT (64 << 10) /* a urlencoded form: a post, an event's fields */
-#define EDIT_LIMIT (1 << 20)  /* the whole event: three Markdown fields, people, orgs */
+#define FORM_LIMIT   (64 << 10) /* a urlencoded form: a post, an event's fields */
+#define EDIT_LIMIT   (1 << 20)  /* the whole event: three Markdown fields, people, orgs */
+#define IMPORT_LIMIT (32 << 20) /* a Twitter archive's tweets.js, or an outbox */
 
 const struct route web_routes[] = {
     {"GET", "/", web_home, 0, 0},
@@ -35,6 +36,7 @@ const struct route web_routes[] = {
     {"POST", "/e/:slug/posts", web_post_create, 0, FORM_LIMIT}, /* the composer */
     {"GET", "/e/:slug/edit", web_event_edit, 0, 0},
     {"POST", "/e/:slug/edit", web_event_save, 0, EDIT_LIMIT},
+    {"POST", "/e/:slug/import", web_event_import, 0, IMPORT_LIMIT},
     {"GET", "/posts/:id/edit", web_post_edit, 0, 0},
     {"POST", "/posts/:id/edit", web_post_save, 0, FORM_LIMIT},
     {"POST", "/posts/:id/delete", web_post_remove, 0, FORM_LIMIT},

@@ -268,6 +268,13 @@ enum msg {
     MSG_ACTIVITY_CAPTION, /* format: %s the first time, %s the last */
     MSG_SHARE,
     MSG_POSTS_COUNT, /* format: %zu posts */
+    MSG_IMPORT_TITLE,
+    MSG_IMPORT_HINT,
+    MSG_IMPORT_FILE,
+    MSG_IMPORT_SUBMIT,
+    MSG_IMPORT_DONE,    /* format: %zu imported, %zu read */
+    MSG_IMPORT_REFUSED, /* format: %s the reason */
+    MSG_IMPORT_NOTE,    /* format: %zu the line, %s what */
     MSG_N
 };
 
@@ -497,7 +504,10 @@ int web_oauth_authorize(struct request *req, struct response *res);  /* GET /oau
 int web_oauth_decide(struct request *req, struct response *res);     /* POST /oauth/authorize */
 int web_avatar(struct request *req, struct response *res);           /* /users/:name/avatar.png */
 int web_media_credit(struct request *req, struct response *res);     /* POST /media/:id/credit */
-int web_header_image(struct request *req, struct response *res);     /* /static/header.png */
+int web_event_import(struct request *req, struct response *res);     /* POST /e/:slug/import */
+/* The import form of the edit page (web/import.c). */
+void html_import_form(struct html *h, const char *slug, const struct viewer *v);
+int web_header_image(struct request *req, struct response *res); /* /static/header.png */
 extern const char web_comments_js[];
 extern const size_t web_comments_js_len;
 

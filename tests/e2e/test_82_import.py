@@ -125,3 +125,30 @@ def test_malformed_files_import_nothing(server, tmp_path):
     assert posts(server, "malforme") == []
     r = server.cli("import", str(tmp_path / "bad.txt"), "--event", "nonexistent")
     assert r.returncode != 0
+
+
+def test_the_upload_form_of_the_edit_page(server, tmp_path):
+    import re
+    from test_40_web_auth import admin
+    token = server.token("admin")
+    new_event(server, "formulaire", token)
+    s = admin(server)
+    page = s.get(server.url("/e/formulaire/edit"), timeout=10).text
+    assert 'enctype="multipart/form-data"' in page and 'action="/e/formulaire/import"' in page
+    csrf = re.search(r'action="/e/formulaire/import"><input type="hidden" name="csrf" '
+                     r'value="([^"]+)"', page).group(1)
+    body = "- JBeaudet: premier\n- SClaveau: second\n".encode()
+    # a forged token: refused, nothing imported
+    r = s.post(server.url("/e/formulaire/import"), files={"file": ("l.txt", body)},
+               data={"csrf": "x" * 43}, timeout=10)
+    assert r.status_code == 403 and posts(server, "formulaire") == []
+    r = s.post(server.url("/e/formulaire/import"), files={"file": ("l.txt", body)},
+               data={"csrf": csrf}, timeout=10)
+    assert r.status_code == 200 and "2 messages importés sur 2" in r.text, r.text
+    assert [p["speaker"] for p in posts(server, "formulaire")] == [
+        {"name": "Jacques Beaudet"}, {"name": "Sonia Claveau"}]
+    r = s.post(server.url("/e/formulaire/import"),
+               files={"file": ("o.json", b'{"orderedItems": 3}')}, data={"csrf": csrf},
+               timeout=10)
+    assert r.status_code == 422 and "Rien n’a été importé" in r.text
+    assert len(posts(server, "formulaire")) == 2
