@@ -21,6 +21,7 @@ static const struct command {
     {"import", cli_import, "import an event document (JSON) into the data directory"},
     {"export", cli_export, "print an event document (JSON) from the data directory"},
     {"count", cli_count, "weighted length, validity and entities of a post, as JSON"},
+    {"split", cli_split, "a text too long for one post, as a numbered thread"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

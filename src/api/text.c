@@ -71,3 +71,68 @@ out:
     json_decref(body);
     return 0;
 }
+
+/*
+ * POST /api/v1/text/split {"text": …, "event": "slug"} or {"text", "limit",
+ * "hashtag"}: the numbered thread the composer proposes for a text too long
+ * for one post, under the event's limit and with its hashtag.
+ */
+int
+api_text_split(struct request *req, struct response *res)
+{
+    const char *tag = NULL;
+    struct text_split sp;
+    json_t *body, *text, *slug, *limit, *parts;
+    struct event e;
+    int max = 140, rc;
+    size_t i;
+
+    if ((body = api_body_object(req, res)) == NULL)
+        return 0;
+    text = json_object_get(body, "text");
+    slug = json_object_get(body, "event");
+    limit = json_object_get(body, "limit");
+    if (!json_is_string(text)) {
+        response_error(res, 422, "'text' must be a string");
+        goto out;
+    }
+    if (json_string_length(text) > 16384) {
+        response_error(res, 413, "'text' is longer than 16384 bytes");
+        goto out;
+    }
+    if (json_is_string(slug)) {
+        struct store *st = app_store(req->app);
+        rc = st != NULL ? store_event_find(st, &req->arena, json_string_value(slug), &e) : RC_IO;
+        if (rc == RC_NOTFOUND || (rc == RC_OK && strcmp(e.state, "draft") == 0)) {
+            response_error(res, 404, "no event '%s'", json_string_value(slug));
+            goto out;
+        }
+        if (rc != RC_OK) {
+            response_error_rc(res, rc);
+            goto out;
+        }
+        max = e.char_limit;
+        tag = e.hashtag;
+    } else {
+        if (limit != NULL && (!json_is_integer(limit) || json_integer_value(limit) < 20 ||
+                              json_integer_value(limit) > 10000)) {
+            response_error(res, 422, "'limit' must be an integer from 20 to 10000");
+            goto out;
+        }
+        if (limit != NULL)
+            max = (int)json_integer_value(limit);
+        tag = json_string_value(json_object_get(body, "hashtag"));
+    }
+    if (text_split(json_string_value(text), json_string_length(text), max, tag, &sp) != 0) {
+        response_error(res, 422, "the text is not UTF-8, or does not fit in 99 parts of %d", max);
+        goto out;
+    }
+    parts = json_array();
+    for (i = 0; parts != NULL && i < sp.n; i++)
+        json_array_append_new(parts, json_string(sp.parts[i]));
+    text_split_release(&sp);
+    api_json(res, 200, json_pack("{s:o, s:i}", "parts", parts, "limit", max));
+out:
+    json_decref(body);
+    return 0;
+}

@@ -23,6 +23,8 @@ enum {
  * entities of one post, as JSON on stdout. argv[0] is "count".
  */
 int cli_count(int argc, char **argv);
+/* gazouillis split [--limit N] [--hashtag TAG] [TEXT]: a numbered thread (cli/split.c). */
+int cli_split(int argc, char **argv);
 
 /*
  * Reads the option at argv[*i] ("--name VALUE" or "--name=VALUE") into

@@ -221,6 +221,23 @@ int text_tag_fold(struct text_buf *out, const char *s, size_t len);
  */
 int text_name_key(struct text_buf *out, const char *s, size_t len);
 
+/*
+ * A text too long for one post as a numbered thread ("1/3" …) of posts of
+ * at most limit (>= 20) weighted characters under twitter-text v1: cut at
+ * sentence ends, then clause marks, then between words (inside a word only
+ * when it alone is too long); a "Name: " prefix at its start repeated on
+ * each part, and " #hashtag" (NULL or "": none) ending each. A text that
+ * fits, its hashtag with it, comes back as one part, unchanged. Returns 0
+ * with out->parts (malloc'd; text_split_release()), or -1 when s is not
+ * UTF-8, too long (16 KiB), memory runs out, or no split fits (99 parts).
+ */
+struct text_split {
+    char **parts;
+    size_t n;
+};
+int text_split(const char *s, size_t len, int limit, const char *hashtag, struct text_split *out);
+void text_split_release(struct text_split *sp);
+
 /* ---- HTML ---- */
 
 /* Appends s[0..len) HTML-escaped (& < > " ') to out. Returns 0 or -1 (no memory). */

@@ -1,0 +1,58 @@
+"""tests/e2e/test_84_split.py - a text too long for one post as a
+numbered thread (issue 7, "split"): "gazouillis split" prints one part a
+line, each within the limit as "gazouillis count" weighs it; POST
+/api/v1/text/split answers the same parts under an event's limit and with
+its hashtag; bad input is refused with a message.
+"""
+import json
+
+import requests
+
+from conftest import run
+
+LONG = ("JP Bédard: une question de valeurs et non de structure légale ! Aussi, il y a des "
+        "entreprises privées qui ont des valeurs sociales, et il faut les inclure dans la "
+        "réflexion. Développer un modèle plus inclusif, comme la norme BNQ 21000, est une piste "
+        "sérieuse.")
+
+
+def test_the_command(gazouillis):
+    r = run(gazouillis, "split", "--limit", "140", "--hashtag", "innover", LONG)
+    assert r.returncode == 0, r
+    parts = r.stdout.decode().splitlines()
+    assert len(parts) == 3
+    for i, part in enumerate(parts, 1):
+        assert part.startswith("JP Bédard: ") and part.endswith(f" {i}/3 #innover")
+        c = run(gazouillis, "count", part)
+        assert c.json["weightedLength"] <= 140, (part, c.json)
+    r = run(gazouillis, "split", "--limit", "5", "x")
+    assert r.returncode == 2 and "--limit takes a number" in r.stderr
+
+
+def test_the_api(server):
+    token = server.user("splitter", "editor")
+    r = requests.post(server.url("/api/v1/events"), headers={"Authorization": f"Bearer {token}"},
+                      json={"slug": "fil", "title": "Fil", "hashtag": "cooperer",
+                            "char_limit": 100, "state": "live"}, timeout=10)
+    assert r.status_code == 201, r.text
+    r = requests.post(server.url("/api/v1/text/split"), json={"text": LONG, "event": "fil"},
+                      timeout=10)
+    assert r.status_code == 200, r.text
+    parts = r.json()["parts"]
+    assert r.json()["limit"] == 100 and len(parts) >= 3
+    assert all(p.endswith(f" {i}/{len(parts)} #cooperer") for i, p in enumerate(parts, 1))
+    for p in parts:
+        c = requests.post(server.url("/api/v1/text/count"), json={"text": p, "event": "fil"},
+                          timeout=10).json()
+        assert c["weighted_length"] <= 100 and c["valid"], (p, c)
+    r = requests.post(server.url("/api/v1/text/split"), json={"text": "court"}, timeout=10)
+    assert r.json()["parts"] == ["court"]
+    r = requests.post(server.url("/api/v1/text/split"), json={"text": LONG, "limit": 3},
+                      timeout=10)
+    assert r.status_code == 422 and "'limit'" in r.json()["error"]
+    r = requests.post(server.url("/api/v1/text/split"), json={"text": LONG, "event": "nope"},
+                      timeout=10)
+    assert r.status_code == 404
+    r = requests.post(server.url("/api/v1/text/split"), data=b'{"text": "\xff"}',
+                      headers={"Content-Type": "application/json"}, timeout=10)
+    assert r.status_code == 400
