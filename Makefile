@@ -151,6 +151,13 @@ asan: $(BUILD)/asan/gazouillis $(UNIT_BIN)
 bench: $(BUILD)/libgztext.a
 	./bench/run.sh
 
+# fit under 1 ms, and what speaker attribution costs a post (issue 7); see bench/RESULTS.md.
+.PHONY: bench-fit
+bench-fit: $(BUILD)/bench_fit
+	$(BUILD)/bench_fit
+$(BUILD)/bench_fit: bench/bench_fit.c $(BUILD)/libgzserver.a $(BUILD)/libgztext.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
 # The server against nginx with wrk (issue 3's "Speed"); see bench/RESULTS.md.
 .PHONY: bench-server
 bench-server: all

@@ -22,6 +22,7 @@ static const struct command {
     {"export", cli_export, "print an event document (JSON) from the data directory"},
     {"count", cli_count, "weighted length, validity and entities of a post, as JSON"},
     {"split", cli_split, "a text too long for one post, as a numbered thread"},
+    {"fit", cli_fit, "a post shortened to its limit by abbreviation, as by hand"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -21,6 +21,7 @@ int api_posts_update(struct request *req, struct response *res);
 int api_posts_delete(struct request *req, struct response *res);
 int api_text_count(struct request *req, struct response *res);
 int api_text_split(struct request *req, struct response *res);
+int api_text_fit(struct request *req, struct response *res);
 int api_stream_event(struct request *req, struct response *res);
 int api_stream_tag(struct request *req, struct response *res);
 int api_stream_public(struct request *req, struct response *res);

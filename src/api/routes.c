@@ -25,6 +25,7 @@ const struct route app_routes[] = {
     {"DELETE", "/api/v1/posts/:id", api_posts_delete, 0, 0},
     {"POST", "/api/v1/text/count", api_text_count, ROUTE_JSON_BODY, POST_LIMIT},
     {"POST", "/api/v1/text/split", api_text_split, ROUTE_JSON_BODY, POST_LIMIT},
+    {"POST", "/api/v1/text/fit", api_text_fit, ROUTE_JSON_BODY, POST_LIMIT},
     {"GET", "/api/v1/events/:slug/stream", api_stream_event, 0, 0},
     {"GET", "/api/v1/tags/:tag/stream", api_stream_tag, 0, 0},
     {"GET", "/api/v1/stream", api_stream_public, 0, 0},

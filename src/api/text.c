@@ -136,3 +136,111 @@ out:
     json_decref(body);
     return 0;
 }
+
+/* The spans of s where the event's names (people, venue, organizations) are: never shortened. */
+static size_t
+name_spans(struct arena *ar, const struct event *e, const char *s, struct fit_span **out)
+{
+    const char *names[512];
+    struct fit_span *v;
+    size_t n_names = 0, n = 0, i;
+
+    for (i = 0; i < e->n_people && n_names < 500; i++)
+        names[n_names++] = e->people[i].name;
+    for (i = 0; i < e->n_orgs && n_names < 500; i++)
+        names[n_names++] = e->orgs[i].name;
+    if (e->venue_name != NULL)
+        names[n_names++] = e->venue_name;
+    if ((v = arena_alloc(ar, 64 * sizeof(*v))) == NULL)
+        return 0;
+    for (i = 0; i < n_names; i++) {
+        const char *p = s;
+        size_t len = strlen(names[i]);
+        while (len > 0 && n < 64 && (p = strstr(p, names[i])) != NULL) {
+            v[n].start = (size_t)(p - s);
+            v[n].end = v[n].start + len;
+            n++;
+            p += len;
+        }
+    }
+    *out = v;
+    return n;
+}
+
+/*
+ * POST /api/v1/text/fit {"text": …, "event": "slug"} or {"text", "limit",
+ * "lang"}: the post shortened by abbreviation (text_fit), the words changed,
+ * and whether it fits; the event's names are never touched.
+ */
+int
+api_text_fit(struct request *req, struct response *res)
+{
+    struct fit_options opt = {.limit = 140};
+    struct fit_span *spans = NULL;
+    struct text_fit_result r;
+    json_t *body, *text, *slug, *limit, *lang, *changes;
+    struct event e;
+    size_t i;
+    int rc;
+
+    if ((body = api_body_object(req, res)) == NULL)
+        return 0;
+    text = json_object_get(body, "text");
+    slug = json_object_get(body, "event");
+    limit = json_object_get(body, "limit");
+    lang = json_object_get(body, "lang");
+    if (!json_is_string(text)) {
+        response_error(res, 422, "'text' must be a string");
+        goto out;
+    }
+    if (json_string_length(text) > 16384) {
+        response_error(res, 413, "'text' is longer than 16384 bytes");
+        goto out;
+    }
+    if (lang != NULL && (!json_is_string(lang) || (strcmp(json_string_value(lang), "fr") != 0 &&
+                                                   strcmp(json_string_value(lang), "en") != 0))) {
+        response_error(res, 422, "'lang' is \"fr\" or \"en\"");
+        goto out;
+    }
+    if (json_is_string(slug)) {
+        struct store *st = app_store(req->app);
+        rc = st != NULL ? store_event_get(st, &req->arena, json_string_value(slug), &e) : RC_IO;
+        if (rc == RC_NOTFOUND || (rc == RC_OK && strcmp(e.state, "draft") == 0)) {
+            response_error(res, 404, "no event '%s'", json_string_value(slug));
+            goto out;
+        }
+        if (rc != RC_OK) {
+            response_error_rc(res, rc);
+            goto out;
+        }
+        opt.limit = e.char_limit;
+        opt.english = e.lang != NULL && strcmp(e.lang, "en") == 0;
+        opt.n_protect = name_spans(&req->arena, &e, json_string_value(text), &spans);
+        opt.protect = spans;
+    } else if (limit != NULL) {
+        if (!json_is_integer(limit) || json_integer_value(limit) < 1 ||
+            json_integer_value(limit) > 10000) {
+            response_error(res, 422, "'limit' must be an integer from 1 to 10000");
+            goto out;
+        }
+        opt.limit = (int)json_integer_value(limit);
+    }
+    if (lang != NULL)
+        opt.english = strcmp(json_string_value(lang), "en") == 0;
+    if (text_fit(json_string_value(text), json_string_length(text), &opt, &r) != 0) {
+        response_error(res, 422, "the text is not UTF-8");
+        goto out;
+    }
+    changes = json_array();
+    for (i = 0; changes != NULL && i < r.changed; i++)
+        json_array_append_new(
+            changes, json_pack("{s:s, s:s}", "from", r.changes[i].from, "to", r.changes[i].to));
+    api_json(res, 200,
+             json_pack("{s:s, s:b, s:i, s:i, s:i, s:o}", "text", r.text, "fits", r.fits,
+                       "weighted_length", (int)r.weighted_length, "original_length",
+                       (int)r.original_length, "limit", opt.limit, "changes", changes));
+    text_fit_release(&r);
+out:
+    json_decref(body);
+    return 0;
+}

@@ -25,6 +25,8 @@ enum {
 int cli_count(int argc, char **argv);
 /* gazouillis split [--limit N] [--hashtag TAG] [TEXT]: a numbered thread (cli/split.c). */
 int cli_split(int argc, char **argv);
+/* gazouillis fit [--limit N] [--lang fr|en] [TEXT]: abbreviated to fit (cli/fit.c). */
+int cli_fit(int argc, char **argv);
 
 /*
  * Reads the option at argv[*i] ("--name VALUE" or "--name=VALUE") into

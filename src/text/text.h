@@ -238,6 +238,39 @@ struct text_split {
 int text_split(const char *s, size_t len, int limit, const char *hashtag, struct text_split *out);
 void text_split_release(struct text_split *sp);
 
+/*
+ * Shortens s to at most opt->limit weighted characters (twitter-text v1)
+ * by abbreviating words as a careful writer does by hand (text/fit.c):
+ * French truncation rules (English ones with english), conventional forms
+ * first, the same abbreviation for the same word, nothing touched in
+ * entities, numbers, acronyms, capitalized names, words under six letters
+ * or the protected spans. A text that fits comes back unchanged. Returns 0
+ * with *out filled (text and changes malloc'd: text_fit_release()); fits
+ * false when the best found is still too long. -1 when s is not UTF-8, is
+ * over 16 KiB, or memory runs out.
+ */
+struct fit_span {
+    size_t start, end; /* bytes */
+};
+struct fit_options {
+    int limit;
+    bool english;
+    const struct fit_span *protect; /* names of the event: never touched */
+    size_t n_protect;
+};
+struct fit_change {
+    char *from, *to;
+};
+struct text_fit_result {
+    char *text;
+    double weighted_length, original_length;
+    bool fits;
+    struct fit_change *changes; /* in the text's order */
+    size_t changed;
+};
+int text_fit(const char *s, size_t len, const struct fit_options *opt, struct text_fit_result *out);
+void text_fit_release(struct text_fit_result *r);
+
 /* ---- HTML ---- */
 
 /* Appends s[0..len) HTML-escaped (& < > " ') to out. Returns 0 or -1 (no memory). */

@@ -56,3 +56,37 @@ def test_the_api(server):
     r = requests.post(server.url("/api/v1/text/split"), data=b'{"text": "\xff"}',
                       headers={"Content-Type": "application/json"}, timeout=10)
     assert r.status_code == 400
+
+
+def test_fit_the_command_and_the_api(gazouillis, server):
+    long = ("Les Pôles territoriaux de coopération économique: une stratégie commune et continue, "
+            "de coopération et de mutualisation, au service de projets économiques innovants "
+            "#innover")
+    r = run(gazouillis, "fit", "--limit", "140", long)
+    assert r.returncode == 0, r
+    fitted = r.stdout.decode().strip()
+    assert run(gazouillis, "count", fitted).json["weightedLength"] <= 140
+    assert "coopération -> coop." in r.stderr and fitted.endswith("#innover")
+    r = run(gazouillis, "fit", "--limit", "140", "Court et juste #innover")
+    assert r.returncode == 0 and r.stdout.decode().strip() == "Court et juste #innover"
+    assert r.stderr == ""
+    r = run(gazouillis, "fit", "--limit", "10", "Un texte de mots courts qui ne peut pas")
+    assert r.returncode == 1 and "cannot fit" in r.stderr
+    token = server.user("fitter", "editor")
+    doc = {"slug": "ajuste", "title": "Ajusté", "hashtag": "innover", "char_limit": 100,
+           "state": "live", "people": [{"name": "Mutualisation Territoriale", "role": "panelist"}]}
+    assert requests.post(server.url("/api/v1/events"), json=doc,
+                         headers={"Authorization": f"Bearer {token}"},
+                         timeout=10).status_code == 201
+    text = ("Mutualisation Territoriale: la mutualisation des ressources demande une coopération "
+            "entre territoires #innover")
+    r = requests.post(server.url("/api/v1/text/fit"), json={"text": text, "event": "ajuste"},
+                      timeout=10)
+    body = r.json()
+    assert r.status_code == 200 and body["fits"] and body["limit"] == 100, body
+    assert body["weighted_length"] <= 100 < body["original_length"]
+    assert body["text"].startswith("Mutualisation Territoriale: ")  # a name of the event
+    assert all(c["to"].endswith(".") for c in body["changes"])
+    r = requests.post(server.url("/api/v1/text/fit"), json={"text": text, "lang": "de"},
+                      timeout=10)
+    assert r.status_code == 422
