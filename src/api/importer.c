@@ -303,33 +303,6 @@ import_parse(struct arena *ar, const char *data, size_t len, enum import_format 
 
 /* ---- storing ---- */
 
-/* Whether text carries #tag (folded alike). */
-static bool
-carries(const char *text, const char *tag)
-{
-    struct text_entities es = {0};
-    struct text_buf want = {0};
-    size_t i;
-    bool found = false;
-
-    if (text_extract_hashtags(text, strlen(text), &es) != 0 ||
-        text_tag_fold(&want, tag, strlen(tag)) != 0) {
-        text_entities_release(&es);
-        text_buf_release(&want);
-        return false;
-    }
-    for (i = 0; i < es.n && !found; i++) {
-        struct text_buf got = {0};
-        found = text_tag_fold(&got, text + es.v[i].value_start,
-                              es.v[i].value_end - es.v[i].value_start) == 0 &&
-                got.len == want.len && memcmp(got.data, want.data, got.len) == 0;
-        text_buf_release(&got);
-    }
-    text_entities_release(&es);
-    text_buf_release(&want);
-    return found;
-}
-
 /* The text as the event would store it: NFC, the hashtag added when missing. */
 static const char *
 as_stored(struct arena *ar, const struct event *e, const char *text)
@@ -342,8 +315,9 @@ as_stored(struct arena *ar, const struct event *e, const char *text)
         text_scratch_release(&sc);
         return NULL;
     }
-    out = carries(text, e->hashtag) ? arena_strndup(ar, nfc, len)
-                                    : arena_printf(ar, "%.*s #%s", (int)len, nfc, e->hashtag);
+    out = post_carries_tag(text, e->hashtag)
+              ? arena_strndup(ar, nfc, len)
+              : arena_printf(ar, "%.*s #%s", (int)len, nfc, e->hashtag);
     text_scratch_release(&sc);
     return out;
 }
@@ -419,7 +393,7 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
         rep->read++;
         if (progress != NULL && (i % 64 == 0 || i + 1 == n))
             progress(i + 1, n, arg);
-        if (opt->require_tag && !carries(it->text, e->hashtag)) {
+        if (opt->require_tag && !post_carries_tag(it->text, e->hashtag)) {
             rep->other_tags++;
             if (!note(ar, rep, it->where, "without the event's hashtag"))
                 goto nomem;

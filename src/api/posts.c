@@ -707,3 +707,30 @@ api_posts_delete(struct request *req, struct response *res)
 {
     return writer_defer(req, res, delete_post);
 }
+
+/* Whether text carries #tag, folded alike (api/posts.h). */
+bool
+post_carries_tag(const char *text, const char *tag)
+{
+    struct text_entities es = {0};
+    struct text_buf want = {0};
+    size_t i;
+    bool found = false;
+
+    if (text_extract_hashtags(text, strlen(text), &es) != 0 ||
+        text_tag_fold(&want, tag, strlen(tag)) != 0) {
+        text_entities_release(&es);
+        text_buf_release(&want);
+        return false;
+    }
+    for (i = 0; i < es.n && !found; i++) {
+        struct text_buf got = {0};
+        found = text_tag_fold(&got, text + es.v[i].value_start,
+                              es.v[i].value_end - es.v[i].value_start) == 0 &&
+                got.len == want.len && memcmp(got.data, want.data, got.len) == 0;
+        text_buf_release(&got);
+    }
+    text_entities_release(&es);
+    text_buf_release(&want);
+    return found;
+}

@@ -8,6 +8,9 @@
 
 #include "api/api.h"
 
+/* Whether text carries #tag, compared as hashtags are (case, accents and width folded). */
+bool post_carries_tag(const char *text, const char *tag);
+
 /* A post as the API shows it: the document's fields, its HTML, edited_at and the event's slug. */
 json_t *post_json(const struct post *p, const char *slug);
 

@@ -7,12 +7,17 @@
 
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/posts.h"
 #include "core/rc.h"
 #include "text/text.h"
 
 #define MAX_DRAFT (64 << 10)
 
-/* POST /api/v1/text/count {"text": …, "event": "slug" (optional)} */
+/*
+ * POST /api/v1/text/count {"text": …, "event": "slug" (optional),
+ * "add_hashtag": true (optional)}: with add_hashtag, the text is counted as
+ * the composer will post it - the event's hashtag appended when missing.
+ */
 int
 api_text_count(struct request *req, struct response *res)
 {
@@ -20,6 +25,8 @@ api_text_count(struct request *req, struct response *res)
     struct text_scratch sc = {0};
     struct text_parse_result r;
     json_t *body, *text, *slug;
+    const char *counted;
+    size_t counted_len;
     struct event e;
     int rc;
 
@@ -27,6 +34,8 @@ api_text_count(struct request *req, struct response *res)
         return 0;
     text = json_object_get(body, "text");
     slug = json_object_get(body, "event");
+    counted = json_string_value(text);
+    counted_len = json_string_length(text);
     if (!json_is_string(text)) {
         response_error(res, 422, "'text' must be a string");
         goto out;
@@ -55,8 +64,18 @@ api_text_count(struct request *req, struct response *res)
             goto out;
         }
         cfg.max_weighted_length = e.char_limit;
+        if (json_is_true(json_object_get(body, "add_hashtag")) && e.hashtag[0] != '\0' &&
+            counted_len > 0 && strlen(counted) == counted_len &&
+            !post_carries_tag(counted, e.hashtag)) {
+            counted = arena_printf(&req->arena, "%s #%s", counted, e.hashtag);
+            if (counted == NULL) {
+                response_error_rc(res, RC_NOMEM);
+                goto out;
+            }
+            counted_len = strlen(counted);
+        }
     }
-    if (text_parse(&sc, json_string_value(text), json_string_length(text), &cfg, &r) != 0) {
+    if (text_parse(&sc, counted, counted_len, &cfg, &r) != 0) {
         response_error_rc(res, RC_NOMEM);
         goto out;
     }
@@ -170,7 +189,9 @@ name_spans(struct arena *ar, const struct event *e, const char *s, struct fit_sp
 /*
  * POST /api/v1/text/fit {"text": …, "event": "slug"} or {"text", "limit",
  * "lang"}: the post shortened by abbreviation (text_fit), the words changed,
- * and whether it fits; the event's names are never touched.
+ * and whether it fits; the event's names are never touched. With an event,
+ * a text without its hashtag is fitted with room left for the " #tag" the
+ * composer and the API append ("room_for_hashtag" says how much).
  */
 int
 api_text_fit(struct request *req, struct response *res)
@@ -181,7 +202,7 @@ api_text_fit(struct request *req, struct response *res)
     json_t *body, *text, *slug, *limit, *lang, *changes;
     struct event e;
     size_t i;
-    int rc;
+    int rc, room = 0;
 
     if ((body = api_body_object(req, res)) == NULL)
         return 0;
@@ -193,8 +214,8 @@ api_text_fit(struct request *req, struct response *res)
         response_error(res, 422, "'text' must be a string");
         goto out;
     }
-    if (json_string_length(text) > 16384) {
-        response_error(res, 413, "'text' is longer than 16384 bytes");
+    if (json_string_length(text) > 4096) { /* a post, not a book: each cut weighs it again */
+        response_error(res, 413, "'text' is longer than 4096 bytes");
         goto out;
     }
     if (lang != NULL && (!json_is_string(lang) || (strcmp(json_string_value(lang), "fr") != 0 &&
@@ -214,6 +235,18 @@ api_text_fit(struct request *req, struct response *res)
             goto out;
         }
         opt.limit = e.char_limit;
+        if (e.hashtag[0] != '\0' && !post_carries_tag(json_string_value(text), e.hashtag)) {
+            struct text_scratch sc = {0};
+            struct text_parse_result tag;
+            const char *suffix = arena_printf(&req->arena, " #%s", e.hashtag);
+            if (suffix != NULL &&
+                text_parse(&sc, suffix, strlen(suffix), &text_config_v1, &tag) == 0)
+                room = (int)tag.weighted_length;
+            text_scratch_release(&sc);
+            if (room >= opt.limit)
+                room = 0;
+            opt.limit -= room;
+        }
         opt.english = e.lang != NULL && strcmp(e.lang, "en") == 0;
         opt.n_protect = name_spans(&req->arena, &e, json_string_value(text), &spans);
         opt.protect = spans;
@@ -236,9 +269,10 @@ api_text_fit(struct request *req, struct response *res)
         json_array_append_new(
             changes, json_pack("{s:s, s:s}", "from", r.changes[i].from, "to", r.changes[i].to));
     api_json(res, 200,
-             json_pack("{s:s, s:b, s:i, s:i, s:i, s:o}", "text", r.text, "fits", r.fits,
+             json_pack("{s:s, s:b, s:i, s:i, s:i, s:i, s:o}", "text", r.text, "fits", r.fits,
                        "weighted_length", (int)r.weighted_length, "original_length",
-                       (int)r.original_length, "limit", opt.limit, "changes", changes));
+                       (int)r.original_length, "limit", opt.limit + room, "room_for_hashtag", room,
+                       "changes", changes));
     text_fit_release(&r);
 out:
     json_decref(body);

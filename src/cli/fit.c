@@ -68,6 +68,7 @@ cli_fit(int argc, char **argv)
         return CLI_EXIT_INVALID;
     }
     printf("%s\n", r.text);
+    fflush(stdout); /* the text before the changes, on one terminal or pipe */
     for (i = 0; i < r.changed; i++)
         fprintf(stderr, "%s -> %s\n", r.changes[i].from, r.changes[i].to);
     if (!r.fits)

@@ -142,6 +142,15 @@ post_form(struct html *h, const struct event *e, const struct viewer *v,
     html_attr(h, "action", action);
     html_attr(h, "data-event", e->slug);
     html_attr(h, "data-limit", arena_printf(&h->req->arena, "%d", e->char_limit));
+    /* the words of the Shorten and Split buttons (/static/tools.js) */
+    html_attr(h, "data-public", strcmp(e->state, "draft") != 0 ? "1" : "0");
+    html_attr(h, "data-shorten", msg(h->lang, MSG_TOOL_SHORTEN));
+    html_attr(h, "data-split", msg(h->lang, MSG_TOOL_SPLIT));
+    html_attr(h, "data-use", msg(h->lang, MSG_TOOL_USE));
+    html_attr(h, "data-dismiss", msg(h->lang, MSG_TOOL_DISMISS));
+    html_attr(h, "data-post-thread", msg(h->lang, MSG_TOOL_POST_THREAD));
+    html_attr(h, "data-cannot-fit", msg(h->lang, MSG_TOOL_CANNOT_FIT));
+    html_attr(h, "data-failed", msg(h->lang, MSG_TOOL_FAILED));
     html_raw(h, ">");
     html_csrf(h, v);
     html_raw(h, "\n<label for=\"compose-text\">");
@@ -178,7 +187,8 @@ post_form(struct html *h, const struct event *e, const struct viewer *v,
     }
     html_raw(h, "<button type=\"submit\">");
     html_msg(h, submit);
-    html_raw(h, "</button>\n</form>\n<script src=\"/static/composer.js\" defer></script>\n");
+    html_raw(h, "</button>\n</form>\n<script src=\"/static/composer.js\" defer></script>\n"
+                "<script src=\"/static/tools.js\" defer></script>\n");
 }
 
 void

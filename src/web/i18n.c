@@ -326,6 +326,15 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_IMPORT_DONE] = {"%zu messages importés sur %zu", "%zu of %zu messages imported"},
     [MSG_IMPORT_REFUSED] = {"Rien n’a été importé : %s", "Nothing was imported: %s"},
     [MSG_IMPORT_NOTE] = {"élément %zu : %s", "item %zu: %s"},
+    [MSG_TOOL_SHORTEN] = {"Raccourcir", "Shorten"},
+    [MSG_TOOL_SPLIT] = {"Découper en fil", "Split into a thread"},
+    [MSG_TOOL_USE] = {"Utiliser", "Use it"},
+    [MSG_TOOL_DISMISS] = {"Fermer", "Dismiss"},
+    [MSG_TOOL_POST_THREAD] = {"Publier le fil", "Post the thread"},
+    [MSG_TOOL_CANNOT_FIT] = {"Même abrégé, le message dépasse la limite : voici le meilleur essai.",
+                             "Even abbreviated, the post is over the limit: here is the best try."},
+    [MSG_TOOL_FAILED] = {"La demande a échoué ; rien n’a changé.",
+                         "The request failed; nothing changed."},
 };
 
 static const char *const months[2][12] = {

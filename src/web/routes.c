@@ -43,6 +43,7 @@ const struct route web_routes[] = {
     {"POST", "/posts/:id/approve", web_post_approve, 0, FORM_LIMIT},
     {"POST", "/posts/:id/hide", web_post_hide, 0, FORM_LIMIT},
     {"GET", "/static/comments.js", web_comments_script, 0, 0},
+    {"GET", "/static/tools.js", web_tools_script, 0, 0},
     {"GET", "/e/:slug/comments.atom", web_comments_atom, 0, 0},
     {"POST", "/e/:slug/comments", web_comment_create, 0, FORM_LIMIT},
     {"POST", "/e/:slug/comments/:id/like", web_comment_like, 0, FORM_LIMIT},

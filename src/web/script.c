@@ -2,7 +2,8 @@
  * web/script.c - /static/composer.js, the one script of the site, kept in
  * the binary like the stylesheet. It makes the composer's counter live:
  * on input (debounced) it asks the server for its count of the draft
- * (POST /api/v1/text/count with the event's slug), so the page never
+ * (POST /api/v1/text/count with the event's slug, counted with the
+ * hashtag the composer appends when missing), so the page never
  * counts a second, different way, and shows what is left, negative and
  * red past the limit. No framework, no inline script (the CSP forbids
  * it); without it the form still posts and the server still counts.
@@ -30,7 +31,7 @@ const char web_composer_js[] =
     "  }\n"
     "  function ask() {\n"
     "    var mine = ++asked, body = {text: text.value};\n"
-    "    if (byEvent) body.event = slug;\n"
+    "    if (byEvent) { body.event = slug; body.add_hashtag = true; }\n"
     "    fetch(\"/api/v1/text/count\", {\n"
     "      method: \"POST\", credentials: \"omit\",\n"
     "      headers: {\"Content-Type\": \"application/json\"},\n"

@@ -275,6 +275,13 @@ enum msg {
     MSG_IMPORT_DONE,    /* format: %zu imported, %zu read */
     MSG_IMPORT_REFUSED, /* format: %s the reason */
     MSG_IMPORT_NOTE,    /* format: %zu the line, %s what */
+    MSG_TOOL_SHORTEN,
+    MSG_TOOL_SPLIT,
+    MSG_TOOL_USE,
+    MSG_TOOL_DISMISS,
+    MSG_TOOL_POST_THREAD,
+    MSG_TOOL_CANNOT_FIT,
+    MSG_TOOL_FAILED,
     MSG_N
 };
 
@@ -505,6 +512,7 @@ int web_oauth_decide(struct request *req, struct response *res);     /* POST /oa
 int web_avatar(struct request *req, struct response *res);           /* /users/:name/avatar.png */
 int web_media_credit(struct request *req, struct response *res);     /* POST /media/:id/credit */
 int web_event_import(struct request *req, struct response *res);     /* POST /e/:slug/import */
+int web_tools_script(struct request *req, struct response *res);     /* /static/tools.js */
 /* The import form of the edit page (web/import.c). */
 void html_import_form(struct html *h, const char *slug, const struct viewer *v);
 int web_header_image(struct request *req, struct response *res); /* /static/header.png */

@@ -318,6 +318,13 @@ def test_the_server_counts_drafts_as_it_will_count_posts(server):
     body = r.json()
     assert body["limit"] == 100 and body["remaining"] == -1 and not body["valid"]
     assert body["reason"] == "too_long"
+    # as the composer will post it: the event's hashtag appended when missing
+    for text, length in (("x" * 91, 100), ("x" * 91 + " #Innover", 100), ("", 0),
+                         ("x" * 92, 101)):
+        r = requests.post(server.url("/api/v1/text/count"),
+                          json={"text": text, "event": "counted", "add_hashtag": True},
+                          timeout=10)
+        assert r.status_code == 200 and r.json()["weighted_length"] == length, (text, r.text)
     r = requests.post(server.url("/api/v1/text/count"), json={"text": "x", "event": "nope"},
                       timeout=10)
     assert r.status_code == 404

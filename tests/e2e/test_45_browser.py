@@ -77,12 +77,13 @@ def test_sign_in_create_an_event_and_post_from_the_composer(server, browser):
     wait(d, lambda d: d.current_url == server.url("/e/navigateur"))
     assert "Coopérer dans les territoires" in d.find_element(By.TAG_NAME, "h1").text
 
-    # 141 characters: the server's count, shown live, goes negative and red
+    # 132 characters and the " #innover" the composer appends: the server's
+    # count, shown live, goes negative and red
     text = d.find_element(By.ID, "compose-text")
     remaining = d.find_element(By.CSS_SELECTOR, "form.composer .remaining")
     counter = d.find_element(By.CSS_SELECTOR, "form.composer .counter")
     assert remaining.text == "140"
-    text.send_keys("x" * 141)
+    text.send_keys("x" * 132)
     wait(d, lambda d: remaining.text == "-1")
     assert "over" in counter.get_attribute("class").split()
     assert remaining.value_of_css_property("color") in ("rgba(198, 40, 40, 1)",
@@ -91,7 +92,7 @@ def test_sign_in_create_an_event_and_post_from_the_composer(server, browser):
     # a short text instead, from the audience, posted
     text.clear()
     text.send_keys("Bonjour de la salle")
-    wait(d, lambda d: remaining.text == str(140 - len("Bonjour de la salle")))
+    wait(d, lambda d: remaining.text == str(140 - len("Bonjour de la salle #innover")))
     assert "over" not in counter.get_attribute("class").split()
     Select(d.find_element(By.ID, "compose-speaker")).select_by_value("audience")
     d.find_element(By.CSS_SELECTOR, "form.composer button[type=submit]").click()

@@ -87,6 +87,17 @@ def test_fit_the_command_and_the_api(gazouillis, server):
     assert body["weighted_length"] <= 100 < body["original_length"]
     assert body["text"].startswith("Mutualisation Territoriale: ")  # a name of the event
     assert all(c["to"].endswith(".") for c in body["changes"])
+    assert body["room_for_hashtag"] == 0
+    # without the hashtag, room is left for the " #innover" the composer appends
+    bare = text.replace(" #innover", "")
+    r = requests.post(server.url("/api/v1/text/fit"), json={"text": bare, "event": "ajuste"},
+                      timeout=10)
+    body = r.json()
+    assert r.status_code == 200 and body["fits"] and body["room_for_hashtag"] == 9, body
+    assert body["weighted_length"] <= 91 and "#innover" not in body["text"]
+    r = requests.post(server.url("/api/v1/events/ajuste/posts"), json={"text": body["text"]},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 201 and r.json()["text"] == body["text"] + " #innover", r.text
     r = requests.post(server.url("/api/v1/text/fit"), json={"text": text, "lang": "de"},
                       timeout=10)
     assert r.status_code == 422
