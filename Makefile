@@ -155,6 +155,11 @@ bench: $(BUILD)/libgztext.a
 .PHONY: bench-fit
 bench-fit: $(BUILD)/bench_fit
 	$(BUILD)/bench_fit
+
+# gazouillis import on 100,000 messages (issue 7: under 10 s); see bench/RESULTS.md.
+.PHONY: bench-import
+bench-import: all
+	GAZOUILLIS_BIN=$(BUILD)/gazouillis /usr/bin/python3 bench/import/run.py
 $(BUILD)/bench_fit: bench/bench_fit.c $(BUILD)/libgzserver.a $(BUILD)/libgztext.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

@@ -5,6 +5,7 @@
  * rules, so an import is all or nothing and says what it did with each.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,14 +342,63 @@ note(struct arena *ar, struct import_report *rep, size_t where, const char *what
     return true;
 }
 
-/* Whether stored is one of the n texts (a linear walk: imports are once in a while). */
-static bool
-seen(const char *const *texts, size_t n, const char *text)
-{
-    size_t i;
+/*
+ * The texts an event has, as a set: each imported message is looked up
+ * among the event's posts and those imported before it, so an import of
+ * 100,000 messages must not compare each with all (open addressing,
+ * FNV-1a, at most half full; in the import's arena).
+ */
+struct text_set {
+    const char **slots;
+    size_t mask;
+};
 
-    for (i = 0; i < n; i++)
-        if (strcmp(texts[i], text) == 0)
+static uint64_t
+text_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static bool
+text_set_init(struct arena *ar, struct text_set *set, size_t most)
+{
+    size_t cap = 16;
+
+    while (cap < 2 * most + 1)
+        cap *= 2;
+    set->mask = cap - 1;
+    set->slots = arena_alloc(ar, cap * sizeof(*set->slots));
+    if (set->slots != NULL)
+        memset(set->slots, 0, cap * sizeof(*set->slots));
+    return set->slots != NULL;
+}
+
+/* Adds text (kept by the caller) unless it is there: false when it was. */
+static bool
+text_set_add(struct text_set *set, const char *text)
+{
+    size_t i = (size_t)text_hash(text) & set->mask;
+
+    while (set->slots[i] != NULL) {
+        if (strcmp(set->slots[i], text) == 0)
+            return false;
+        i = (i + 1) & set->mask;
+    }
+    set->slots[i] = text;
+    return true;
+}
+
+static bool
+text_set_has(const struct text_set *set, const char *text)
+{
+    size_t i = (size_t)text_hash(text) & set->mask;
+
+    for (; set->slots[i] != NULL; i = (i + 1) & set->mask)
+        if (strcmp(set->slots[i], text) == 0)
             return true;
     return false;
 }
@@ -360,9 +410,10 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
 {
     struct text_config cfg = text_config_v1;
     struct text_scratch sc = {0};
+    struct arena item_ar = {0};
     struct post *existing;
-    const char **texts;
-    size_t n_existing, n_texts, i;
+    struct text_set texts;
+    size_t n_existing, i;
     time_t since = 0, until = 0, at;
     int rc;
 
@@ -373,10 +424,10 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
         return RC_INVALID;
     if ((rc = posts_all(st, ar, e->id, &existing, &n_existing)) != RC_OK)
         return rc;
-    if ((texts = arena_alloc(ar, (n_existing + n + 1) * sizeof(*texts))) == NULL)
+    if (!text_set_init(ar, &texts, n_existing + n))
         return RC_NOMEM;
-    for (n_texts = 0; n_texts < n_existing; n_texts++)
-        texts[n_texts] = existing[n_texts].text;
+    for (i = 0; i < n_existing; i++)
+        (void)text_set_add(&texts, existing[i].text);
     if ((rc = store_begin(st)) != RC_OK)
         return rc;
     cache_hold(); /* the event's pages go stale once the import is committed, not before */
@@ -387,8 +438,10 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
         struct text_parse_result r;
         struct post extra = {.created_at = it->created_at}, p;
         json_t *speaker = NULL;
-        const char *text;
+        const char *text, *kept;
         bool ok;
+
+        arena_release(&item_ar); /* what one message needs, freed at the next */
 
         rep->read++;
         if (progress != NULL && (i % 64 == 0 || i + 1 == n))
@@ -406,15 +459,15 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
                 goto nomem;
             continue;
         }
-        if ((text = as_stored(ar, e, it->text)) == NULL)
+        if ((text = as_stored(&item_ar, e, it->text)) == NULL)
             goto nomem;
-        if (seen(texts, n_texts, text)) {
+        if (text_set_has(&texts, text)) {
             rep->duplicates++;
             if (!note(ar, rep, it->where, "already in the event"))
                 goto nomem;
             continue;
         }
-        switch (speaker_find(ar, e, it->text, &m)) {
+        switch (speaker_find(&item_ar, e, it->text, &m)) {
         case SPEAKER_PERSON:
             speaker = json_pack("{s:s}", "name", m.name);
             break;
@@ -424,8 +477,8 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
         case SPEAKER_NONE:
             break;
         }
-        ok = post_create_ex(st, ar, e, acc, it->text, strlen(it->text), speaker, true, "visible",
-                            &extra, &p, &scratch);
+        ok = post_create_ex(st, &item_ar, e, acc, it->text, strlen(it->text), speaker, true,
+                            "visible", &extra, &p, &scratch);
         json_decref(speaker);
         if (scratch.body_owned)
             free(scratch.body);
@@ -437,7 +490,9 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
                 goto nomem;
             continue;
         }
-        texts[n_texts++] = p.text;
+        if ((kept = arena_strdup(ar, p.text)) == NULL)
+            goto nomem;
+        (void)text_set_add(&texts, kept);
         rep->imported++;
         if (text_parse(&sc, p.text, strlen(p.text), &cfg, &r) == 0 && !r.valid &&
             r.reason == TEXT_INVALID_TOO_LONG) {
@@ -447,11 +502,13 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
         }
     }
     text_scratch_release(&sc);
+    arena_release(&item_ar);
     rc = store_commit(st);
     cache_release();
     return rc;
 nomem:
     text_scratch_release(&sc);
+    arena_release(&item_ar);
     store_rollback(st);
     cache_release();
     return RC_NOMEM;

@@ -29,4 +29,7 @@ struct speaker_match {
 enum speaker_kind speaker_find(struct arena *ar, const struct event *e, const char *text,
                                struct speaker_match *out);
 
+/* Forgets the people's keys kept between calls (at shutdown, and in tests). */
+void speaker_tables_clear(void);
+
 #endif

@@ -894,10 +894,15 @@ store_open(const char *dir, struct store **out)
     /* journal_size_limit: the WAL file shrinks back after a checkpoint
      * (mmap was tried and dropped: a growing file is remapped at every write).
      * cache_size: 1 MiB of pages per connection (SQLite's default is 2), as
-     * the server holds one per thread and renders its hot pages once anyway. */
+     * the server holds one per thread and renders its hot pages once anyway.
+     * temp_store: a statement inside a transaction (a savepoint of the
+     * writer's group commit, a post of an import) keeps its statement journal
+     * in memory, not in a temporary file opened, written and closed per
+     * statement (three quarters of an import's time). */
     if (sqlite3_exec(st->db,
                      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-                     "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -1024",
+                     "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -1024; "
+                     "PRAGMA temp_store = MEMORY",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = sq_rc(sqlite3_extended_errcode(st->db));
         open_fail("cannot set up '%s': %s", path, sqlite3_errmsg(st->db));

@@ -4,7 +4,9 @@
  * aliases: full names, first-initials forms, glued forms, "Selon NAME:",
  * a name after a question, the floor in its French and English words,
  * accents and case aside; and what must stay unattributed: no prefix, an
- * unknown name, a prefix two people share.
+ * unknown name, a prefix two people share. And the keys kept between
+ * calls: an edited person (a new alias, a new name) is seen at once, more
+ * events than tables kept stay right, and threads share them safely.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdbool.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api/speakers.h"
@@ -116,6 +120,87 @@ what_stays_unattributed(void **state)
     expect(&two, "Julie Beaudet: elle", SPEAKER_PERSON, "Julie Beaudet");
 }
 
+static void
+an_edited_person_is_seen_at_once(void **state)
+{
+    struct person one[] = {{"Jacques Beaudet", "", "panelist", "[]", NULL}};
+    struct event e = {.slug = "edit", .people = one, .n_people = 1};
+
+    (void)state;
+    expect(&e, "Jacquot: bonjour", SPEAKER_NONE, NULL);
+    one[0].aliases_json = "[\"Jacquot\"]"; /* the same event, an alias added */
+    expect(&e, "Jacquot: bonjour", SPEAKER_PERSON, "Jacques Beaudet");
+    one[0].name = "Jacques Bodet"; /* renamed: the old name no longer names him */
+    expect(&e, "Jacques Beaudet: bonjour", SPEAKER_NONE, NULL);
+    expect(&e, "JBodet: bonjour", SPEAKER_PERSON, "Jacques Bodet");
+    expect(&e, "Jacquot: bonjour", SPEAKER_PERSON, "Jacques Bodet");
+    speaker_tables_clear();
+    expect(&e, "Jacquot: bonjour", SPEAKER_PERSON, "Jacques Bodet");
+}
+
+/* Twenty events of one person each, more than the tables kept, asked in turn twice. */
+static void
+more_events_than_tables(void **state)
+{
+    static char names[20][32];
+    static struct person each[20];
+    struct event events[20];
+    int round, i;
+
+    (void)state;
+    for (i = 0; i < 20; i++) {
+        snprintf(names[i], sizeof(names[i]), "Personne Numéro%c", 'A' + i);
+        each[i] = (struct person){names[i], "", "panelist", "[]", NULL};
+        events[i] = (struct event){.slug = "n", .people = &each[i], .n_people = 1};
+    }
+    for (round = 0; round < 2; round++)
+        for (i = 0; i < 20; i++) {
+            char text[64];
+            snprintf(text, sizeof(text), "PNuméro%c: présent", 'A' + i);
+            expect(&events[i], text, SPEAKER_PERSON, names[i]);
+            snprintf(text, sizeof(text), "PNuméro%c: absent", 'A' + (i + 1) % 20);
+            expect(&events[i], text, SPEAKER_NONE, NULL);
+        }
+}
+
+static void *
+attribute_many(void *arg)
+{
+    const struct event *e = arg;
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        struct arena ar = {0};
+        struct speaker_match m;
+        if (speaker_find(&ar, e, i % 2 ? "JPBédard: oui" : "MJOuellet: non", &m) !=
+                SPEAKER_PERSON ||
+            strcmp(m.name, i % 2 ? "Jean-Pierre Bédard" : "Marie-Josée Ouellet") != 0) {
+            arena_release(&ar);
+            return (void *)1;
+        }
+        if (i % 50 == 0)
+            speaker_tables_clear();
+        arena_release(&ar);
+    }
+    return NULL;
+}
+
+static void
+threads_share_the_tables(void **state)
+{
+    pthread_t t[4];
+    void *failed;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, attribute_many, (void *)&reference), 0);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], &failed), 0);
+        assert_null(failed);
+    }
+}
+
 int
 main(void)
 {
@@ -123,6 +208,11 @@ main(void)
         cmocka_unit_test(the_reference_forms),
         cmocka_unit_test(the_floor),
         cmocka_unit_test(what_stays_unattributed),
+        cmocka_unit_test(an_edited_person_is_seen_at_once),
+        cmocka_unit_test(more_events_than_tables),
+        cmocka_unit_test(threads_share_the_tables),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    speaker_tables_clear();
+    return failed;
 }
