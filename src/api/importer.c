@@ -16,6 +16,7 @@
 #include "api/api.h"
 #include "api/cache.h"
 #include "api/comments.h"
+#include "api/import_zip.h"
 #include "api/importer.h"
 #include "api/posts.h"
 #include "api/speakers.h"
@@ -142,7 +143,9 @@ parse_twitter(struct arena *ar, const char *data, size_t len, struct import_item
         start++;
     if (start < data + len && *start != '[') { /* "window.YTD.tweets.part0 = [...]" */
         if ((eq = memchr(data, '=', len < 200 ? len : 200)) == NULL)
-            return fail(ar, error, "not a Twitter archive: no 'window.YTD.tweets.part0 =' %s%zu",
+            return fail(ar, error,
+                        "not a Twitter archive: no 'window.YTD.tweets.part0 =' (nor "
+                        "'window.YTD.tweet.part0 =')%s%.0zu",
                         "", (size_t)0);
         start = eq + 1;
     }
@@ -152,7 +155,7 @@ parse_twitter(struct arena *ar, const char *data, size_t len, struct import_item
                     arena_printf(ar, "%s", jerr.text), (size_t)jerr.column);
     if (!json_is_array(arr)) {
         json_decref(arr);
-        return fail(ar, error, "the Twitter archive holds no list of tweets%s%zu", "", 0);
+        return fail(ar, error, "the Twitter archive holds no list of tweets%s%.0zu", "", 0);
     }
     if (json_array_size(arr) > MAX_ITEMS ||
         (*items = arena_alloc(ar, (json_array_size(arr) + 1) * sizeof(**items))) == NULL) {
@@ -184,6 +187,43 @@ parse_twitter(struct arena *ar, const char *data, size_t len, struct import_item
         (*n)++;
     }
     json_decref(arr);
+    return RC_OK;
+}
+
+/* ---- a Twitter archive's zip ---- */
+
+/* The tweets of every part, part0's first, numbered from 1 across the parts. */
+static int
+parse_twitter_zip(struct arena *ar, const char *data, size_t len, struct import_item **items,
+                  size_t *n, const char **error)
+{
+    struct import_zip_part *parts;
+    struct import_item **got;
+    size_t n_parts, *count, total = 0, i, k;
+    int rc;
+
+    if ((rc = import_zip_tweets(ar, data, len, &parts, &n_parts, error)) != RC_OK)
+        return rc;
+    if ((got = arena_alloc(ar, n_parts * sizeof(*got))) == NULL ||
+        (count = arena_alloc(ar, n_parts * sizeof(*count))) == NULL)
+        return RC_NOMEM;
+    for (i = 0; i < n_parts; i++) {
+        const char *why = NULL;
+        if ((rc = parse_twitter(ar, parts[i].data, parts[i].len, &got[i], &count[i], &why)) !=
+            RC_OK) {
+            *error = why != NULL ? arena_printf(ar, "%s: %s", parts[i].name, why) : NULL;
+            return why != NULL && *error != NULL ? rc : RC_NOMEM;
+        }
+        if ((total += count[i]) > MAX_ITEMS)
+            return fail(ar, error, "too many tweets (at most %s%zu)", "", (size_t)MAX_ITEMS);
+    }
+    if ((*items = arena_alloc(ar, (total + 1) * sizeof(**items))) == NULL)
+        return RC_NOMEM;
+    for (*n = 0, i = 0; i < n_parts; i++)
+        for (k = 0; k < count[i]; k++, (*n)++) {
+            (*items)[*n] = got[i][k];
+            (*items)[*n].where = *n + 1;
+        }
     return RC_OK;
 }
 
@@ -238,7 +278,7 @@ parse_outbox(struct arena *ar, json_t *doc, struct import_item **items, size_t *
     size_t i;
 
     if (!json_is_array(list))
-        return fail(ar, error, "the outbox has no 'orderedItems' list%s%zu", "", 0);
+        return fail(ar, error, "the outbox has no 'orderedItems' list%s%.0zu", "", 0);
     if (json_array_size(list) > MAX_ITEMS ||
         (*items = arena_alloc(ar, (json_array_size(list) + 1) * sizeof(**items))) == NULL)
         return fail(ar, error, "too many activities (at most %s%zu)", "", (size_t)MAX_ITEMS);
@@ -275,6 +315,10 @@ import_parse(struct arena *ar, const char *data, size_t len, enum import_format 
     *items = NULL;
     *n = 0;
     *error = NULL;
+    if (import_zip_is(data, len)) {
+        *format = IMPORT_TWITTER;
+        return parse_twitter_zip(ar, data, len, items, n, error);
+    }
     while (i < len && isspace((unsigned char)data[i]))
         i++;
     if (len - i >= 6 && strncmp(data + i, "window", 6) == 0) {

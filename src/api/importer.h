@@ -2,7 +2,8 @@
  * api/importer.h - posts written elsewhere, brought into an event (issue 7,
  * "Import"): a plain list of messages (one per line, "-" optional, like the
  * middle of the reference document), a Twitter archive's data/tweets.js
- * (window.YTD.tweets.part0 = [...]) and a Mastodon export's outbox.json.
+ * (window.YTD.tweets.part0 = [...]) or the archive's zip itself (its tweet
+ * files read by api/import_zip.c), and a Mastodon export's outbox.json.
  * Used by "gazouillis import FILE --event SLUG" and the event's edit page.
  */
 #ifndef GZ_API_IMPORTER_H
@@ -23,7 +24,8 @@ struct import_item {
 };
 
 /*
- * Reads data[0..len) (its format guessed from its first bytes) into items,
+ * Reads data[0..len) (its format guessed from its first bytes; a zip is a
+ * Twitter archive, its parts' tweets numbered in order) into items,
  * in the arena. RC_OK, or RC_INVALID with *error saying what is wrong and
  * where (in ar), nothing read.
  */

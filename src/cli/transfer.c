@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/import_zip.h"
 #include "api/importer.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
@@ -77,8 +78,8 @@ show_progress(size_t done, size_t total, void *arg)
 
 /*
  * gazouillis import FILE --event SLUG [--as USER] [--since ISO] [--until ISO] [--all-tags]:
- * messages written elsewhere (a list, a Twitter archive's tweets.js, a
- * Mastodon outbox.json) into an event, with a report.
+ * messages written elsewhere (a list, a Twitter archive's zip or its
+ * tweets.js, a Mastodon outbox.json) into an event, with a report.
  */
 static int
 import_into_event(const char *file, const char *slug, const char *data, const char *as,
@@ -154,9 +155,10 @@ import_into_event(const char *file, const char *slug, const char *data, const ch
         goto out;
     }
     printf("imported %zu of %zu messages into '%s' (%s)\n", rep.imported, rep.read, slug,
-           format == IMPORT_LIST      ? "a list"
-           : format == IMPORT_TWITTER ? "a Twitter archive"
-                                      : "a Mastodon outbox");
+           format == IMPORT_LIST                                   ? "a list"
+           : format == IMPORT_TWITTER && import_zip_is(bytes, len) ? "a Twitter archive zip"
+           : format == IMPORT_TWITTER                              ? "a Twitter archive"
+                                                                   : "a Mastodon outbox");
     if (rep.over_limit > 0)
         printf("  %zu over the event's limit of %d, kept as records\n", rep.over_limit,
                e.char_limit);

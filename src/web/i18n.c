@@ -316,11 +316,12 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_POSTS_COUNT] = {"%zu messages", "%zu posts"},
     [MSG_IMPORT_TITLE] = {"Importer des messages", "Import messages"},
     [MSG_IMPORT_HINT] = {"Une liste (un message par ligne, « - » facultatif), l’archive Twitter "
-                         "(data/tweets.js) ou l’export Mastodon (outbox.json). Les intervenants "
-                         "sont trouvés dans le texte ; importer deux fois n’ajoute rien.",
-                         "A list (one message per line, “-” optional), a Twitter archive "
-                         "(data/tweets.js) or a Mastodon export (outbox.json). Speakers are found "
-                         "in the words; importing twice adds nothing."},
+                         "(le .zip, ou son data/tweets.js) ou l’export Mastodon (outbox.json). "
+                         "Les intervenants sont trouvés dans le texte ; importer deux fois "
+                         "n’ajoute rien.",
+                         "A list (one message per line, “-” optional), a Twitter archive (the "
+                         ".zip, or its data/tweets.js) or a Mastodon export (outbox.json). "
+                         "Speakers are found in the words; importing twice adds nothing."},
     [MSG_IMPORT_FILE] = {"Fichier", "File"},
     [MSG_IMPORT_SUBMIT] = {"Importer", "Import"},
     [MSG_IMPORT_DONE] = {"%zu messages importés sur %zu", "%zu of %zu messages imported"},

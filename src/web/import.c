@@ -26,7 +26,8 @@ html_import_form(struct html *h, const char *slug, const struct viewer *v)
     html_raw(h, "<label for=\"import-file\">");
     html_msg(h, MSG_IMPORT_FILE);
     html_raw(h, "</label><input id=\"import-file\" name=\"file\" type=\"file\" required "
-                "accept=\".txt,.js,.json,text/plain,application/json\">\n<p class=\"actions\">"
+                "accept=\".txt,.js,.json,.zip,text/plain,application/json,application/zip\">\n<p "
+                "class=\"actions\">"
                 "<button type=\"submit\">");
     html_msg(h, MSG_IMPORT_SUBMIT);
     html_raw(h, "</button></p>\n</form></section>\n");

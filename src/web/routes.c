@@ -8,9 +8,11 @@
 #include "web/web.h"
 #include "web/web_int.h"
 
-#define FORM_LIMIT   (64 << 10) /* a urlencoded form: a post, an event's fields */
-#define EDIT_LIMIT   (1 << 20)  /* the whole event: three Markdown fields, people, orgs */
-#define IMPORT_LIMIT (32 << 20) /* a Twitter archive's tweets.js, or an outbox */
+#define FORM_LIMIT (64 << 10) /* a urlencoded form: a post, an event's fields */
+#define EDIT_LIMIT (1 << 20)  /* the whole event: three Markdown fields, people, orgs */
+/* A Twitter archive's tweets.js, its zip when its media are few, or an outbox; a
+ * bigger zip goes through "gazouillis import" (256 MB). */
+#define IMPORT_LIMIT (32 << 20)
 
 const struct route web_routes[] = {
     {"GET", "/", web_home, 0, 0},
