@@ -77,13 +77,45 @@ show_progress(size_t done, size_t total, void *arg)
 }
 
 /*
+ * The messages not imported as they were, where they are in the file: the
+ * first NOTES_SHOWN of each reason, then how many more (--verbose: all),
+ * so 30,000 messages over the limit do not bury the rest of the report.
+ */
+#define NOTES_SHOWN 20
+
+static void
+print_notes(const struct import_report *rep, const char *unit, bool verbose)
+{
+    const char *reasons[16];
+    size_t shown[16] = {0}, total[16] = {0}, n_reasons = 0, i, r;
+
+    for (i = 0; i < rep->n_notes; i++) {
+        for (r = 0; r < n_reasons && strcmp(reasons[r], rep->notes[i].what) != 0; r++)
+            ;
+        if (r == n_reasons && n_reasons < 16)
+            reasons[n_reasons++] = rep->notes[i].what;
+        if (r < n_reasons)
+            total[r]++;
+        if (verbose || r == n_reasons || shown[r] < NOTES_SHOWN) {
+            printf("  %s %zu: %s\n", unit, rep->notes[i].where, rep->notes[i].what);
+            if (r < n_reasons)
+                shown[r]++;
+        }
+    }
+    for (r = 0; r < n_reasons; r++)
+        if (total[r] > shown[r])
+            printf("  … and %zu more %ss: %s (--verbose lists them all)\n", total[r] - shown[r],
+                   unit, reasons[r]);
+}
+
+/*
  * gazouillis import FILE --event SLUG [--as USER] [--since ISO] [--until ISO] [--all-tags]:
  * messages written elsewhere (a list, a Twitter archive's zip or its
  * tweets.js, a Mastodon outbox.json) into an event, with a report.
  */
 static int
 import_into_event(const char *file, const char *slug, const char *data, const char *as,
-                  const struct import_options *opt_in, bool all_tags)
+                  const struct import_options *opt_in, bool all_tags, bool verbose)
 {
     struct import_options opt = *opt_in;
     struct import_report rep;
@@ -95,7 +127,7 @@ import_into_event(const char *file, const char *slug, const char *data, const ch
     struct event e;
     const char *error;
     char *bytes = NULL;
-    size_t len = 0, cap = 0, n, i;
+    size_t len = 0, cap = 0, n;
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
     int rc, status = CLI_EXIT_FAILURE;
 
@@ -170,9 +202,7 @@ import_into_event(const char *file, const char *slug, const char *data, const ch
         printf("  %zu skipped: outside --since/--until\n", rep.out_of_range);
     if (rep.refused > 0)
         printf("  %zu refused\n", rep.refused);
-    for (i = 0; i < rep.n_notes; i++)
-        printf("  %s %zu: %s\n", format == IMPORT_LIST ? "line" : "item", rep.notes[i].where,
-               rep.notes[i].what);
+    print_notes(&rep, format == IMPORT_LIST ? "line" : "item", verbose);
     status = CLI_EXIT_OK;
 out:
     free(bytes);
@@ -187,7 +217,7 @@ cli_import(int argc, char **argv)
 {
     struct import_options opt = {0};
     const char *slug = NULL;
-    bool all_tags = false;
+    bool all_tags = false, verbose = false;
     const char *file = NULL, *data = "./data", *as = "admin";
     struct response res = {0};
     struct arena ar = {0};
@@ -211,6 +241,8 @@ cli_import(int argc, char **argv)
             opt.until = argv[++i];
         else if (strcmp(argv[i], "--all-tags") == 0)
             all_tags = true;
+        else if (strcmp(argv[i], "--verbose") == 0)
+            verbose = true;
         else if (argv[i][0] != '-' && file == NULL)
             file = argv[i];
         else
@@ -219,19 +251,20 @@ cli_import(int argc, char **argv)
     if (file == NULL) {
         fputs("usage: gazouillis import FILE [--as USER] [--data DIR]\n"
               "       gazouillis import FILE --event SLUG [--as USER] [--since ISO] [--until ISO]\n"
-              "                         [--all-tags] [--data DIR]\n"
+              "                         [--all-tags] [--verbose] [--data DIR]\n"
               "  FILE        an event document (JSON); \"-\" reads stdin\n"
               "  --event     import the messages of FILE into that event instead: a list (one\n"
               "              per line, \"-\" optional), a Twitter archive's data/tweets.js, or a\n"
               "              Mastodon export's outbox.json; again adds nothing\n"
               "  --as        the account that becomes its editor, or posts them (default admin)\n"
               "  --since, --until  only the messages of that time (archives)\n"
-              "  --all-tags  also the archive's messages without the event's hashtag\n",
+              "  --all-tags  also the archive's messages without the event's hashtag\n"
+              "  --verbose   list every message not imported as it was (else 20 of each reason)\n",
               stderr);
         return CLI_EXIT_USAGE;
     }
     if (slug != NULL)
-        return import_into_event(file, slug, data, as, &opt, all_tags);
+        return import_into_event(file, slug, data, as, &opt, all_tags, verbose);
     doc = strcmp(file, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
                                  : json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
     if (doc == NULL || !json_is_object(doc)) {

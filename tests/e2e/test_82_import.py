@@ -62,6 +62,31 @@ def test_the_reference_list_with_its_speakers(server, tmp_path):
     assert len(posts(server, "liste")) == 51
 
 
+def test_a_long_report_shows_twenty_of_each_reason(server, tmp_path):
+    """Thousands of messages over the limit must not bury the report: 20 of
+    each reason by line, then how many more; --verbose lists every one."""
+    token = server.token("admin")
+    new_event(server, "rapport", token)
+    path = tmp_path / "long.txt"
+    lines = [f"Message {i} " + "x" * 150 for i in range(35)] + ["Court et juste"] * 2
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = server.cli("import", str(path), "--event", "rapport")
+    assert r.returncode == 0, r
+    out = r.stdout.decode().splitlines()
+    assert out[0] == "imported 36 of 37 messages into 'rapport' (a list)"
+    over = [line for line in out if line.endswith(": imported over the limit")]
+    assert over == [f"  line {i}: imported over the limit" for i in range(1, 21)]
+    assert "  … and 15 more lines: imported over the limit (--verbose lists them all)" in out
+    assert "  line 37: already in the event" in out
+    path2 = tmp_path / "long2.txt"
+    path2.write_text("\n".join(f"Autre {i} " + "x" * 150 for i in range(35)) + "\n",
+                     encoding="utf-8")
+    r = server.cli("import", str(path2), "--event", "rapport", "--verbose")
+    out = r.stdout.decode().splitlines()
+    assert len([line for line in out if line.endswith(": imported over the limit")]) == 35
+    assert not [line for line in out if "more lines" in line]
+
+
 def test_a_twitter_archive(server, tmp_path):
     token = server.token("admin")
     new_event(server, "archive", token, hashtag="innover")
