@@ -14,6 +14,7 @@ PACKAGES="
     python3 python3-pytest python3-requests
     chromium chromium-driver python3-selenium
     python3-mastodon toot openssl
+    gcovr
 "
 
 missing=""

@@ -132,14 +132,15 @@ seconds_per_byte(const char *s, size_t len, int reps)
     size_t norm_len;
     int k;
 
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    /* the thread's CPU time: a shared machine's other work does not count */
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
     for (k = 0; k < reps; k++) {
         es.n = 0;
         assert_int_equal(
             text_analyze(&sc, s, len, &text_config_v1, TEXT_FEDIVERSE, &r, &es, &norm, &norm_len),
             0);
     }
-    clock_gettime(CLOCK_MONOTONIC, &b);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
     text_entities_release(&es);
     text_scratch_release(&sc);
     return ((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9) / ((double)len * reps);
@@ -157,6 +158,19 @@ repeat(char *out, size_t len, const char *unit)
 }
 
 /* A megabyte of posts costs no more per byte than one post. */
+/* The best of three measures: noise (caches, a busy core) only ever adds time. */
+static double
+best_seconds_per_byte(const char *s, size_t len, int reps)
+{
+    double best = seconds_per_byte(s, len, reps), t;
+    int k;
+
+    for (k = 0; k < 2; k++)
+        if ((t = seconds_per_byte(s, len, reps)) < best)
+            best = t;
+    return best;
+}
+
 static void
 a_megabyte_of_posts_costs_what_its_posts_cost(void **state)
 {
@@ -165,7 +179,8 @@ a_megabyte_of_posts_costs_what_its_posts_cost(void **state)
     size_t big = 1 << 20;
     char *s = malloc(big);
     size_t n = repeat(s, big, post);
-    double one = seconds_per_byte(post, strlen(post), 20000), many = seconds_per_byte(s, n, 3);
+    double one = best_seconds_per_byte(post, strlen(post), 20000),
+           many = best_seconds_per_byte(s, n, 3);
 
     (void)state;
     if (many > 3 * one) /* generous: a shared, noisy machine */
@@ -188,8 +203,8 @@ hostile_input_stays_linear(void **state)
 
     (void)state;
     for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
-        double a = seconds_per_byte(s, repeat(s, small, units[k]), 4);
-        double b = seconds_per_byte(s, repeat(s, big, units[k]), 1);
+        double a = best_seconds_per_byte(s, repeat(s, small, units[k]), 4);
+        double b = best_seconds_per_byte(s, repeat(s, big, units[k]), 1);
         if (b > 4 * a) /* quadratic would be 16x */
             fail_msg("'%s': %.2f ns/byte at 1 MiB, %.2f at 64 KiB", units[k], b * 1e9, a * 1e9);
     }
