@@ -25,6 +25,7 @@ TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 ALL_CFLAGS  = $(CSTD) $(OPT) $(WARN) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
 
 SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_OPT = -O1
 
 TEXT_SRC = $(wildcard src/text/*.c) $(wildcard src/core/*.c)
 SERVER_SRC = $(foreach d,http store auth live api masto web,$(wildcard src/$(d)/*.c))
@@ -103,11 +104,11 @@ $(BUILD)/gazouillis: $(CLI_OBJ) $(BUILD)/libgzserver.a $(BUILD)/libgztext.a
 # ---- sanitized objects ----
 $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN) $(SAN_OPT) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/asan/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN) $(SAN_OPT) -c $< -o $@
 
 $(BUILD)/asan/libgztext.a: $(ASAN_TEXT_OBJ)
 	@rm -f $@
@@ -119,12 +120,12 @@ $(BUILD)/asan/libgzserver.a: $(SERVER_SRC:%.c=$(BUILD)/asan/%.o) | $(DEPS_STAMP)
 
 $(BUILD)/asan/unit/%: tests/unit/%.c $(BUILD)/asan/libgzserver.a $(BUILD)/asan/libgztext.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -MMD -MP -pthread -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(SAN) $(SAN_OPT) $(TEST_CFLAGS) -MMD -MP -pthread -o $@ $< \
 	  $(BUILD)/asan/libgzserver.a $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS)
 
 $(BUILD)/asan/conformance: $(wildcard tests/conformance/*.c) $(BUILD)/asan/libgztext.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(TEST_CFLAGS) -o $@ $(wildcard tests/conformance/*.c) \
+	$(CC) $(ALL_CFLAGS) $(SAN) $(SAN_OPT) $(TEST_CFLAGS) -o $@ $(wildcard tests/conformance/*.c) \
 	  $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS)
 
 $(BUILD)/asan/gazouillis: $(CLI_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libgzserver.a \
@@ -155,7 +156,7 @@ COV_FLAGS = -O0 -g --coverage
 coverage: deps
 	@command -v gcovr >/dev/null || ./scripts/install-deps.sh
 	@find $(COV_BUILD) -name '*.gcda' -delete 2>/dev/null || true
-	@$(MAKE) --no-print-directory BUILD=$(COV_BUILD) OPT="$(COV_FLAGS)" SAN="--coverage" \
+	@$(MAKE) --no-print-directory BUILD=$(COV_BUILD) OPT="$(COV_FLAGS)" SAN="--coverage" SAN_OPT=-O0 \
 	   check conformance e2e > $(COV_BUILD).log 2>&1 || \
 	   { tail -n 30 $(COV_BUILD).log; echo "coverage: some tests failed (log: $(COV_BUILD).log)"; }
 	@echo "coverage of src/ (gcovr; details: $(COV_BUILD)/coverage.html)"
