@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api/cache.h"
+#include "core/hash.h"
 
 #define N_SLOTS       256
 #define N_GENERATIONS 1024
@@ -34,21 +35,10 @@ static struct slot slots[N_SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic uint64_t generations[N_GENERATIONS];
 
-/* FNV-1a. */
-static uint64_t
-hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-
-    for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 uint64_t
 cache_event_generation(const char *slug)
 {
-    return atomic_load(&generations[hash(slug) % N_GENERATIONS]);
+    return atomic_load(&generations[hash_string(slug) % N_GENERATIONS]);
 }
 
 /* The generations noted on this thread between cache_hold() and cache_release(). */
@@ -73,7 +63,7 @@ cache_events_generation(void)
 void
 cache_event_changed(const char *slug)
 {
-    size_t g = hash(slug) % N_GENERATIONS, i;
+    size_t g = hash_string(slug) % N_GENERATIONS, i;
 
     if (strcmp(slug, CACHE_ALL) != 0)
         cache_event_changed(CACHE_ALL); /* what spans events changed too */
@@ -114,7 +104,7 @@ cache_release(void)
 bool
 cache_answer(const char *key, const char *slug, struct request *req, struct response *res)
 {
-    struct slot *s = &slots[hash(key) % N_SLOTS];
+    struct slot *s = &slots[hash_string(key) % N_SLOTS];
     uint64_t gen = cache_event_generation(slug);
     struct kv headers[MAX_HEADERS];
     const char *type = NULL;
@@ -148,7 +138,7 @@ cache_answer(const char *key, const char *slug, struct request *req, struct resp
 void
 cache_keep(const char *key, const char *slug, uint64_t gen, const struct response *res)
 {
-    struct slot *s = &slots[hash(key) % N_SLOTS];
+    struct slot *s = &slots[hash_string(key) % N_SLOTS];
     size_t i;
     char *copy;
 

@@ -20,6 +20,7 @@
 #include "api/importer.h"
 #include "api/posts.h"
 #include "api/speakers.h"
+#include "core/hash.h"
 #include "core/rc.h"
 #include "text/text.h"
 
@@ -397,16 +398,6 @@ struct text_set {
     size_t mask;
 };
 
-static uint64_t
-text_hash(const char *s)
-{
-    uint64_t h = 14695981039346656037u;
-
-    for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 static bool
 text_set_init(struct arena *ar, struct text_set *set, size_t most)
 {
@@ -425,7 +416,7 @@ text_set_init(struct arena *ar, struct text_set *set, size_t most)
 static bool
 text_set_add(struct text_set *set, const char *text)
 {
-    size_t i = (size_t)text_hash(text) & set->mask;
+    size_t i = (size_t)hash_string(text) & set->mask;
 
     while (set->slots[i] != NULL) {
         if (strcmp(set->slots[i], text) == 0)
@@ -439,7 +430,7 @@ text_set_add(struct text_set *set, const char *text)
 static bool
 text_set_has(const struct text_set *set, const char *text)
 {
-    size_t i = (size_t)text_hash(text) & set->mask;
+    size_t i = (size_t)hash_string(text) & set->mask;
 
     for (; set->slots[i] != NULL; i = (i + 1) & set->mask)
         if (strcmp(set->slots[i], text) == 0)

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/hash.h"
 #include "core/log.h"
 #include "live/live.h"
 
@@ -131,15 +132,10 @@ static int64_t last_seq;
 static bool closing;
 static struct live_config config = {DEFAULT_PER_ADDR, DEFAULT_KEEPALIVE};
 
-/* FNV-1a. */
 static size_t
 bucket_of(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-
-    for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (size_t)(h % N_BUCKETS);
+    return (size_t)(hash_string(s) % N_BUCKETS);
 }
 
 /* ---- topics (under their shard's lock) and addresses (under the hub's) ---- */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/hash.h"
 #include "masto/masto.h"
 
 #define WINDOW_S  300
@@ -34,14 +35,12 @@ masto_rate_set_limit(unsigned per_window)
         limit = per_window;
 }
 
-/* FNV-1a, never 0. */
+/* The key's hash, never 0. */
 static uint64_t
 hash_key(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = hash_string(s);
 
-    for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h != 0 ? h : 1;
 }
 
