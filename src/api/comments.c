@@ -64,8 +64,8 @@ comment_error_status(const struct comment_refusal *why)
         return 404;
     case CE_RATE:
         return 429;
-    case CE_STORE:
-        return why->rc == RC_FULL ? 507 : 500;
+    case CE_STORE: /* a full disk 507, a failing one 503, anything else 500 */
+        return why->rc == RC_FULL || why->rc == RC_AGAIN ? http_status_for_rc(why->rc) : 500;
     default:
         return 422;
     }
@@ -118,8 +118,8 @@ comment_error_text(const struct comment_refusal *why, char *buf, size_t size)
     case CE_NOT_FOUND:
         return "no such comment";
     case CE_STORE:
-        return why->rc == RC_FULL ? "the disk is full: the comment was not stored"
-                                  : "the comment could not be stored";
+        return why->rc == RC_FULL || why->rc == RC_AGAIN ? http_message_for_rc(why->rc)
+                                                         : "the comment could not be stored";
     }
     return "refused";
 }
@@ -136,6 +136,9 @@ comment_error_answer(struct response *res, const struct comment_refusal *why)
         if (response_header(res, "Retry-After", retry) != 0)
             return -1;
     }
+    if (why->error == CE_STORE && why->rc == RC_AGAIN &&
+        response_header(res, "Retry-After", HTTP_RETRY_AFTER) != 0)
+        return -1;
     return response_error(res, comment_error_status(why), "%s", text);
 }
 

@@ -50,6 +50,18 @@ reached(const struct timespec *now, const struct timespec *t)
     return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
 }
 
+/*
+ * Whether rc needs no line of ours: success, or a full or failing disk,
+ * which the store logs once per occurrence (core/disk.c). On such a disk
+ * the work simply waits for the next round (every INDEX_EVERY_MS, or the
+ * next commit's request for a checkpoint): never a tight loop.
+ */
+static bool
+quiet(int rc)
+{
+    return rc == RC_OK || rc == RC_FULL || rc == RC_AGAIN;
+}
+
 static void *
 indexer_main(void *arg)
 {
@@ -69,10 +81,10 @@ indexer_main(void *arg)
         }
         pthread_mutex_unlock(&lock);
         struct store *st = app_store(app);
-        if (st != NULL && checkpoint && store_checkpoint_passive(st) != RC_OK)
+        if (st != NULL && checkpoint && !quiet(store_checkpoint_passive(st)))
             log_warnx("indexer: cannot checkpoint: %s", store_errmsg(st));
         if (st != NULL && reached(&now, &next_index)) {
-            if (store_fts_index_pending(st) != RC_OK)
+            if (!quiet(store_fts_index_pending(st)))
                 log_warnx("indexer: cannot index new posts: %s", store_errmsg(st));
             next_index = now;
             add_ms(&next_index, INDEX_EVERY_MS);

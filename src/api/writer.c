@@ -13,7 +13,9 @@
  * goes out only once its post is committed. A request that answers an
  * error is undone alone. When the transaction itself fails (a full disk,
  * an I/O error), every request of the batch is run again on its own, so
- * each answer says what became of that request and nothing is half-kept.
+ * each answer says what became of that request and nothing is half-kept;
+ * once only: on a disk still full each answers its 507 (or 503) and the
+ * writer goes on with the next requests, never retrying in a loop.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,6 +42,13 @@ static struct job *head, *tail;
 static bool stopping, running;
 static const struct app *writer_app;
 static _Atomic unsigned long long n_batches, n_requests; /* for /metrics */
+
+/* A full or failing disk: the store logged it once for all (core/disk.c). */
+static bool
+disk_failure(int rc)
+{
+    return rc == RC_FULL || rc == RC_AGAIN;
+}
 
 /* A request's writes were right to keep: it answered a success. */
 static bool
@@ -78,7 +87,8 @@ run_alone(struct store *st, struct job *j)
         return;
     }
     if ((rc = store_commit(st)) != RC_OK) {
-        log_warnx("writer: cannot commit: %s", store_errmsg(st));
+        if (!disk_failure(rc))
+            log_warnx("writer: cannot commit: %s", store_errmsg(st));
         response_reset(j->res);
         response_error_rc(j->res, rc);
     }
@@ -106,8 +116,9 @@ run_batch(struct store *st, struct job *jobs)
         settle(rc, j);
     }
     if (ok && (rc = store_commit(st)) != RC_OK) {
-        log_warnx("writer: cannot commit %s: %s", jobs->next ? "a batch" : "a write",
-                  store_errmsg(st));
+        if (!disk_failure(rc))
+            log_warnx("writer: cannot commit %s: %s", jobs->next ? "a batch" : "a write",
+                      store_errmsg(st));
         ok = false;
     }
     if (!ok) {

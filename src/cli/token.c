@@ -195,7 +195,7 @@ cli_token(int argc, char **argv)
         break;
     default:
         fprintf(stderr, "gazouillis token create: cannot create a token for '%s': %s\n", o.name,
-                rc == RC_IO ? store_errmsg(st) : rc_string(rc));
+                rc == RC_IO || rc == RC_AGAIN ? store_errmsg(st) : rc_string(rc));
         status = CLI_EXIT_FAILURE;
         break;
     }

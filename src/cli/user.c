@@ -179,7 +179,7 @@ user_add(const struct user_opts *o)
         break;
     default:
         fprintf(stderr, "gazouillis user add: cannot create user '%s': %s\n", o->name,
-                rc == RC_IO ? store_errmsg(st) : rc_string(rc));
+                rc == RC_IO || rc == RC_AGAIN ? store_errmsg(st) : rc_string(rc));
         status = CLI_EXIT_FAILURE;
         break;
     }
@@ -218,7 +218,7 @@ user_password(const struct user_opts *o)
         break;
     default:
         fprintf(stderr, "gazouillis user password: cannot change the password of '%s': %s\n",
-                o->name, rc == RC_IO ? store_errmsg(st) : rc_string(rc));
+                o->name, rc == RC_IO || rc == RC_AGAIN ? store_errmsg(st) : rc_string(rc));
         status = CLI_EXIT_FAILURE;
         break;
     }

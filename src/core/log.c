@@ -77,6 +77,8 @@ rc_string(int rc)
         return "input/output error";
     case RC_FULL:
         return "no space left";
+    case RC_AGAIN:
+        return "storage unavailable";
     }
     return "unknown error";
 }

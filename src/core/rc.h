@@ -14,6 +14,7 @@ enum rc {
     RC_FORBIDDEN, /* not allowed to whoever asks */
     RC_IO,        /* the disk or the database failed */
     RC_FULL,      /* no space left */
+    RC_AGAIN,     /* the disk failed, or the database stayed locked: worth trying again */
 };
 
 const char *rc_string(int rc); /* static string, for logs */

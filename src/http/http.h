@@ -95,8 +95,16 @@ int response_body_take(struct response *res, int status, const char *content_typ
 /* {"error": "message"} with the status; the message is formatted and JSON-escaped. */
 int response_error(struct response *res, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The status and a generic message for an rc of core/rc.h. */
+/*
+ * The status and a generic message for an rc of core/rc.h: RC_FULL is a
+ * 507 and RC_AGAIN a 503 with Retry-After, both saying nothing was
+ * saved (http_message_for_rc).
+ */
 int response_error_rc(struct response *res, int rc);
+/* The seconds of Retry-After on a 503 of RC_AGAIN. */
+#define HTTP_RETRY_AFTER "10"
+/* What a client is told of rc (static): for RC_FULL, that the disk is full and nothing saved. */
+const char *http_message_for_rc(int rc);
 /*
  * Adds a header (name and value must outlive the request: static or arena).
  * -1 when RESPONSE_MAX_HEADERS are there already. A value with a line break,

@@ -209,7 +209,9 @@ http_status_for_rc(int rc)
     case RC_FORBIDDEN:
         return 403;
     case RC_FULL:
-        return 507;
+        return 507; /* Insufficient Storage (RFC 4918) */
+    case RC_AGAIN:
+        return 503;
     case RC_NOMEM:
     case RC_IO:
     default:
@@ -217,10 +219,25 @@ http_status_for_rc(int rc)
     }
 }
 
+const char *
+http_message_for_rc(int rc)
+{
+    switch (rc) {
+    case RC_FULL:
+        return "the server's disk is full: nothing was saved";
+    case RC_AGAIN:
+        return "the server's storage is unavailable (an I/O error, or the database stayed "
+               "locked): nothing was saved; try again in a moment";
+    }
+    return rc_string(rc);
+}
+
 int
 response_error_rc(struct response *res, int rc)
 {
-    return response_error(res, http_status_for_rc(rc), "%s", rc_string(rc));
+    if (rc == RC_AGAIN && response_header(res, "Retry-After", HTTP_RETRY_AFTER) != 0)
+        return -1;
+    return response_error(res, http_status_for_rc(rc), "%s", http_message_for_rc(rc));
 }
 
 int

@@ -136,6 +136,14 @@ masto_error(struct response *res, int status, const char *fmt, ...)
 }
 
 int
+masto_store_error(struct response *res, int rc, const char *what)
+{
+    if (rc == RC_FULL || rc == RC_AGAIN)
+        return response_error_rc(res, rc);
+    return masto_error(res, 500, "%s", what);
+}
+
+int
 masto_json(struct response *res, int status, json_t *j)
 {
     if (j == NULL)

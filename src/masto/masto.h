@@ -36,6 +36,12 @@ bool masto_bool(json_t *params, const char *name, bool def);
 /* {"error": message} with status; Mastodon's error shape. Returns 0 or -1. */
 int masto_error(struct response *res, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * A write the store refused with rc: a full disk (507) or a failing one (503,
+ * Retry-After) says so and that nothing was saved; anything else is a 500
+ * saying what (a static message).
+ */
+int masto_store_error(struct response *res, int rc, const char *what);
 /* JSON answer with status, taking j; Cache-Control: no-store for private ones. */
 int masto_json(struct response *res, int status, json_t *j);
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "core/disk.h"
 #include "core/log.h"
 #include "core/rc.h"
 #include "masto/masto.h"
@@ -48,39 +49,77 @@ masto_media_json(struct request *req, const struct media *m)
         "blurhash");
 }
 
-/* Writes len bytes to DATA/media/name, whole or not at all. RC_OK, RC_FULL, RC_IO. */
+/* The rc of a failed file call: the disk is full, failing, or something else is wrong. */
+static int
+file_rc(int err)
+{
+    if (err == ENOSPC || err == EDQUOT)
+        return RC_FULL;
+    return err == EIO ? RC_AGAIN : RC_IO;
+}
+
+/*
+ * Writes len bytes to DATA/media/name, whole or not at all: into name.part,
+ * synced, then renamed; on any failure the .part is removed, so a full disk
+ * leaves no half-written picture behind. RC_OK, or file_rc(errno): a full or
+ * failing disk is reported to core/disk.c, anything else logged.
+ */
 static int
 write_file(const char *data_dir, const char *name, const unsigned char *bytes, size_t len)
 {
-    char dir[4096], path[4200], tmp[4300];
+    char dir[4096], path[4200], tmp[4300], why[4400];
+    const char *step = "create";
     size_t done = 0;
-    int fd, rc = RC_OK;
+    int fd, rc, err = 0;
 
     snprintf(dir, sizeof(dir), "%s/%s", data_dir, MEDIA_DIR);
-    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-        return RC_IO;
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     snprintf(tmp, sizeof(tmp), "%s.part", path);
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0)
-        return errno == ENOSPC ? RC_FULL : RC_IO;
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+        err = errno;
+        step = "create the folder of";
+        goto out;
+    }
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0) {
+        err = errno;
+        goto out;
+    }
     while (done < len) {
         ssize_t n = write(fd, bytes + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            rc = errno == ENOSPC || errno == EDQUOT ? RC_FULL : RC_IO;
+            err = n < 0 ? errno : ENOSPC; /* write(2) returns 0 only when nothing fits */
+            step = "write";
             break;
         }
         done += (size_t)n;
     }
-    if (rc == RC_OK && fsync(fd) != 0)
-        rc = errno == ENOSPC ? RC_FULL : RC_IO;
-    if (close(fd) != 0 && rc == RC_OK)
-        rc = RC_IO;
-    if (rc == RC_OK && rename(tmp, path) != 0)
-        rc = RC_IO;
-    if (rc != RC_OK)
+    if (err == 0 && fsync(fd) != 0) {
+        err = errno;
+        step = "sync";
+    }
+    if (close(fd) != 0 && err == 0) {
+        err = errno;
+        step = "close";
+    }
+    if (err == 0 && rename(tmp, path) != 0) {
+        err = errno;
+        step = "rename";
+    }
+    if (err != 0)
         unlink(tmp);
+out:
+    if (err == 0) {
+        disk_write_ok();
+        return RC_OK;
+    }
+    rc = file_rc(err);
+    snprintf(why, sizeof(why), "%s %s: %s", step, tmp, strerror(err));
+    if (rc == RC_IO)
+        log_warnx("media: cannot %s", why);
+    else
+        disk_write_failed(rc, "store a picture", why);
     return rc;
 }
 
@@ -164,15 +203,11 @@ masto_media_upload(struct request *req, struct response *res)
     }
     rc = write_file(app->data_dir, m.file, clean, clean_len);
     free(clean);
-    if (rc != RC_OK) {
-        log_warnx("media: cannot write %s/%s/%s", app->data_dir, MEDIA_DIR, m.file);
-        return masto_error(res, rc == RC_FULL ? 507 : 500,
-                           rc == RC_FULL ? "the disk is full: the file was not stored"
-                                         : "the file could not be stored");
-    }
+    if (rc != RC_OK)
+        return masto_store_error(res, rc, "the picture could not be stored");
     if ((rc = store_media_add(st, &m, NULL)) != RC_OK) {
         remove_file(app->data_dir, m.file);
-        return masto_error(res, http_status_for_rc(rc), "the media could not be stored");
+        return masto_store_error(res, rc, "the media could not be stored");
     }
     if (m.description == NULL)
         m.description = "";
@@ -236,7 +271,7 @@ masto_media_update(struct request *req, struct response *res)
                     "characters)",
                     MAX_DESCRIPTION);
     else if (desc != NULL && (rc = store_media_describe(st, m.id, desc)) != RC_OK)
-        masto_error(res, http_status_for_rc(rc), "the description could not be stored");
+        masto_store_error(res, rc, "the description could not be stored");
     else {
         if (desc != NULL)
             m.description = desc;

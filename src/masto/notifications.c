@@ -118,6 +118,7 @@ masto_markers_set(struct request *req, struct response *res)
     struct masto_auth a;
     json_t *params, *out = json_object();
     size_t i;
+    int rc;
 
     if (st == NULL || out == NULL)
         return json_decref(out), masto_error(res, 500, "the server could not open its data");
@@ -138,9 +139,9 @@ masto_markers_set(struct request *req, struct response *res)
             masto_error(res, 422, "%s: last_read_id must be an id", timelines[i]);
             goto out;
         }
-        if (store_marker_set(st, a.acc.id, timelines[i], last) != RC_OK ||
-            store_marker_get(st, &req->arena, a.acc.id, timelines[i], &m) != RC_OK) {
-            masto_error(res, 500, "the marker could not be stored");
+        if ((rc = store_marker_set(st, a.acc.id, timelines[i], last)) != RC_OK ||
+            (rc = store_marker_get(st, &req->arena, a.acc.id, timelines[i], &m)) != RC_OK) {
+            masto_store_error(res, rc, "the marker could not be stored");
             goto out;
         }
         json_object_set_new(out, timelines[i], marker_json(req, &m));

@@ -134,7 +134,7 @@ masto_apps_create(struct request *req, struct response *res)
     a.client_id = client_id;
     auth_secret_hash(secret, a.secret_hash);
     if ((rc = store_app_add(st, &a, &a.id)) != RC_OK) {
-        masto_error(res, http_status_for_rc(rc), "the app could not be stored");
+        masto_store_error(res, rc, "the app could not be stored");
         goto out;
     }
     masto_json(res, 200, app_json(&a, secret));
@@ -227,8 +227,11 @@ token_answer(struct response *res, struct store *st, int64_t account_id, int64_t
     auth_secret_hash(token, hash);
     if ((rc = store_token_add_app(st, account_id, hash, scopes, app_id)) != RC_OK) {
         auth_wipe(token, sizeof(token));
+        if (rc == RC_AGAIN)
+            response_header(res, "Retry-After", HTTP_RETRY_AFTER);
         return oauth_error(res, http_status_for_rc(rc), "server_error",
-                           "the token could not be stored");
+                           rc == RC_FULL || rc == RC_AGAIN ? http_message_for_rc(rc)
+                                                           : "the token could not be stored");
     }
     response_header(res, "Cache-Control", "no-store");
     rc = api_json(res, 200,

@@ -285,8 +285,11 @@ create_status(struct store *st, struct request *req, struct response *res)
     if (plan->n_ids > 0 &&
         store_media_attach(st, p.id, plan->a.acc.id, plan->ids, plan->n_ids) != RC_OK)
         return masto_error(res, 422, "Validation failed: the media were attached meanwhile");
-    if (plan->key != NULL && store_idempotency_put(st, plan->a.acc.id, plan->key, p.id) != RC_OK)
-        return masto_error(res, 500, "the status was stored, but not its Idempotency-Key");
+    /* a failure here undoes the status too (the writer's savepoint): nothing was stored */
+    if (plan->key != NULL &&
+        (rc = store_idempotency_put(st, plan->a.acc.id, plan->key, p.id)) != RC_OK)
+        return masto_store_error(res, rc,
+                                 "the status could not be stored with its Idempotency-Key");
     {
         struct status_known k = {.author = &plan->a.acc,
                                  .event = plan->to_event ? &plan->e : NULL,
@@ -518,14 +521,15 @@ favourite(struct request *req, struct response *res, bool on)
     struct masto_auth a;
     struct event e;
     struct post p;
+    int rc;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "write:favourites", true, false, &a) ||
         !status_param(req, res, st, &a, &p, &e))
         return 0;
-    if (store_post_like(st, a.acc.id, p.id, on, &p.likes) != RC_OK)
-        return masto_error(res, 500, "the server could not store it");
+    if ((rc = store_post_like(st, a.acc.id, p.id, on, &p.likes)) != RC_OK)
+        return masto_store_error(res, rc, "the server could not store it");
     cache_event_changed(e.slug); /* "" for a post of no event: the timelines hear of it */
     return masto_json(res, 200, masto_status(req, st, &p, a.acc.id));
 }
@@ -577,6 +581,7 @@ reblog(struct request *req, struct response *res, bool on)
     struct masto_auth a;
     struct event e;
     struct post p;
+    int rc;
     json_t *original, *wrapper;
 
     if (st == NULL)
@@ -586,8 +591,8 @@ reblog(struct request *req, struct response *res, bool on)
         return 0;
     if (strcmp(p.visibility, "public") != 0 && strcmp(p.visibility, "unlisted") != 0)
         return masto_error(res, 422, "Validation failed: Reblog of status is not allowed");
-    if (store_reblog(st, a.acc.id, p.id, on) != RC_OK)
-        return masto_error(res, 500, "the server could not store it");
+    if ((rc = store_reblog(st, a.acc.id, p.id, on)) != RC_OK)
+        return masto_store_error(res, rc, "the server could not store it");
     cache_event_changed(e.slug);
     if ((original = masto_status(req, st, &p, a.acc.id)) == NULL)
         return masto_error(res, 500, "out of memory");

@@ -33,6 +33,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "core/disk.h"
 #include "core/log.h"
 #include "core/rc.h"
 #include "store/store.h"
@@ -272,15 +273,26 @@ static _Atomic uint64_t last_id;
 
 /* ---- errors ---- */
 
+/*
+ * The rc of the last failure on db. A full disk is RC_FULL however SQLite
+ * met it: SQLITE_FULL from a write, or an I/O error (growing the -shm file,
+ * an fsync, a truncate) whose errno says ENOSPC or EDQUOT. The other I/O
+ * errors, and a lock held past the busy timeout, are RC_AGAIN: the
+ * request may succeed later, when a broken file (corrupt) never will.
+ */
 static int
-sq_rc(int src)
+sq_rc(sqlite3 *db)
 {
+    int src = sqlite3_extended_errcode(db), err;
+
     switch (src) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
         return RC_CONFLICT;
     case SQLITE_CONSTRAINT_FOREIGNKEY:
         return RC_NOTFOUND; /* the event or account it points to is not there */
+    case SQLITE_IOERR_NOMEM:
+        return RC_NOMEM;
     }
     switch (src & 0xff) {
     case SQLITE_CONSTRAINT: /* CHECK, NOT NULL: a value outside its set */
@@ -290,23 +302,46 @@ sq_rc(int src)
         return RC_FULL;
     case SQLITE_NOMEM:
         return RC_NOMEM;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+        err = sqlite3_system_errno(db);
+        if (err == ENOSPC || err == EDQUOT)
+            return RC_FULL;
+        return (src & 0xff) == SQLITE_IOERR ? RC_AGAIN : RC_IO;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return RC_AGAIN;
     }
     return RC_IO;
+}
+
+/* RC_FULL or RC_AGAIN when the last failure on db is the disk's, else RC_OK. */
+static int
+sq_disk_rc(sqlite3 *db)
+{
+    int src = sqlite3_extended_errcode(db), rc = sq_rc(db);
+
+    if (rc == RC_FULL || (rc == RC_AGAIN && (src & 0xff) == SQLITE_IOERR))
+        return rc;
+    return RC_OK;
 }
 
 /*
  * Called right after a SQLite call failed: keeps SQLite's message for
  * store_errmsg() and returns the rc. Failures that are not the caller's
- * doing are logged; SQLite's messages name columns, never bound values, so
- * no secret reaches the log.
+ * doing are logged, a full or failing disk once per occurrence
+ * (core/disk.c) however many requests it refuses; SQLite's messages name
+ * columns, never bound values, so no secret reaches the log.
  */
 int
 sq_fail(struct store *st, const char *what)
 {
-    int rc = sq_rc(sqlite3_extended_errcode(st->db));
+    int rc = sq_rc(st->db), disk = sq_disk_rc(st->db);
 
     snprintf(st->errmsg, sizeof(st->errmsg), "cannot %s: %s", what, sqlite3_errmsg(st->db));
-    if (rc == RC_IO || rc == RC_FULL || rc == RC_NOMEM)
+    if (disk != RC_OK)
+        disk_write_failed(disk, what, sqlite3_errmsg(st->db));
+    else if (rc == RC_IO || rc == RC_AGAIN || rc == RC_NOMEM)
         log_warnx("sqlite: %s", st->errmsg);
     return rc;
 }
@@ -602,11 +637,11 @@ store_savepoint_end(struct store *st, bool keep)
     st->tx_failed = false;
     if (sqlite3_get_autocommit(st->db)) {
         /* SQLite rolled the whole transaction back (SQLITE_FULL, an I/O error) */
-        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        rc = sq_rc(st->db);
         snprintf(st->errmsg, sizeof(st->errmsg), "the transaction was lost: %s",
                  sqlite3_errmsg(st->db));
         sq_rollback(st);
-        return rc == RC_FULL || rc == RC_NOMEM ? rc : RC_IO;
+        return rc == RC_FULL || rc == RC_AGAIN || rc == RC_NOMEM ? rc : RC_IO;
     }
     if (!keep || failed)
         rc = sq_simple(st, SQ_ROLLBACK_TO, "undo a part of a transaction");
@@ -700,7 +735,7 @@ sq_version(struct store *st, const char *path, long *out)
 
     if (sq_pragma(st->db, "PRAGMA user_version", buf, sizeof(buf)) != SQLITE_OK) {
         open_fail("cannot read the schema version of '%s': %s", path, sqlite3_errmsg(st->db));
-        return sq_rc(sqlite3_extended_errcode(st->db));
+        return sq_rc(st->db);
     }
     *out = strtol(buf, NULL, 10);
     if (*out > STORE_SCHEMA_VERSION || *out < 0) {
@@ -733,7 +768,7 @@ sq_migrate(struct store *st, const char *path)
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", NULL, NULL, NULL) !=
         SQLITE_OK) {
         open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
-        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        rc = sq_rc(st->db);
         sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
         return rc;
     }
@@ -742,7 +777,7 @@ sq_migrate(struct store *st, const char *path)
         goto out;
     for (from = version; version < STORE_SCHEMA_VERSION; version++) {
         if (sqlite3_exec(st->db, sq_migrations[version], NULL, NULL, NULL) != SQLITE_OK) {
-            rc = sq_rc(sqlite3_extended_errcode(st->db));
+            rc = sq_rc(st->db);
             open_fail("cannot upgrade '%s' from schema version %ld: %s", path, version,
                       sqlite3_errmsg(st->db));
             goto out;
@@ -761,7 +796,7 @@ sq_migrate(struct store *st, const char *path)
     snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        rc = sq_rc(st->db);
         open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
         goto out;
     }
@@ -799,8 +834,10 @@ static int
 sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     void (*notify)(void) = checkpoint_notify, (*committed)(void) = commit_notify;
+    int err;
 
     (void)arg;
+    disk_write_ok(); /* a write went through: the disk takes them again */
     if (committed != NULL)
         committed();
     if (pages < STORE_CHECKPOINT_PAGES)
@@ -808,8 +845,12 @@ sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     if (notify != NULL)
         notify();
     else if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
-             SQLITE_OK)
-        log_warnx("sqlite: checkpoint failed: %s", sqlite3_errmsg(db));
+             SQLITE_OK) {
+        if ((err = sq_disk_rc(db)) != RC_OK)
+            disk_write_failed(err, "checkpoint", sqlite3_errmsg(db));
+        else
+            log_warnx("sqlite: checkpoint failed: %s", sqlite3_errmsg(db));
+    }
     return SQLITE_OK; /* the commit itself succeeded either way */
 }
 
@@ -878,7 +919,7 @@ store_open(const char *dir, struct store **out)
                         NULL) != SQLITE_OK) {
         open_fail("cannot open '%s': %s", path,
                   st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
-        rc = st->db != NULL ? sq_rc(sqlite3_extended_errcode(st->db)) : RC_NOMEM;
+        rc = st->db != NULL ? sq_rc(st->db) : RC_NOMEM;
         goto out;
     }
     sqlite3_extended_result_codes(st->db, 1);
@@ -886,7 +927,7 @@ store_open(const char *dir, struct store **out)
     /* journal_mode answers with the mode it got: anything but "wal" is a failure. */
     if (sq_pragma(st->db, "PRAGMA journal_mode = WAL", mode, sizeof(mode)) != SQLITE_OK ||
         strcmp(mode, "wal") != 0) {
-        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        rc = sq_rc(st->db);
         open_fail("cannot use '%s' in WAL mode: %s", path,
                   mode[0] != '\0' ? mode : sqlite3_errmsg(st->db));
         goto out;
@@ -904,7 +945,7 @@ store_open(const char *dir, struct store **out)
                      "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -1024; "
                      "PRAGMA temp_store = MEMORY",
                      NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sq_rc(sqlite3_extended_errcode(st->db));
+        rc = sq_rc(st->db);
         open_fail("cannot set up '%s': %s", path, sqlite3_errmsg(st->db));
         goto out;
     }
@@ -2026,7 +2067,9 @@ store_post_search(struct store *st, struct arena *ar, const char *query, int lim
     size_t n_words;
     int rc;
 
-    if ((rc = store_fts_index_pending(st)) != RC_OK) /* a search sees every post */
+    /* A search sees every post; on a full or failing disk, every post indexed so far
+     * (a reader still finds the evening's posts, less the last few). */
+    if ((rc = store_fts_index_pending(st)) != RC_OK && rc != RC_FULL && rc != RC_AGAIN)
         return rc;
     limit = sq_limit(limit);
     if ((match = sq_fts_query(ar, query, &n_words)) == NULL)

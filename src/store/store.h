@@ -11,8 +11,11 @@
  * unique value (id, username, slug, token) is taken; RC_NOTFOUND: no such
  * row, or the event or account a write points to does not exist;
  * RC_INVALID: a value outside its set (role, state, kind, aliases not a JSON
- * array) or a required one missing; RC_FULL: disk full; RC_IO: the rest
- * (logged). Every id_out may be NULL.
+ * array) or a required one missing; RC_FULL: disk full (SQLITE_FULL, or an
+ * I/O error of errno ENOSPC); RC_AGAIN: another I/O error, or a lock
+ * held past the busy timeout (worth trying again); RC_IO: the rest
+ * (logged; a full or failing disk once per occurrence, core/disk.h).
+ * Every id_out may be NULL.
  *
  * Times are ISO 8601 strings as the API gives them ("2014-11-20T18:00:00-05:00"),
  * stored as given so an event document round-trips byte for byte; row
@@ -82,7 +85,7 @@ void store_rollback(struct store *st);
  * store_savepoint_end(st, keep) keeps what was written since, when keep is
  * true and no write in it failed, or else undoes it; the transaction goes
  * on either way. One at a time. RC_INVALID outside a transaction; RC_FULL,
- * RC_NOMEM or RC_IO (a message in store_errmsg) when the transaction itself
+ * RC_AGAIN, RC_NOMEM or RC_IO (a message in store_errmsg) when the transaction itself
  * was lost (SQLite rolls back on a full disk): it is then over.
  */
 int store_savepoint(struct store *st);
@@ -266,7 +269,8 @@ int store_post_list(struct store *st, struct arena *ar, const struct post_query 
 /*
  * Indexes for search the posts stored since the last call, in one
  * transaction (the server calls it a few times a second; searches call it
- * first, so a search always sees every post). Returns 0 or an rc.
+ * first, so a search always sees every post, except on a full or failing
+ * disk, where it searches what was indexed). Returns 0 or an rc.
  */
 int store_fts_index_pending(struct store *st);
 /*

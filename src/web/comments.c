@@ -392,7 +392,7 @@ refusal_text(struct html *h, const struct comment_refusal *why)
         reason = msg(lang, MSG_CE_BAD_TEXT);
         break;
     default:
-        reason = msg(lang, MSG_CE_STORE);
+        reason = msg(lang, why->rc == RC_FULL ? MSG_DISK_FULL_REASON : MSG_CE_STORE);
         break;
     }
     return arena_printf(ar, msg(lang, MSG_COMMENT_REFUSED), reason);
@@ -759,6 +759,9 @@ refused(struct request *req, struct response *res, const struct event *e,
         if (response_header(res, "Retry-After", retry) != 0)
             return -1;
     }
+    if (why->error == CE_STORE && why->rc == RC_AGAIN &&
+        response_header(res, "Retry-After", HTTP_RETRY_AFTER) != 0)
+        return -1;
     return recap_page(req, res, f, comment_error_status(why));
 }
 

@@ -66,6 +66,9 @@ refusal(struct arena *ar, const struct event *e, struct response *scratch, enum 
     if (status == 422 && limit > 0) {
         d->error = arena_printf(ar, msg(web_lang_of(e->lang), MSG_POST_TOO_LONG), weighted, limit);
         d->offer_force = weighted <= 2 * limit;
+    } else if (status == 507) { /* the server's disk is full: said in the event's language */
+        d->error = arena_printf(ar, msg(web_lang_of(e->lang), other),
+                                msg(web_lang_of(e->lang), MSG_DISK_FULL_REASON));
     } else {
         d->error = arena_printf(ar, msg(web_lang_of(e->lang), other), reason);
     }
@@ -294,6 +297,8 @@ web_post_create(struct request *req, struct response *res)
     }
     /* Refused: the form again, the text kept, the reason in the event's language. */
     status = refusal(&req->arena, &e, &scratch, MSG_POST_REFUSED, &d);
+    if (status == 503 && response_header(res, "Retry-After", HTTP_RETRY_AFTER) != 0)
+        return -1;
     return web_event_page(req, res, st, &e, &v, &d, status);
 }
 

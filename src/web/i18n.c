@@ -81,6 +81,17 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_ERROR_TITLE] = {"Erreur du serveur", "Server error"},
     [MSG_ERROR_TEXT] = {"Le serveur n’a pas pu répondre. Réessayez dans un moment.",
                         "The server could not answer. Try again in a moment."},
+    [MSG_DISK_FULL_TITLE] = {"Disque plein", "Disk full"},
+    [MSG_DISK_FULL_TEXT] = {"Le disque du serveur est plein : rien n’a été enregistré. Réessayez "
+                            "quand de l’espace aura été libéré.",
+                            "The server’s disk is full: nothing was saved. Try again once space "
+                            "has been freed."},
+    [MSG_DISK_FULL_REASON] = {"le disque du serveur est plein, rien n’a été enregistré",
+                              "the server’s disk is full, nothing was saved"},
+    [MSG_UNAVAILABLE_TEXT] = {"Le serveur n’a pas pu se servir de son disque à l’instant : rien "
+                              "n’a été enregistré. Réessayez dans un moment.",
+                              "The server could not use its disk just now: nothing was saved. "
+                              "Try again in a moment."},
     [MSG_SIGN_IN] = {"Se connecter", "Sign in"},
     [MSG_SIGN_OUT] = {"Se déconnecter", "Sign out"},
     [MSG_SIGNED_IN_AS] = {"Connecté : %s", "Signed in as %s"},

@@ -163,6 +163,13 @@ web_error(struct request *req, struct response *res, int rc)
 {
     if (rc == RC_NOTFOUND)
         return web_not_found(req, res);
+    if (rc == RC_FULL)
+        return web_message(req, res, 507, MSG_DISK_FULL_TITLE, MSG_DISK_FULL_TEXT);
+    if (rc == RC_AGAIN) {
+        if (response_header(res, "Retry-After", HTTP_RETRY_AFTER) != 0)
+            return -1;
+        return web_message(req, res, 503, MSG_ERROR_TITLE, MSG_UNAVAILABLE_TEXT);
+    }
     return web_message(req, res, http_status_for_rc(rc), MSG_ERROR_TITLE, MSG_ERROR_TEXT);
 }
 

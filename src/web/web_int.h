@@ -89,6 +89,10 @@ enum msg {
     MSG_NOT_FOUND_TEXT,
     MSG_ERROR_TITLE,
     MSG_ERROR_TEXT,
+    MSG_DISK_FULL_TITLE,
+    MSG_DISK_FULL_TEXT,
+    MSG_DISK_FULL_REASON, /* the end of a refusal: "… : REASON" */
+    MSG_UNAVAILABLE_TEXT,
     /* sign-in, forms, the composer, the event form */
     MSG_SIGN_IN,
     MSG_SIGN_OUT,

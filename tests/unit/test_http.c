@@ -278,9 +278,9 @@ response_helpers_and_rc_statuses(void **state)
     static const struct {
         int rc, status;
     } map[] = {
-        {RC_OK, 200},       {RC_NOMEM, 500},    {RC_INVALID, 422},
-        {RC_NOTFOUND, 404}, {RC_CONFLICT, 409}, {RC_FORBIDDEN, 403},
-        {RC_IO, 500},       {RC_FULL, 507},     {12345, 500},
+        {RC_OK, 200},       {RC_NOMEM, 500},     {RC_INVALID, 422}, {RC_NOTFOUND, 404},
+        {RC_CONFLICT, 409}, {RC_FORBIDDEN, 403}, {RC_IO, 500},      {RC_FULL, 507},
+        {RC_AGAIN, 503},    {12345, 500},
     };
     struct response res = {0};
     char *data;
@@ -292,6 +292,18 @@ response_helpers_and_rc_statuses(void **state)
     assert_int_equal(response_error_rc(&res, RC_NOTFOUND), 0);
     assert_int_equal(res.status, 404);
     assert_string_equal(res.body, "{\"error\":\"not found\"}");
+    /* a full disk says so, and that nothing was saved; a failing one when to come back */
+    assert_int_equal(response_error_rc(&res, RC_FULL), 0);
+    assert_int_equal(res.status, 507);
+    assert_string_equal(res.body, "{\"error\":\"the server's disk is full: nothing was saved\"}");
+    assert_int_equal(res.n_headers, 0);
+    assert_int_equal(response_error_rc(&res, RC_AGAIN), 0);
+    assert_int_equal(res.status, 503);
+    assert_non_null(strstr(res.body, "nothing was saved"));
+    assert_int_equal(res.n_headers, 1);
+    assert_string_equal(res.headers[0].name, "Retry-After");
+    assert_string_equal(res.headers[0].value, HTTP_RETRY_AFTER);
+    res.n_headers = 0;
     assert_int_equal(response_body(&res, 201, "text/plain", "hello", 5), 0);
     assert_int_equal(res.status, 201);
     assert_int_equal(res.body_len, 5);
