@@ -179,7 +179,7 @@ api_comments_create(struct request *req, struct response *res)
         goto done;
     }
     if (!comment_create(st, &req->arena, &e, &author, text, parent_id, &c, &why)) {
-        comment_error_answer(res, &why);
+        comment_error_answer(req, res, &why);
         goto done;
     }
     api_json(res, 201, comment_json(&c, e.slug, false, true));
@@ -231,7 +231,7 @@ api_comments_update(struct request *req, struct response *res)
         goto done;
     if ((why.error = comment_may_change(&c, &acc, NULL, time(NULL))) != CE_NONE ||
         !comment_edit(st, &req->arena, &c, text, &why)) {
-        comment_error_answer(res, &why);
+        comment_error_answer(req, res, &why);
         goto done;
     }
     api_json(res, 200, comment_json(&c, e.slug, false, true));
@@ -259,7 +259,7 @@ api_comments_delete(struct request *req, struct response *res)
         return 0;
     if (!api_may_edit(st, &acc, &e) &&
         (why.error = comment_may_change(&c, &acc, NULL, time(NULL))) != CE_NONE)
-        return comment_error_answer(res, &why);
+        return comment_error_answer(req, res, &why);
     if ((rc = store_comment_set_state(st, c.id, "deleted")) != RC_OK)
         return response_error_rc(res, rc);
     return response_body(res, 204, "text/plain", "", 0);

@@ -125,15 +125,14 @@ comment_error_text(const struct comment_refusal *why, char *buf, size_t size)
 }
 
 int
-comment_error_answer(struct response *res, const struct comment_refusal *why)
+comment_error_answer(struct request *req, struct response *res, const struct comment_refusal *why)
 {
     char buf[160];
     const char *text = comment_error_text(why, buf, sizeof(buf));
 
-    if (why->error == CE_RATE) {
-        char retry[16];
-        snprintf(retry, sizeof(retry), "%u", why->retry_after);
-        if (response_header(res, "Retry-After", retry) != 0)
+    if (why->error == CE_RATE) { /* the header is read after we return: in the request's arena */
+        const char *retry = arena_printf(&req->arena, "%u", why->retry_after);
+        if (retry == NULL || response_header(res, "Retry-After", retry) != 0)
             return -1;
     }
     if (why->error == CE_STORE && why->rc == RC_AGAIN &&

@@ -63,7 +63,8 @@ struct comment_refusal {
 int comment_error_status(const struct comment_refusal *why);
 const char *comment_error_text(const struct comment_refusal *why, char *buf, size_t size);
 /* Answers a refusal as the API does: {"error": …} with its status (and Retry-After). */
-int comment_error_answer(struct response *res, const struct comment_refusal *why);
+int comment_error_answer(struct request *req, struct response *res,
+                         const struct comment_refusal *why);
 
 /* Who writes: a member (acc), or a guest (name, email). */
 struct comment_author {

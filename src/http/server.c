@@ -379,6 +379,17 @@ exchange_begin(struct exchange *ex, struct MHD_Connection *conn, const char *url
 
     if (request_copy_in(ex, conn, url, method) < 0)
         return reply_internal_error(ex, conn);
+    /* Begun once the server stops: refused, not served. http_server_stop()
+     * waits for the requests begun before; one begun after its wait could
+     * otherwise suspend itself while the daemon stops (on_request counts
+     * it in_flight before this check, the stop sets stopping before it
+     * reads in_flight: one of the two sees the other). */
+    if (atomic_load_explicit(&srv->stopping, memory_order_seq_cst)) {
+        if (response_error(&ex->res, 503, "the server is stopping: try again in a moment") < 0 ||
+            response_header(&ex->res, "Retry-After", "5") < 0)
+            return reply_internal_error(ex, conn);
+        return reply(ex, conn);
+    }
     if ((ex->route = http_route_find(srv->routes, srv->n_routes, &ex->req, &status)) == NULL) {
         if (status == 405) {
             http_route_allow(srv->routes, srv->n_routes, ex->req.path, allow, sizeof(allow));
@@ -543,7 +554,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         ex->srv = srv;
         ex->conn = conn;
         clock_gettime(CLOCK_MONOTONIC, &ex->start);
-        atomic_fetch_add_explicit(&srv->m.in_flight, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&srv->m.in_flight, 1, memory_order_seq_cst);
         *con_cls = ex;
         return exchange_begin(ex, conn, url, method);
     }
@@ -791,12 +802,12 @@ http_server_stop(struct http_server *srv, unsigned timeout_ms)
     if (srv == NULL)
         return;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    atomic_store(&srv->stopping, true);
+    atomic_store_explicit(&srv->stopping, true, memory_order_seq_cst);
     if ((fd = MHD_quiesce_daemon(srv->daemon)) != MHD_INVALID_SOCKET)
         shutdown(fd, SHUT_RDWR);
     if (srv->on_stop != NULL)
         srv->on_stop(srv->app);
-    while ((left = atomic_load_explicit(&srv->m.in_flight, memory_order_acquire)) > 0 &&
+    while ((left = atomic_load_explicit(&srv->m.in_flight, memory_order_seq_cst)) > 0 &&
            seconds_since(&start) * 1e3 < timeout_ms)
         nanosleep(&nap, NULL);
     if (left > 0)

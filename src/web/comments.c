@@ -751,12 +751,11 @@ refused(struct request *req, struct response *res, const struct event *e,
     struct html h = {.lang = web_lang_of(e->lang), .req = req};
 
     if (wants_json(req))
-        return comment_error_answer(res, why);
+        return comment_error_answer(req, res, why);
     f->error = refusal_text(&h, why);
-    if (why->error == CE_RATE) {
-        char retry[16];
-        snprintf(retry, sizeof(retry), "%u", why->retry_after);
-        if (response_header(res, "Retry-After", retry) != 0)
+    if (why->error == CE_RATE) { /* the header is read after we return: in the request's arena */
+        const char *retry = arena_printf(&req->arena, "%u", why->retry_after);
+        if (retry == NULL || response_header(res, "Retry-After", retry) != 0)
             return -1;
     }
     if (why->error == CE_STORE && why->rc == RC_AGAIN &&

@@ -833,8 +833,10 @@ def test_the_streaming_api_frames_as_mastodon(server, people):
         s = people.mia.status_post("Trame #cadre")
 
         def update_of(body):
+            # an event starts a line: after a blank line, or after a ":thump\n"
+            # keep-alive, as Mastodon's own streaming server writes them
             return [json.loads(data) for data in
-                    re.findall(rb"(?:^|\n\n)event: update\ndata: (\{[^\n]*\})\n\n", body)
+                    re.findall(rb"(?:^|\n)event: update\ndata: (\{[^\n]*\})\n\n", body)
                     if json.loads(data)["id"] == str(s["id"])]
 
         _, body = stream.until(update_of)

@@ -933,6 +933,54 @@ server_stop_finishes_requests_in_flight(void **state)
     http_server_stop(NULL, 0);
 }
 
+static void *
+stopper_run(void *arg)
+{
+    http_server_stop(arg, 5000);
+    return NULL;
+}
+
+/*
+ * A request begun on an open connection once the stop has begun is refused
+ * (503, Retry-After), not served: nothing may suspend itself (a deferred
+ * answer) while the daemon stops, which libmicrohttpd does not survive.
+ * The request in flight when the stop began is still answered.
+ */
+static void
+server_refuses_requests_begun_while_stopping(void **state)
+{
+    const struct timespec nap = {0, 1000 * 1000}, settle = {0, 50 * 1000 * 1000};
+    struct http_server *srv = start(0);
+    struct slow_client c = {.port = http_server_port(srv)};
+    pthread_t client, stopper;
+    char *answer;
+    int fd, i;
+
+    (void)state;
+    atomic_store(&slow_entered, false);
+    assert_int_equal(pthread_create(&client, NULL, slow_client_run, &c), 0);
+    for (i = 0; i < 5000 && !atomic_load(&slow_entered); i++)
+        nanosleep(&nap, NULL);
+    assert_true(atomic_load(&slow_entered));
+    assert_true((fd = dial(c.port)) >= 0); /* open before the stop, idle */
+    nanosleep(&settle, NULL);
+    assert_int_equal(pthread_create(&stopper, NULL, stopper_run, srv), 0);
+    nanosleep(&settle, NULL); /* the stop waits for /slow now */
+    send_all(fd, GET("/deferred"), strlen(GET("/deferred")));
+    answer = read_all(fd);
+    close(fd);
+    pthread_join(stopper, NULL);
+    pthread_join(client, NULL);
+    assert_non_null(answer);
+    assert_int_equal(status_of(answer), 503);
+    assert_non_null(strstr(body_of(answer), "the server is stopping"));
+    assert_true(has_header(answer, "Retry-After: 5"));
+    free(answer);
+    assert_non_null(c.answer);
+    assert_int_equal(status_of(c.answer), 200);
+    free(c.answer);
+}
+
 struct deferred_client {
     uint16_t port;
     char *answer;
@@ -1023,6 +1071,7 @@ main(void)
         cmocka_unit_test(server_logs_without_query_or_secrets),
         cmocka_unit_test(server_stop_finishes_requests_in_flight),
         cmocka_unit_test(server_defers_answers_without_a_thread),
+        cmocka_unit_test(server_refuses_requests_begun_while_stopping),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
