@@ -20,6 +20,8 @@ static const struct command {
     {"token", cli_token, "create an API bearer token (printed once)"},
     {"import", cli_import, "import an event document (JSON) into the data directory"},
     {"export", cli_export, "print an event document (JSON) from the data directory"},
+    {"backup", cli_backup, "copy the database into a file, while the server runs"},
+    {"restore", cli_restore, "put a backup in the place of the database (server stopped)"},
     {"count", cli_count, "weighted length, validity and entities of a post, as JSON"},
     {"split", cli_split, "a text too long for one post, as a numbered thread"},
     {"fit", cli_fit, "a post shortened to its limit by abbreviation, as by hand"},

@@ -42,6 +42,11 @@ int cli_import(int argc, char **argv);
 /* gazouillis export SLUG --format json: the event document on stdout. */
 int cli_export(int argc, char **argv);
 
+/* gazouillis backup FILE [--data DIR] [--force]: an online copy of the database (cli/backup.c). */
+int cli_backup(int argc, char **argv);
+/* gazouillis restore FILE [--data DIR]: a backup in the place of the database. */
+int cli_restore(int argc, char **argv);
+
 /* gazouillis serve [--listen HOST:PORT] [--data DIR] [--public-url URL]: runs the server. */
 int cli_serve(int argc, char **argv);
 

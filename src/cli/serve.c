@@ -38,6 +38,7 @@ serve_usage(FILE *f)
           "                        [--stream-keepalive SECONDS]\n"
           "                        [--comments-per-address N] [--comments-per-account N]\n"
           "                        [--tls-cert FILE --tls-key FILE] [--api-rate-limit N]\n"
+          "                        [--sync normal|full]\n"
           "  --listen      address to listen on (default 127.0.0.1:8080; port 0: any free one)\n"
           "  --data        data directory: gazouillis.db and media/ (default ./data)\n"
           "  --public-url  the address people use, for links and cookies\n"
@@ -53,7 +54,9 @@ serve_usage(FILE *f)
           "  --tls-cert, --tls-key  PEM files: serve HTTPS itself (for apps that insist on it\n"
           "                on a LAN); live streams then need a TLS proxy in front instead\n"
           "  --api-rate-limit  Mastodon API requests per token (or address) in 5 minutes\n"
-          "                (default 300, as Mastodon)\n",
+          "                (default 300, as Mastodon)\n"
+          "  --sync        when a commit is on disk: normal (default) survives the server being\n"
+          "                killed; full also survives a power loss (an fsync per commit)\n",
           f);
 }
 
@@ -215,6 +218,15 @@ cli_serve(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             masto_rate_set_limit((unsigned)n);
+        } else if (i + 1 < argc && strcmp(argv[i], "--sync") == 0) {
+            if (strcmp(argv[++i], "normal") == 0) {
+                store_set_sync(STORE_SYNC_NORMAL);
+            } else if (strcmp(argv[i], "full") == 0) {
+                store_set_sync(STORE_SYNC_FULL);
+            } else {
+                fprintf(stderr, "gazouillis serve: --sync takes normal or full\n");
+                return CLI_EXIT_USAGE;
+            }
         } else if (i + 1 < argc && strcmp(argv[i], "--tls-cert") == 0) {
             tls_cert = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--tls-key") == 0) {
@@ -259,6 +271,13 @@ cli_serve(int argc, char **argv)
         log_warnx("cannot open the store in '%s': %s", data, store_open_error());
         goto out;
     }
+    log_info("durability: WAL with synchronous=%s (--sync %s): %s",
+             store_get_sync() == STORE_SYNC_FULL ? "FULL" : "NORMAL",
+             store_get_sync() == STORE_SYNC_FULL ? "full" : "normal",
+             store_get_sync() == STORE_SYNC_FULL
+                 ? "every commit is synced, it survives a power loss"
+                 : "a commit survives the server being killed; a power loss may undo the last "
+                   "ones");
 
     if ((tls_cert == NULL) != (tls_key == NULL)) {
         fprintf(stderr, "gazouillis serve: --tls-cert and --tls-key go together\n");

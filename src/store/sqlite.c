@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -266,6 +267,7 @@ struct store {
     bool holds_write_lock;         /* this connection's write transaction holds write_lock */
     sqlite3_stmt *stmt[SQ_N_STMT]; /* prepared on first use, finalized at close */
     char errmsg[256];              /* what went wrong last, for store_errmsg() */
+    int lock_fd;                   /* dir/gazouillis.lock, held shared (backup.c) */
 };
 
 static _Thread_local char open_error[512];
@@ -884,6 +886,20 @@ store_checkpoint_passive(struct store *st)
     return rc;
 }
 
+static _Atomic int sync_mode = STORE_SYNC_NORMAL;
+
+void
+store_set_sync(enum store_sync sync)
+{
+    sync_mode = sync;
+}
+
+enum store_sync
+store_get_sync(void)
+{
+    return (enum store_sync)sync_mode;
+}
+
 int
 store_open(const char *dir, struct store **out)
 {
@@ -914,6 +930,10 @@ store_open(const char *dir, struct store **out)
         open_fail("cannot open '%s': out of memory", path);
         return RC_NOMEM;
     }
+    if ((rc = sq_data_lock(dir, false, &st->lock_fd, open_error, sizeof(open_error))) != RC_OK) {
+        free(st);
+        return rc;
+    }
     if (sqlite3_open_v2(path, &st->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
@@ -941,7 +961,11 @@ store_open(const char *dir, struct store **out)
      * in memory, not in a temporary file opened, written and closed per
      * statement (three quarters of an import's time). */
     if (sqlite3_exec(st->db,
-                     "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+                     sync_mode == STORE_SYNC_FULL ? "PRAGMA synchronous = FULL"
+                                                  : "PRAGMA synchronous = NORMAL",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(st->db,
+                     "PRAGMA foreign_keys = ON; "
                      "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -1024; "
                      "PRAGMA temp_store = MEMORY",
                      NULL, NULL, NULL) != SQLITE_OK) {
@@ -956,6 +980,7 @@ store_open(const char *dir, struct store **out)
     return RC_OK;
 out:
     sqlite3_close(st->db); /* harmless on NULL */
+    close(st->lock_fd);
     free(st);
     return rc;
 }
@@ -973,6 +998,7 @@ store_close(struct store *st)
     sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);
     if (sqlite3_close(st->db) != SQLITE_OK)
         log_warnx("sqlite: cannot close: %s", sqlite3_errmsg(st->db));
+    close(st->lock_fd); /* after the database: a restore may go on */
     free(st);
 }
 

@@ -41,8 +41,26 @@ struct store;
  * keys and a busy timeout, and applies the schema in one transaction. A
  * database whose schema is newer than STORE_SCHEMA_VERSION is refused with
  * RC_INVALID; store_open_error() then says why, in words for the operator.
+ * The store holds a shared lock on DIR/gazouillis.lock until it is closed,
+ * so that store_restore() never replaces a database in use; while a
+ * restore runs, store_open() is refused with RC_CONFLICT.
  */
 int store_open(const char *dir, struct store **out);
+/*
+ * How commits reach the disk, for every connection opened after the call
+ * (process-wide; serve sets it before opening any). NORMAL, the default:
+ * WAL with synchronous=NORMAL, the WAL synced only at checkpoints - a
+ * commit survives the process being killed, but a power loss or a kernel
+ * crash may take the last commits back (never corrupting the database).
+ * FULL: synchronous=FULL, the WAL synced at every commit - a commit also
+ * survives a power loss, at the price of one fsync per transaction.
+ */
+enum store_sync {
+    STORE_SYNC_NORMAL,
+    STORE_SYNC_FULL,
+};
+void store_set_sync(enum store_sync sync);
+enum store_sync store_get_sync(void);
 /* Why the last store_open() of this thread failed; a thread-local buffer, "" after success. */
 const char *store_open_error(void);
 void store_close(struct store *st); /* accepts NULL */
@@ -510,5 +528,55 @@ int store_media_attach(struct store *st, int64_t post_id, int64_t account_id, co
 /* A post's media, in order. */
 int store_media_of_post(struct store *st, struct arena *ar, int64_t post_id, struct media **out,
                         size_t *n_out);
+
+/* ---- backup and restore (store/backup.c) ---- */
+
+/* What a copy did: the pages and bytes written, and its wall-clock time. */
+struct store_copy_stats {
+    int64_t pages;
+    int64_t bytes;
+    double seconds;
+    unsigned busy_retries; /* steps tried again because the database was busy or locked */
+};
+
+/*
+ * Copies the database of the data directory dir into the file dest while
+ * other connections and processes read and write it, with SQLite's online
+ * backup: one read snapshot held from the first page to the last (in WAL
+ * mode writers never wait for a reader: the copy is of the moment it
+ * began), copied STORE_BACKUP_STEP_PAGES at a time. The copy goes to a
+ * temporary file next to dest, is checked (quick_check) and synced, then
+ * takes dest's name: dest is either whole or not there. The copy is a
+ * plain single-file database (rollback journal mode), which store_open()
+ * turns back to WAL when restored.
+ *
+ * RC_CONFLICT: dest exists and force is false; RC_INVALID: dest is the
+ * database itself; RC_NOTFOUND: no data directory or no database in it;
+ * RC_FULL: no space left where dest goes; RC_IO: the rest (dest's folder
+ * missing or not writable...). On failure no file is left behind, and
+ * err (err_size bytes) says why in words for the operator. stats may be
+ * NULL.
+ */
+#define STORE_BACKUP_STEP_PAGES 256
+int store_backup(const char *dir, const char *dest, bool force, struct store_copy_stats *stats,
+                 char *err, size_t err_size);
+/*
+ * Puts the backup file src in the place of dir's database (dir is created
+ * when missing). src is checked first: a gazouillis database of a schema
+ * this build reads, whose integrity_check says ok. It is copied next to
+ * the database and synced; then the database, with its -wal and -shm, is
+ * renamed to gazouillis.db.before-restore-YYYYMMDDTHHMMSSZ (its name in
+ * aside, when aside is not NULL; "" when there was none), and the copy
+ * renamed into its place.
+ *
+ * Refused with RC_CONFLICT while any process has the store of dir open
+ * (store_open() holds a shared lock on dir/gazouillis.lock, which restore
+ * takes exclusively; a server starting meanwhile waits for nothing and is
+ * refused). RC_INVALID: src is no gazouillis database, or a damaged one;
+ * RC_NOTFOUND: no file src; RC_FULL, RC_IO: as store_backup(). On failure
+ * dir's database is as it was.
+ */
+int store_restore(const char *src, const char *dir, char *aside, size_t aside_size,
+                  struct store_copy_stats *stats, char *err, size_t err_size);
 
 #endif

@@ -62,4 +62,13 @@ int sq_insert_id(struct store *st, sqlite3_stmt *stmt, int64_t id, int64_t *id_o
 int sq_begin(struct store *st, bool write);
 int sq_end(struct store *st, int rc);
 
+/*
+ * Takes the lock of the data directory dir (dir/gazouillis.lock, created
+ * when missing; backup.c): shared for every open store, exclusive for a
+ * restore; never waits. *fd_out holds it until closed. RC_CONFLICT when
+ * another holder forbids it, RC_IO when the file cannot be opened; err
+ * (err_size bytes) then says why.
+ */
+int sq_data_lock(const char *dir, bool exclusive, int *fd_out, char *err, size_t err_size);
+
 #endif
