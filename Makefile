@@ -207,6 +207,16 @@ $(BUILD)/streamload: bench/live/streamload.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ bench/live/streamload.c
 
+# Crash safety (issue 8): the SIGKILL test of make test with many more kills,
+# with both --sync settings; see docs/RELIABILITY.md. CRASH_SEED=N replays a run.
+CRASH_KILLS ?= 200
+.PHONY: crash-campaign
+crash-campaign: all $(BUILD)/asan/gazouillis
+	GAZOUILLIS_CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),GAZOUILLIS_CRASH_SEED=$(CRASH_SEED)) \
+	  GAZOUILLIS_BIN=$(abspath $(BUILD)/gazouillis) \
+	  GAZOUILLIS_ASAN_BIN=$(abspath $(BUILD)/asan/gazouillis) GAZOUILLIS_SHARED=$(abspath $(SHARED)) \
+	  $(PYTHON) -m pytest -q -s tests/e2e/test_90_crash.py
+
 # Starts the server on ./data (the first start prints the admin's password).
 DATA ?= ./data
 LISTEN ?= 127.0.0.1:8080
