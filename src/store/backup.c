@@ -313,15 +313,18 @@ put_in_place(const char *tmp, const char *dest, bool force, char *err, size_t er
         if (rename(tmp, dest) != 0)
             goto fail;
     } else if (link(tmp, dest) != 0) {
-        if (errno == EEXIST) {
+        e = errno;
+        /* a file system without hard links: a check, then rename() (a small race) */
+        if ((e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) && access(dest, F_OK) != 0) {
+            if (rename(tmp, dest) != 0)
+                goto fail;
+        } else if (e == EEXIST || e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) {
             unlink(tmp);
             say(err, err_size, "'%s' exists: give another name, or --force to replace it", dest);
             return RC_CONFLICT;
-        }
-        /* a file system without hard links: the check above the copy has to do */
-        if ((errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) ||
-            access(dest, F_OK) == 0 || rename(tmp, dest) != 0)
+        } else {
             goto fail;
+        }
     } else {
         unlink(tmp);
     }
@@ -391,7 +394,8 @@ store_backup(const char *dir, const char *dest, bool force, struct store_copy_st
         say(err, err_size, "'%s' exists: give another name, or --force to replace it", dest);
         return RC_CONFLICT;
     }
-    /* read-write (never written): a reader of a WAL database takes part in its locks */
+    /* read-write, for a reader of a WAL database takes part in its locks (and, when it
+     * closes last, checkpoints as every connection does); the copy writes nothing here */
     if ((src_rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READWRITE, NULL)) != SQLITE_OK) {
         rc = db_fail(src, src_rc, "open", path, err, err_size);
         goto out;
@@ -498,6 +502,21 @@ move_aside(const char *path, char *aside, size_t aside_size, char *err, size_t e
     return RC_OK;
 }
 
+/* Undoes move_aside() when the copy could not take the database's place. */
+static void
+move_back(const char *aside, const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"}; /* the database first */
+    char from[PATH_MAX + 80], to[PATH_MAX + 16];
+    size_t i;
+
+    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        snprintf(from, sizeof(from), "%s%s", aside, suffixes[i]);
+        snprintf(to, sizeof(to), "%s%s", path, suffixes[i]);
+        rename(from, to);
+    }
+}
+
 int
 store_restore(const char *src, const char *dir, char *aside, size_t aside_size,
               struct store_copy_stats *stats, char *err, size_t err_size)
@@ -549,7 +568,9 @@ store_restore(const char *src, const char *dir, char *aside, size_t aside_size,
         unlink(tmp);
         goto out;
     }
-    rc = put_in_place(tmp, path, true, err, err_size);
+    if ((rc = put_in_place(tmp, path, true, err, err_size)) != RC_OK && aside[0] != '\0' &&
+        access(path, F_OK) != 0)
+        move_back(aside, path);
 out:
     sqlite3_close(db); /* harmless on NULL */
     close(lock_fd);
