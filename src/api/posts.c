@@ -344,6 +344,10 @@ post_admission(struct store *st, const struct event *e, const struct account *ac
 {
     if (api_may_edit(st, acc, e))
         return "visible";
+    if (strcmp(e->state, "draft") == 0) { /* a draft is its editors' alone: it does not exist */
+        response_error(res, 404, "no event '%s'", e->slug);
+        return NULL;
+    }
     if (!e->audience_posts) {
         response_error(res, 403, "only the event's editors post to it");
         return NULL;

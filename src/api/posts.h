@@ -62,7 +62,8 @@ extern const struct event post_no_event;
  * posts; while e is live and takes posts from its audience, any signed-in
  * account posts from the floor (post_create then makes the speaker the
  * audience and refuses a named one), held for approval ("pending") when e
- * is moderated. The state the post gets, or NULL with a 403 in res.
+ * is moderated. The state the post gets, or NULL with a 403 in res (a 404
+ * for a draft the account does not edit: to the others it does not exist).
  */
 const char *post_admission(struct store *st, const struct event *e, const struct account *acc,
                            struct response *res);

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/app.h"
 #include "api/posts.h"
@@ -433,9 +434,45 @@ md_post_text(struct html *h, const char *s, int indent)
 }
 
 /*
- * A Markdown field as written, but for raw HTML: a '<' that would open a
- * tag is written "&lt;", so the export never carries markup the pages drop.
- * Autolinks (<https://…>) stay.
+ * May a link destination that starts at s (after "](" or the "]:" of a
+ * reference definition) stay a link? http(s) and mailto addresses and
+ * relative ones do; any other scheme (javascript:, vbscript:, data:, and
+ * those hidden behind an entity, "jav&#97;script:") does not, since the
+ * renderer of the exported file may not drop them as cmark does here.
+ */
+static bool
+md_destination_ok(const char *s)
+{
+    size_t n;
+
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    if (*s == '<') /* a destination in angle brackets */
+        s++;
+    if (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+        strncasecmp(s, "mailto:", 7) == 0)
+        return true;
+    n = strcspn(s, "/?#) \t\r\n"); /* what could be a scheme, with an entity in it */
+    return memchr(s, ':', n) == NULL && memchr(s, '&', n) == NULL;
+}
+
+/* Is md[i] escaped by the backslashes before it (an odd number of them)? */
+static bool
+md_escaped(const char *md, size_t i)
+{
+    size_t n = 0;
+
+    while (n < i && md[i - n - 1] == '\\')
+        n++;
+    return n % 2 == 1;
+}
+
+/*
+ * A Markdown field as written, but for raw HTML and dangerous links: a
+ * '<' that would open a tag is written "&lt;", so the export never carries
+ * markup the pages drop; autolinks (<https://…>) stay. The ']' that closes
+ * the text of a link or of a reference definition to a destination
+ * md_destination_ok() refuses is escaped, which leaves it plain text.
  */
 static void
 md_field(struct html *h, const char *md)
@@ -444,6 +481,13 @@ md_field(struct html *h, const char *md)
 
     for (i = 0; i < len; i++) {
         const char *t = md + i + 1;
+        if (md[i] == ']' && (*t == '(' || *t == ':') && !md_escaped(md, i) &&
+            !md_destination_ok(t + 1)) {
+            html_rawn(h, md + run, i - run);
+            html_raw(h, "\\]");
+            run = i + 1;
+            continue;
+        }
         if (md[i] != '<')
             continue;
         if (strncmp(t, "http://", 7) == 0 || strncmp(t, "https://", 8) == 0 ||
