@@ -293,7 +293,8 @@ cli_serve(int argc, char **argv)
         public_url = url;
     }
     app.public_url = public_url;
-    app.secure_cookies = strncmp(public_url, "https://", 8) == 0;
+    /* served over TLS, here or by a proxy in front: a cookie never goes out in clear */
+    app.secure_cookies = strncmp(public_url, "https://", 8) == 0 || tls_cert != NULL;
     /* The API's routes, the Mastodon API's, then the pages' (their "/:name" catch-all last). */
     if ((routes = calloc(app_n_routes + masto_n_routes + web_n_routes, sizeof(*routes))) == NULL) {
         log_warnx("cannot allocate the route table");
