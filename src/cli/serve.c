@@ -35,6 +35,7 @@ serve_usage(FILE *f)
 {
     fputs("usage: gazouillis serve [--listen HOST:PORT] [--data DIR] [--public-url URL]\n"
           "                        [--threads N] [--max-streams-per-address N]\n"
+          "                        [--max-connections-per-address N]\n"
           "                        [--stream-keepalive SECONDS]\n"
           "                        [--comments-per-address N] [--comments-per-account N]\n"
           "                        [--tls-cert FILE --tls-key FILE] [--api-rate-limit N]\n"
@@ -46,6 +47,8 @@ serve_usage(FILE *f)
           "  --threads     worker threads (default: one per core)\n"
           "  --max-streams-per-address  live streams one client address may hold open\n"
           "                (default 2000: a venue's wifi puts a room behind one address)\n"
+          "  --max-connections-per-address  HTTP connections one client address may hold\n"
+          "                open, streams aside (default 4096); more are closed at once\n"
           "  --stream-keepalive  seconds between keep-alive comments on live streams\n"
           "                (default 15; lower it behind a proxy that closes idle connections)\n"
           "  --comments-per-address  comments one client address may post in 10 minutes\n"
@@ -169,7 +172,7 @@ cli_serve(int argc, char **argv)
     const char *tls_cert = NULL, *tls_key = NULL;
     char *cert_pem = NULL, *key_pem = NULL;
     char host[64], admin[64], password[128], url[256];
-    unsigned port, threads = 0;
+    unsigned port, threads = 0, per_address = 0;
     struct live_config live = {0};
     struct http_server *srv = NULL;
     struct route *routes = NULL;
@@ -198,6 +201,12 @@ cli_serve(int argc, char **argv)
             if ((live.max_streams_per_address = (unsigned)count_arg(argv[++i], 1000000)) == 0) {
                 fprintf(stderr, "gazouillis serve: --max-streams-per-address takes a number "
                                 "from 1 to 1000000\n");
+                return CLI_EXIT_USAGE;
+            }
+        } else if (i + 1 < argc && strcmp(argv[i], "--max-connections-per-address") == 0) {
+            if ((per_address = (unsigned)count_arg(argv[++i], 1000000)) == 0) {
+                fprintf(stderr, "gazouillis serve: --max-connections-per-address takes a "
+                                "number from 1 to 1000000\n");
                 return CLI_EXIT_USAGE;
             }
         } else if (i + 1 < argc && (strcmp(argv[i], "--comments-per-address") == 0 ||
@@ -307,6 +316,7 @@ cli_serve(int argc, char **argv)
         .address = host,
         .port = (uint16_t)port,
         .threads = threads,
+        .max_per_address = per_address,
         .routes = routes,
         .n_routes = app_n_routes + masto_n_routes + web_n_routes,
         .app = &app,

@@ -175,6 +175,7 @@ struct http_config {
     const char *address;        /* an IP literal: "127.0.0.1" (NULL), "::1" or "[::1]" */
     uint16_t port;              /* 0: any free port, see http_server_port() */
     unsigned threads;           /* worker threads; 0: one per core */
+    unsigned max_per_address;   /* connections one client address may hold; 0: 4096 */
     size_t max_body;            /* default body limit, 1 MiB when 0 */
     const struct route *routes; /* kept, not copied: must outlive the server */
     size_t n_routes;

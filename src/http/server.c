@@ -38,9 +38,13 @@
 #define DEFAULT_MAX_BODY     (1024 * 1024)
 #define CONNECTION_TIMEOUT_S 30
 #define MAX_CONNECTIONS      65536 /* also bounded by the file descriptor limit */
-#define N_STATUS             600
-#define DISCARD_MAX          (64 * 1024) /* of a chunked body over the limit, see exchange_body */
-#define CONNECTION_MEMORY    (12 * 1024) /* per connection: headers in, headers out, buffers */
+/* One address may not take them all (slow clients that never finish their
+ * headers, each byte resetting the idle timeout); a venue's wifi puts a
+ * room behind one address, and its streams leave libmicrohttpd once read. */
+#define MAX_PER_ADDRESS   4096
+#define N_STATUS          600
+#define DISCARD_MAX       (64 * 1024) /* of a chunked body over the limit, see exchange_body */
+#define CONNECTION_MEMORY (12 * 1024) /* per connection: headers in, headers out, buffers */
 
 /* Latency buckets in seconds: sub-millisecond resolution for a p99 goal of 10 ms. */
 static const double latency_le[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -126,6 +130,46 @@ seconds_since(const struct timespec *t0)
 }
 
 /* ---- copying the request in ---- */
+
+static int
+hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * libmicrohttpd's decoding of the path and of the query's names and values
+ * (in place; returns the new length), but for "%00": a NUL would cut the C
+ * string, so that "/static/x.css%00.js" would be "/static/x.css" to the
+ * router and "q=a%00b" would be "a". It stays the three characters it was,
+ * which no route, file name or account matches.
+ */
+static size_t
+url_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    char *r = s, *w = s;
+    int hi, lo;
+
+    (void)cls;
+    (void)conn;
+    while (*r != '\0') {
+        if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 && (lo = hex_digit(r[2])) >= 0 &&
+            (hi | lo) != 0) {
+            *w++ = (char)(hi << 4 | lo);
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
 
 struct kv_fill {
     struct arena *arena;
@@ -760,9 +804,11 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
         flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool, MHD_OPTION_ARRAY, tls,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-        connection_limit(), MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        srv, MHD_OPTION_END);
+        connection_limit(), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->max_per_address ? cfg->max_per_address : (unsigned)MAX_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_UNESCAPE_CALLBACK,
+        url_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         log_warnx("http: cannot listen on '%s' port %u", address, (unsigned)cfg->port);
         goto out;

@@ -14,9 +14,12 @@
 #include "web/web_int.h"
 
 #define SITE_NAME "gazouillis"
+/* base-uri and object-src do not fall back to default-src: a <base> or a plugin
+ * that some escaping mistake let through would load nothing either. No
+ * form-action: the consent page's form ends in a redirect to the app. */
 #define SITE_CSP                                                                                   \
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "              \
-    "frame-ancestors 'none'"
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 enum web_lang
 web_request_lang(struct request *req)

@@ -18,7 +18,7 @@ import requests
 import reference
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "frame-ancestors 'none'")
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 ATOM = "{http://www.w3.org/2005/Atom}"
 URL = re.compile(r"https?://\S+|www\.\S+")
 
