@@ -931,7 +931,7 @@ web_post_like(struct request *req, struct response *res)
         return web_error(req, res, rc);
     cache_event_changed(e.slug);
     next = kv_get(form, n, "next");
-    if (next == NULL || next[0] != '/' || next[1] == '/' || strpbrk(next, "\r\n\\") != NULL)
+    if (!web_local_path(next))
         next = arena_printf(&req->arena, "/e/%s/recap#p%lld", e.slug, (long long)id);
     return like_answer(req, res, id, likes, on, next);
 }

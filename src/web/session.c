@@ -157,14 +157,26 @@ cookie_header(struct request *req, const char *name, const char *value, const ch
 
 /* ---- the sign-in form ---- */
 
+bool
+web_local_path(const char *p)
+{
+    const unsigned char *c;
+
+    if (p == NULL || p[0] != '/' || p[1] == '/')
+        return false;
+    /* browsers drop tabs and line breaks inside a URL ("/\t/evil.example" is
+     * "//evil.example") and read a backslash as a slash */
+    for (c = (const unsigned char *)p; *c != '\0'; c++)
+        if (*c < 0x20 || *c == 0x7f || *c == '\\')
+            return false;
+    return true;
+}
+
 /* A local path to go back to after signing in, or "/". */
 static const char *
 next_path(const char *next)
 {
-    if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-        strpbrk(next, "\r\n") != NULL)
-        return "/";
-    return next;
+    return web_local_path(next) ? next : "/";
 }
 
 /*

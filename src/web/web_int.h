@@ -439,6 +439,9 @@ bool web_open_form(struct request *req, struct response *res, struct store *st, 
                    struct kv **form, size_t *n);
 /* A 303 to a local path (static or in the arena). */
 int web_redirect(struct response *res, const char *path);
+/* Is p a path of this site that a redirect may go to ("/e/x", never "//host",
+ * "/\\host" or anything with a control character that a browser drops)? */
+bool web_local_path(const char *p);
 /*
  * The event of the ":slug" parameter (slug as given) if the viewer may see
  * it: drafts only for their editors. RC_NOTFOUND otherwise.

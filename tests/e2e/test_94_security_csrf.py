@@ -416,3 +416,46 @@ def test_cookies_are_secure_behind_a_tls_public_url(gazouillis_asan, tmp_path_fa
         assert "secure" in flags(cookie_line(r, "gz_csrf"))
     finally:
         stop(srv)
+
+
+# ---- where a form sends the browser next ----
+
+NEXTS = ["//evil.example/", "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example",
+         "/\\evil.example", "\\/evil.example", "/\\/evil.example", "https://evil.example/",
+         "javascript:alert(1)", "/\x00/evil.example", "/%2F/evil.example", " //evil.example",
+         "/\x0b/evil.example", "/e/closed\\..\\..\\evil", "///evil.example", "/\u3000/evil"]
+
+
+def lands_here(location):
+    """Would a browser stay on this site following location? (it drops tabs and line breaks,
+    reads a backslash as a slash)"""
+    seen = re.sub(r"[\t\r\n]", "", location).replace("\\", "/").strip()
+    return seen.startswith("/") and not seen.startswith("//")
+
+
+def test_sign_in_and_likes_send_the_browser_only_to_this_site(world):
+    pid = world.post()
+    tried = 0
+    for nxt in NEXTS:
+        s = requests.Session()
+        page = s.get(world.server.url("/login"), timeout=10).text
+        r = s.post(world.server.url("/login"), allow_redirects=False, timeout=30,
+                   data={"csrf": login_csrf(page), "username": "mem",
+                         "password": world.passwords["mem"], "next": nxt})
+        if r.status_code == 400:  # a NUL: the form itself is refused
+            continue
+        assert r.status_code == 303, (nxt, r.status_code)
+        assert lands_here(r.headers["Location"]), (nxt, r.headers["Location"])
+        r = world.form("member", f"/posts/{pid}/like", {"like": "1", "next": nxt})
+        if r.status_code != 400:
+            assert r.status_code == 303 and lands_here(r.headers["Location"]), \
+                (nxt, r.status_code, r.headers.get("Location"))
+        tried += 2
+    # a local next is kept
+    s = requests.Session()
+    page = s.get(world.server.url("/login?next=/e/closed"), timeout=10).text
+    r = s.post(world.server.url("/login"), allow_redirects=False, timeout=30,
+               data={"csrf": login_csrf(page), "username": "mem",
+                     "password": world.passwords["mem"], "next": "/e/closed"})
+    assert r.headers["Location"] == "/e/closed"
+    print(f"\nredirects: {tried} hostile next addresses, all kept on this site")
