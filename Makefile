@@ -146,6 +146,14 @@ e2e: $(BUILD)/gazouillis $(BUILD)/asan/gazouillis
 
 include fuzz/fuzz.mk
 
+# The security tests alone (issue 8; part of e2e too), with their figures:
+# authorization matrix, XSS, CSRF and sessions, hostile input, slow clients,
+# security headers (docs/RELIABILITY.md, "Security").
+.PHONY: security
+security: $(BUILD)/gazouillis $(BUILD)/asan/gazouillis
+	GAZOUILLIS_BIN=$(abspath $(BUILD)/gazouillis) GAZOUILLIS_ASAN_BIN=$(abspath $(BUILD)/asan/gazouillis) \
+	  GAZOUILLIS_SHARED=$(abspath $(SHARED)) $(PYTHON) -m pytest -q -s tests/e2e/test_94_security_*.py
+
 # Line and branch coverage of src/ (issue 8): the unit, conformance and
 # end-to-end tests again, on builds instrumented for gcov (-O0, no
 # sanitizers) in $(COV_BUILD), then gcovr's figures: the whole of src/ and

@@ -473,3 +473,66 @@ def test_an_app_revokes_only_its_own_tokens(world):
     verify = requests.get(world.server.url("/api/v1/accounts/verify_credentials"),
                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert verify.status_code == 401
+
+
+def test_what_waits_or_is_hidden_is_shown_to_nobody_else(world):
+    """A post waiting for approval or hidden, a guest's comment waiting or marked spam, a
+    private or direct status: on no page, export, feed or API answer of those who may not see
+    them; the event's editor sees what waits in the queue."""
+    marks = {k: f"secret{k}{n}" for n, k in enumerate(("pending", "hidden", "cpending", "spam",
+                                                        "private", "direct"))}
+    r = world.api("member", "POST", "/api/v1/events/open/posts",
+                  json={"text": f"{marks['pending']} #ouvert"})
+    assert r.json()["state"] == "pending", r.text
+    pending = r.json()["id"]
+    r = world.api("member", "POST", "/api/v1/events/open/posts", json={"text": marks["hidden"]})
+    hidden = r.json()["id"]
+    assert world.api("editor", "POST", f"/api/v1/posts/{hidden}/hide").status_code == 200
+    for key in ("cpending", "spam"):
+        r = world.api("anon", "POST", "/api/v1/events/open/comments",
+                      json={"body": marks[key], "name": "Invité",
+                            "email": f"{key}@example.org"})
+        assert r.json()["state"] == "pending", r.text
+        if key == "spam":
+            cid = r.json()["id"]
+            assert world.api("editor", "POST",
+                             f"/api/v1/events/open/comments/{cid}/spam").status_code == 200
+    statuses = {}
+    for key in ("private", "direct"):
+        r = world.api("member", "POST", "/api/v1/statuses",
+                      data={"status": f"{marks[key]} #ouvert", "visibility": key})
+        assert r.status_code == 200, r.text
+        statuses[key] = r.json()["id"]
+    pages = ["/", "/e/open", "/e/open/recap", "/e/open/recap?view=speakers", "/e/open/recap.md",
+             "/e/open/recap.html", "/e/open.json", "/e/open/feed.atom", "/e/open/comments.atom",
+             "/e/open/wall", "/tags/ouvert", "/@mem", "/users/mem",
+             "/search?q=ouvert", "/search?q=secret", "/api/v1/events/open",
+             "/api/v1/events/open/posts", "/api/v1/events/open/comments",
+             "/api/v1/events/open/comments?state=pending", "/api/v1/events/open/comments?state=spam",
+             f"/api/v1/posts/{pending}", f"/api/v1/posts/{hidden}", "/api/v1/timelines/public",
+             "/api/v1/timelines/tag/ouvert", "/api/v2/search?q=ouvert",
+             f"/api/v1/statuses/{pending}", f"/api/v1/statuses/{hidden}",
+             f"/api/v1/statuses/{statuses['private']}", f"/api/v1/statuses/{statuses['direct']}",
+             "/api/v1/accounts/verify_credentials", "/e/open/moderate"]
+    checked = 0
+    for role in ("anon", "other"):
+        for path in pages:
+            r = world.browsers[role].get(world.server.url(path), timeout=10,
+                                         headers=world.headers(role), allow_redirects=False)
+            for key, mark in marks.items():
+                assert mark not in r.text, (role, path, key, r.status_code)
+            checked += 1
+    # the queue and its live streams are the editors' alone
+    for role in ("anon", "member", "other"):
+        for path in ("/api/v1/events/open/pending", "/api/v1/events/open/moderation/stream",
+                     "/e/open/moderate/stream", "/e/open/moderate"):
+            with world.browsers[role].get(world.server.url(path), headers=world.headers(role),
+                                          stream=True, timeout=5, allow_redirects=False) as r:
+                assert r.status_code in (303, 401, 403, 404), (role, path, r.status_code)
+                checked += 1
+    # the author sees its own private status; the editor sees the queue
+    r = world.api("member", "GET", f"/api/v1/statuses/{statuses['private']}")
+    assert marks["private"] in r.text
+    r = world.browsers["editor"].get(world.server.url("/e/open/moderate"), timeout=10)
+    assert marks["pending"] in r.text and marks["cpending"] in r.text
+    print(f"\nreads: {checked} answers to others without anything hidden or waiting")

@@ -90,7 +90,6 @@ def test_sql_metacharacters_in_every_query_parameter(world):
         f"/api/v1/events/{slug}/posts?max_id={q(m)}&since_id={q(m)}",
         f"/api/v1/events/{slug}/comments?order={q(m)}&state={q(m)}",
         f"/api/v1/events/{slug}/comments/{q(m)}", f"/api/v1/posts/{q(m)}",
-        f"/api/v1/tags/{q(m)}/stream?since={q(m)}&timeout=0",
         f"/api/v2/search?q={q(m)}", f"/api/v2/search?q={q(m)}&type=accounts&limit={q(m)}",
         f"/api/v1/accounts/lookup?acct={q(m)}", f"/api/v1/accounts/{q(m)}",
         f"/api/v1/accounts/{q(m)}/statuses?max_id={q(m)}",
@@ -101,8 +100,6 @@ def test_sql_metacharacters_in_every_query_parameter(world):
     ]
     for m in META:
         for path in paths(m):
-            if "/stream" in path:
-                continue  # a stream never ends: its since= is checked below
             for role in ("anon", "admin"):
                 r = world.api(role, "GET", path)
                 tried += 1
