@@ -95,7 +95,7 @@ def test_slow_clients_do_not_slow_the_others(server):
           f"max {during[-1] * 1e3:.1f} ms; {open_now} connections open")
     assert dropped == [], "the server closed slow clients that were still sending"
     assert open_now >= SLOW
-    assert statistics.median(during) < statistics.median(before) * 3 + 0.02
+    assert statistics.median(during) < statistics.median(before) * 3 + 0.05
     assert pct(during, .99) < 1.0 and during[-1] < 2.0
     # the connection that never sent a byte is closed after the idle timeout
     left = IDLE_TIMEOUT_S + 3 - (time.monotonic() - opened)
