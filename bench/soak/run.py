@@ -262,15 +262,15 @@ def wrk(srv, rate, start, end, threads, name):
 
 
 def wrk_result(proc, path, name):
-    try:
-        proc.wait(timeout=SECONDS + 300)
-    except subprocess.TimeoutExpired:
-        fail(f"wrk {name} did not end")
+    """wrk's figures, once it ended (timeout(1) bounds it), with its CPU time."""
+    _, status, ru = os.wait4(proc.pid, 0)  # timeout's rusage counts the wrk it waited for
+    proc.returncode = os.waitstatus_to_exitcode(status)
     with open(path) as f:
         res = keyvals(f.read())
     if "kinds" not in res:
         fail(f"wrk {name} printed no figures (exit {proc.returncode}; see {path})")
     res["errors"] = int(res["answers_bad"]) + sum(int(res[k]) for k in ERRORS)
+    res["client_cpu_s"] = ru.ru_utime + ru.ru_stime
     return res
 
 
@@ -464,7 +464,9 @@ def summarize(cap_runs, s):
              f"{slope(own_half):+.1f} kB/minute. "
              f"Server CPU: {s['cpu']:.0f} s in {s['wall']:.0f} s, {s['cpu'] / s['wall']:.2f} "
              f"cores, {1e6 * s['cpu'] / max(total, 1):.0f} µs per request (the streams' "
-             f"deliveries included); {rows[-1][3]} threads. Load average (1 min) during the "
+             f"deliveries included); {rows[-1][3]} threads. The load generators on the same "
+             f"cores: wrk {res['client_cpu_s']:.0f} s, streamload "
+             f"{float(st.get('client_cpu_s') or 0):.0f} s of CPU. Load average (1 min) during the "
              f"run: {min(r[5] for r in rows[1:]):.1f} to {max(r[5] for r in rows):.1f}. "
              f"SIGTERM to exit: {s['stop_ms']:.0f} ms, exit status {s['stop_rc']}.")
     L.append("")
