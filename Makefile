@@ -211,6 +211,12 @@ bench-mastodon: all
 bench-live: all $(BUILD)/streamload
 	BUILD=$(BUILD) BENCH_COMMAND="make bench-live" ./bench/live/run.sh
 
+# The soak (issue 8): ten minutes (SOAK_SECONDS) at half the measured capacity,
+# reads, posts, comments and 1,000 live streams; see docs/RELIABILITY.md.
+.PHONY: soak
+soak: all $(BUILD)/streamload
+	BUILD=$(BUILD) SHARED=$(abspath $(SHARED)) $(PYTHON) bench/soak/run.py
+
 $(BUILD)/streamload: bench/live/streamload.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ bench/live/streamload.c

@@ -435,6 +435,7 @@ struct stream {
     uint32_t dlen, rlen; /* in buf: decoded bytes, then raw bytes not yet de-chunked */
     uint32_t rank;       /* post events seen so far: the order of arrival */
     uint32_t n_got;      /* distinct posts received */
+    uint64_t last_id;    /* the last SSE id: field, to check that each one is greater */
     int fd;
     uint16_t sent; /* bytes of the GET written */
     uint8_t state, chunked, ev, has_data, retries;
@@ -484,7 +485,7 @@ static struct load {
     long refused_by_status[N_STATUS], failed_by_errno[N_ERRNO];
 
     /* events */
-    long comments, other_events, foreign, unparsed, duplicates;
+    long comments, other_events, foreign, unparsed, duplicates, ids_not_increasing;
     unsigned long long deliveries, got_alive;
 
     /* posts: written by the poster, read by the loop once n_published says so */
@@ -618,6 +619,19 @@ on_post_event(uint32_t i, uint64_t id, double t)
         (struct pending){.id = id, .t = t, .stream = i, .rank = rank, .cand = ld.n_synced};
 }
 
+/* An id: field: the log position of the event, which must grow on each stream. */
+static void
+sse_id(struct stream *s, const char *v, size_t vlen)
+{
+    uint64_t id = 0;
+
+    for (size_t k = 0; k < vlen && k < 19 && v[k] >= '0' && v[k] <= '9'; k++)
+        id = id * 10 + (uint64_t)(v[k] - '0');
+    if (id <= s->last_id)
+        ld.ids_not_increasing++;
+    s->last_id = id;
+}
+
 /* One line of the event stream, without its end of line. */
 static void
 sse_line(uint32_t i, const char *line, size_t len, double t)
@@ -657,7 +671,9 @@ sse_line(uint32_t i, const char *line, size_t len, double t)
             jscan_feed(&s->js, "\n", 1);
         jscan_feed(&s->js, v, vlen);
         s->has_data = 1;
-    } /* id:, retry: and unknown fields are ignored */
+    } else if (nlen == 2 && memcmp(line, "id", 2) == 0) {
+        sse_id(s, v, vlen);
+    } /* retry: and unknown fields are ignored */
 }
 
 static void
@@ -1189,6 +1205,34 @@ print_counts(const char *key, const long *c, size_t n, const char *(*name)(size_
     putchar('\n');
 }
 
+/*
+ * What each stream still open at the end received: the fewest and the most post events
+ * (ours and foreign alike: a soak's posts are made by others), and the id: fields that did
+ * not grow. Equal min and max, growing ids and no stream closed early: every stream got the
+ * same posts, each once.
+ */
+static void
+print_per_stream(void)
+{
+    long lo = -1, hi = -1, alive = 0;
+
+    for (long i = 0; i < ld.o.streams; i++) {
+        if (ld.st[i].state != ST_OPEN)
+            continue;
+        alive++;
+        if (lo < 0 || (long)ld.st[i].rank < lo)
+            lo = (long)ld.st[i].rank;
+        if ((long)ld.st[i].rank > hi)
+            hi = (long)ld.st[i].rank;
+    }
+    printf("streams_open_at_end=%ld\n", alive);
+    if (alive > 0)
+        printf("post_events_min_per_stream=%ld\npost_events_max_per_stream=%ld\n", lo, hi);
+    else
+        printf("post_events_min_per_stream=\npost_events_max_per_stream=\n");
+    printf("ids_not_increasing=%ld\n", ld.ids_not_increasing);
+}
+
 static const char *
 status_name(size_t j, char *tmp)
 {
@@ -1282,6 +1326,7 @@ report(double open_ms, long rss_before, long rss_after)
     printf("negative=%ld\n", negative);
     printf("other_events=%ld\n", ld.other_events);
     printf("foreign_events=%ld\n", ld.foreign);
+    print_per_stream();
     printf("unparsed_events=%ld\n", ld.unparsed);
     printf("comments=%ld\n", ld.comments);
     if (rss_before >= 0)

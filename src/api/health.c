@@ -1,8 +1,10 @@
 /*
  * api/health.c - /healthz for load balancers and supervisors (the store
  * answers a query), /metrics for Prometheus: the HTTP counters of the
- * server, and how many posts there are.
+ * server, how many posts there are, and where the memory goes (the heap in
+ * use, SQLite's part of it: what tells a leak from caches filling up).
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,13 @@ api_healthz(struct request *req, struct response *res)
     "gazouillis_writer_requests_total %llu\n"                                                      \
     "# HELP gazouillis_http_streams_open Live streams (server-sent events) open now.\n"            \
     "# TYPE gazouillis_http_streams_open gauge\n"                                                  \
-    "gazouillis_http_streams_open %zu\n"
+    "gazouillis_http_streams_open %zu\n"                                                           \
+    "# HELP gazouillis_heap_bytes Bytes allocated with malloc and not freed.\n"                    \
+    "# TYPE gazouillis_heap_bytes gauge\n"                                                         \
+    "gazouillis_heap_bytes %llu\n"                                                                 \
+    "# HELP gazouillis_sqlite_memory_bytes Bytes SQLite holds (page caches included).\n"           \
+    "# TYPE gazouillis_sqlite_memory_bytes gauge\n"                                                \
+    "gazouillis_sqlite_memory_bytes %lld\n"
 
 /* GET /metrics */
 int
@@ -55,15 +63,19 @@ api_metrics(struct request *req, struct response *res)
         posts = -1;
     size_t streams = live_stream_count(); /* read once: both calls below must agree */
 
+    struct mallinfo2 mi = mallinfo2(); /* every arena: small and mmapped blocks in use */
+    unsigned long long heap = (unsigned long long)(mi.uordblks + mi.hblkhd);
+    long long sqlite = (long long)store_memory_used();
+
     writer_counts(&batches, &written);
-    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts, batches, written, streams);
+    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts, batches, written, streams, heap, sqlite);
     if (n < 0 || (all = malloc(len + (size_t)n + 1)) == NULL) {
         free(text);
         return -1;
     }
     memcpy(all, text, len);
-    snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts, batches, written,
-             live_stream_count());
+    snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts, batches, written, streams,
+             heap, sqlite);
     free(text);
     n += (int)len;
     return response_body_take(res, 200, "text/plain; version=0.0.4; charset=utf-8", all, (size_t)n);

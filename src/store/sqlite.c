@@ -1877,6 +1877,12 @@ store_post_count(struct store *st, int64_t *n_out)
     return sq_count(st, SQ_POST_COUNT, n_out);
 }
 
+int64_t
+store_memory_used(void)
+{
+    return (int64_t)sqlite3_memory_used();
+}
+
 int
 store_post_set_state(struct store *st, int64_t id, const char *state)
 {

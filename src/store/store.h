@@ -300,6 +300,8 @@ int store_fts_index_pending(struct store *st);
 int store_post_search(struct store *st, struct arena *ar, const char *query, int limit,
                       struct post **out, size_t *n_out);
 int store_post_count(struct store *st, int64_t *n_out);
+/* Bytes SQLite holds now, in every connection (page caches, statements, schema). */
+int64_t store_memory_used(void);
 /* Moderation: "visible", "pending" or "hidden" (RC_INVALID otherwise, RC_NOTFOUND). */
 int store_post_set_state(struct store *st, int64_t id, const char *state);
 

@@ -25,6 +25,12 @@ def test_health_and_metrics(server):
     assert 'gazouillis_http_requests_total{code="200"}' in m
     assert "gazouillis_http_request_duration_seconds_bucket" in m
     assert "gazouillis_posts " in m
+    # where the memory goes (bench/soak reads them): the heap in use, SQLite's part of it
+    gauges = dict(line.split() for line in m.splitlines()
+                  if line.startswith(("gazouillis_heap_bytes ", "gazouillis_sqlite_memory_bytes ")))
+    assert set(gauges) == {"gazouillis_heap_bytes", "gazouillis_sqlite_memory_bytes"}, m
+    assert int(gauges["gazouillis_sqlite_memory_bytes"]) > 0
+    assert int(gauges["gazouillis_heap_bytes"]) >= 0  # ASan's allocator is not malloc's: 0 there
 
 
 def test_first_start_prints_an_admin_once(server, gazouillis_asan, tmp_path):
