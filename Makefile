@@ -121,12 +121,17 @@ $(BUILD)/asan/libgzserver.a: $(SERVER_SRC:%.c=$(BUILD)/asan/%.o) | $(DEPS_STAMP)
 $(BUILD)/asan/unit/%: tests/unit/%.c $(BUILD)/asan/libgzserver.a $(BUILD)/asan/libgztext.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) $(SAN_OPT) $(TEST_CFLAGS) -MMD -MP -pthread -o $@ $< \
-	  $(BUILD)/asan/libgzserver.a $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS)
+	  $(BUILD)/asan/libgzserver.a $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS) -lm \
+	  $(UNIT_LDFLAGS)
+
+# test_oom fails the Nth allocation: malloc, realloc and calloc go through its
+# __wrap_ functions (the text engine's own calls; not those inside libraries).
+$(BUILD)/asan/unit/test_oom: UNIT_LDFLAGS = -Wl,--wrap=malloc -Wl,--wrap=realloc -Wl,--wrap=calloc
 
 $(BUILD)/asan/conformance: $(wildcard tests/conformance/*.c) $(BUILD)/asan/libgztext.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) $(SAN_OPT) $(TEST_CFLAGS) -o $@ $(wildcard tests/conformance/*.c) \
-	  $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS)
+	  $(BUILD)/asan/libgztext.a $(PKG_LIBS) $(TEST_LIBS) -lm
 
 $(BUILD)/asan/gazouillis: $(CLI_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libgzserver.a \
                           $(BUILD)/asan/libgztext.a

@@ -32,7 +32,7 @@ static const char *const html_entity[256] = {
 int
 text_html_escape(struct text_buf *out, const char *s, size_t len)
 {
-    size_t i, run = 0;
+    size_t i, run = 0, saved = out->len;
 
     /* Reserve once for the common case of nothing to escape. */
     if (buf_reserve(out, len) != 0)
@@ -43,10 +43,15 @@ text_html_escape(struct text_buf *out, const char *s, size_t len)
         if (rep == NULL)
             continue;
         if (buf_append(out, s + run, i - run) != 0 || buf_puts(out, rep) != 0)
-            return -1;
+            goto fail;
         run = i + 1;
     }
-    return buf_append(out, s + run, len - run);
+    if (buf_append(out, s + run, len - run) == 0)
+        return 0;
+fail:
+    out->len = saved; /* out as it was; buf_reserve made data non-NULL */
+    out->data[saved] = '\0';
+    return -1;
 }
 
 /* Plain text between entities: escaped, "\n" (or "\r\n") as "<br>". */

@@ -64,6 +64,18 @@ text_scratch_release(struct text_scratch *sc)
     memset(sc, 0, sizeof(*sc));
 }
 
+char *
+str_dup_n(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+
+    if (p != NULL) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
 int
 entities_push(struct text_entities *es, const struct text_entity *e)
 {

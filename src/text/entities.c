@@ -97,22 +97,26 @@ text_extract_hashtags_checked(const char *s, size_t len, struct text_entities *o
 {
     size_t bounds[3], i, kept;
 
+    /* Unchecked hashtags, or URLs, are not what was asked for: none on failure. */
     bounds[0] = out->n;
     if (text_extract_hashtags(s, len, out) != 0)
-        return -1;
+        goto fail;
     bounds[1] = out->n;
     if (bounds[1] == bounds[0])
         return 0;
     if (text_extract_urls(s, len, out) != 0)
-        return -1;
+        goto fail;
     bounds[2] = out->n;
     if (merge_runs(out, bounds[0], bounds, 2) != 0)
-        return -1;
+        goto fail;
     for (i = kept = bounds[0]; i < out->n; i++)
         if (out->v[i].type == TEXT_ENTITY_HASHTAG)
             out->v[kept++] = out->v[i];
     out->n = kept;
     return 0;
+fail:
+    out->n = bounds[0];
+    return -1;
 }
 
 void

@@ -149,9 +149,11 @@ decode(const char *s, size_t len, utf8proc_int32_t *cp, size_t *offs, size_t max
 /*
  * The truncations of word s[0..len) by the rules: after a consonant,
  * before a vowel, at least three letters removed, at least three kept;
- * gentlest (longest) first, into ar. Hyphenated words are left whole.
+ * gentlest (longest) first, into ar. Words with other than letters (an
+ * apostrophe, a hyphen) are left whole. Returns how many, or -1 when
+ * memory runs out (a missing cut would change the result, not only fail).
  */
-static size_t
+static int
 truncations(struct arena *ar, const char *s, size_t len, const char **out, size_t max)
 {
     utf8proc_int32_t cp[WORD_BYTES];
@@ -166,16 +168,16 @@ truncations(struct arena *ar, const char *s, size_t len, const char **out, size_
         if (is_vowel(cp[k - 1]) || !is_vowel(cp[k]))
             continue;
         if ((form = arena_alloc(ar, offs[k] + 2)) == NULL)
-            break;
+            return -1;
         memcpy(form, s, offs[k]);
         form[offs[k]] = '.';
         form[offs[k] + 1] = '\0';
         out[got++] = form;
     }
-    return got;
+    return (int)got;
 }
 
-/* form with its first letter made capital, in ar. */
+/* form with its first letter made capital, in ar; NULL when memory runs out. */
 static const char *
 capitalized(struct arena *ar, const char *form)
 {
@@ -190,23 +192,30 @@ capitalized(struct arena *ar, const char *form)
     return arena_printf(ar, "%.*s%s", (int)w, (const char *)head, form + skip);
 }
 
-/* The conventional form of lower, capital as original's; NULL when there is none. */
-static const char *
-conventional(struct arena *ar, const char *lower, const char *original, bool english)
+/*
+ * The conventional form of lower, capital as original's, into *form (NULL
+ * when there is none). Returns 0, or -1 when memory runs out.
+ */
+static int
+conventional(struct arena *ar, const char *lower, const char *original, bool english,
+             const char **form /* OUT */)
 {
     const char *const(*table)[2] = english ? conventional_en : conventional_fr;
     utf8proc_int32_t first;
     size_t i;
 
+    *form = NULL;
     for (i = 0; table[i][0] != NULL; i++) {
         if (strcmp(table[i][0], lower) != 0)
             continue;
         if (utf8proc_iterate((const utf8proc_uint8_t *)original, 4, &first) > 0 &&
             utf8proc_isupper(first))
-            return capitalized(ar, table[i][1]);
-        return table[i][1];
+            *form = capitalized(ar, table[i][1]);
+        else
+            *form = table[i][1];
+        return *form != NULL ? 0 : -1;
     }
-    return NULL;
+    return 0;
 }
 
 /* The lower case of s[0..len) into out (size bytes); false when it does not fit or is not UTF-8. */
@@ -362,12 +371,18 @@ text_fit(const char *s, size_t len, const struct fit_options *opt, struct text_f
         if (!lower_of(s + start, end - start, w[n].lower, sizeof(w[n].lower)))
             continue;
         {
-            const char *conv = conventional(&ar, w[n].lower, s + start, opt->english);
-            if (conv != NULL)
+            const char *conv;
+            int got;
+            if (conventional(&ar, w[n].lower, s + start, opt->english, &conv) != 0)
+                goto out;
+            if (conv != NULL) {
                 w[n].cuts[w[n].n_cuts++] = conv;
-            else if (memchr(s + start, '-', end - start) == NULL &&
-                     memchr(s + start, '\'', end - start) == NULL)
-                w[n].n_cuts = truncations(&ar, s + start, end - start, w[n].cuts, MAX_CUTS);
+            } else if (memchr(s + start, '-', end - start) == NULL &&
+                       memchr(s + start, '\'', end - start) == NULL) {
+                if ((got = truncations(&ar, s + start, end - start, w[n].cuts, MAX_CUTS)) < 0)
+                    goto out;
+                w[n].n_cuts = (size_t)got;
+            }
         }
         if (w[n].n_cuts > 0)
             n++;
@@ -421,8 +436,8 @@ text_fit(const char *s, size_t len, const struct fit_options *opt, struct text_f
     for (i = 0, at = 0; i < n; i++) {
         if (w[i].chosen < 0)
             continue;
-        out->changes[at].from = strndup(s + w[i].start, w[i].end - w[i].start);
-        out->changes[at].to = strdup(w[i].cuts[w[i].chosen]);
+        out->changes[at].from = str_dup_n(s + w[i].start, w[i].end - w[i].start);
+        out->changes[at].to = str_dup_n(w[i].cuts[w[i].chosen], strlen(w[i].cuts[w[i].chosen]));
         if (out->changes[at].from == NULL || out->changes[at].to == NULL)
             goto out;
         at++;

@@ -12,7 +12,7 @@ text_tag_fold(struct text_buf *out, const char *s, size_t len)
 {
     struct text_scratch sc = {0};
     const char *t;
-    size_t tlen, i, n, at;
+    size_t tlen, i, n, at, saved = out->len;
     int rc = -1;
 
     if (text_utf8_check(s, len, &at) != TEXT_UTF8_OK || text_nfc(&sc, s, len, &t, &tlen) != 0)
@@ -30,6 +30,10 @@ text_tag_fold(struct text_buf *out, const char *s, size_t len)
         goto out;
     rc = 0;
 out:
+    if (rc != 0 && out->data != NULL) { /* out as it was */
+        out->len = saved;
+        out->data[saved] = '\0';
+    }
     text_scratch_release(&sc);
     return rc;
 }

@@ -178,13 +178,14 @@ hl_write(struct text_buf *out, const char *s, size_t len, const struct hl_range 
 /*
  * Appends s[0..len) to out with the hits wrapped in <em></em> (see the top
  * of this file for how hits are cleaned). Returns 0, or -1 if memory runs
- * out, out then holding part of the result.
+ * out, out then as it was.
  */
 int
 text_hit_highlight(struct text_buf *out, const char *s, size_t len, const uint32_t (*hits)[2],
                    size_t n_hits)
 {
     struct hl_range *r;
+    size_t saved = out->len;
     ptrdiff_t n;
     int rc;
 
@@ -194,5 +195,9 @@ text_hit_highlight(struct text_buf *out, const char *s, size_t len, const uint32
         return -1;
     rc = hl_write(out, s, len, r, (size_t)n);
     free(r);
+    if (rc != 0 && out->data != NULL) {
+        out->len = saved;
+        out->data[saved] = '\0';
+    }
     return rc;
 }

@@ -40,7 +40,10 @@ text_name_key(struct text_buf *out, const char *s, size_t len)
             utf8proc_ssize_t w = utf8proc_encode_char(c, (utf8proc_uint8_t *)one);
             if (buf_append(out, one, (size_t)w) != 0) {
                 free(mapped);
-                out->len = saved;
+                if (out->data != NULL) { /* out as it was, NUL-terminated */
+                    out->len = saved;
+                    out->data[saved] = '\0';
+                }
                 return -1;
             }
         }

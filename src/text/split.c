@@ -125,21 +125,20 @@ pack(struct text_scratch *sc, const struct text_config *cfg, const char *prefix,
                 best_level = level;
             }
         if (best_level < 0) {
-            /* one word longer than a post: cut it where it fills the post */
-            size_t cut = at + 1;
-            for (i = at + 1; i <= len; i++) {
-                if ((body[i - 1] & 0xC0) == 0x80 && i < len && (body[i] & 0xC0) == 0x80)
-                    continue;
+            /* one word longer than a post: cut it between characters where it fills the post */
+            size_t cut = at;
+            for (i = at + 1; i <= len && i - at < sizeof(buf) - 200; i++) {
+                if (i < len && (body[i] & 0xC0) == 0x80)
+                    continue; /* inside a character */
                 compose(buf, sizeof(buf), prefix, body + at, i - at, parts + 1, n, tag);
-                if ((w = weight(sc, buf, cfg)) < 0 || w > cfg->max_weighted_length)
+                if ((w = weight(sc, buf, cfg)) < 0)
+                    return -1;
+                if (w > cfg->max_weighted_length)
                     break;
                 cut = i;
             }
-            if (cut == at + 1) {
-                compose(buf, sizeof(buf), prefix, body + at, 1, parts + 1, n, tag);
-                if (weight(sc, buf, cfg) > cfg->max_weighted_length)
-                    return -1; /* not even one character fits beside the prefix and the tag */
-            }
+            if (cut == at)
+                return -1; /* not even one character fits beside the prefix and the tag */
             best = cut;
         }
         starts[parts] = at;
@@ -206,7 +205,7 @@ text_split(const char *s, size_t len, int limit, const char *hashtag, struct tex
         if (r.valid && (hashtag == NULL || hashtag[0] == '\0' || tag == NULL || had_tag)) {
             text_scratch_release(&sc);
             if ((out->parts = malloc(sizeof(*out->parts))) == NULL ||
-                (out->parts[0] = strndup(s, len)) == NULL) {
+                (out->parts[0] = str_dup_n(s, len)) == NULL) {
                 free(out->parts);
                 out->parts = NULL;
                 return -1;
@@ -237,7 +236,7 @@ text_split(const char *s, size_t len, int limit, const char *hashtag, struct tex
             e--;
         compose(buf, sizeof(buf), p_end > 0 ? prefix : NULL, body + starts[i], e - starts[i],
                 (int)i + 1, n, tag);
-        if ((out->parts[i] = strdup(buf)) == NULL) {
+        if ((out->parts[i] = str_dup_n(buf, strlen(buf))) == NULL) {
             text_scratch_release(&sc);
             text_split_release(out);
             return -1;

@@ -185,7 +185,8 @@ int text_extract_mentions(const char *s, size_t len, unsigned opts, struct text_
 int text_extract_cashtags(const char *s, size_t len, struct text_entities *out);
 /* All four, overlaps removed as upstream does (earlier start wins). */
 int text_extract_entities(const char *s, size_t len, unsigned opts, struct text_entities *out);
-/* Hashtags that do not overlap a URL (upstream extractHashtags' default). */
+/* Hashtags that do not overlap a URL (upstream extractHashtags' default); on
+ * -1 it adds none, since the ones found so far were not checked yet. */
 int text_extract_hashtags_checked(const char *s, size_t len, struct text_entities *out);
 
 /*
@@ -209,7 +210,7 @@ bool text_is_valid_url(const char *s, size_t len, bool unicode_domains, bool req
 /*
  * Appends the form hashtags are compared and stored in: NFC, lower case
  * ("Économie" and "économie" are one tag). Returns 0, or -1 when s is not
- * UTF-8 or memory runs out.
+ * UTF-8 or memory runs out (out left as it was).
  */
 int text_tag_fold(struct text_buf *out, const char *s, size_t len);
 
@@ -273,7 +274,8 @@ void text_fit_release(struct text_fit_result *r);
 
 /* ---- HTML ---- */
 
-/* Appends s[0..len) HTML-escaped (& < > " ') to out. Returns 0 or -1 (no memory). */
+/* Appends s[0..len) HTML-escaped (& < > " ') to out. Returns 0, or -1 when
+ * memory runs out (out left as it was). */
 int text_html_escape(struct text_buf *out, const char *s, size_t len);
 
 struct text_autolink_options {
@@ -321,6 +323,7 @@ int text_markdown(struct text_buf *out, const char *md, size_t len);
 /*
  * Wraps the code point ranges hits[i][0]..hits[i][1] of text (which may hold
  * HTML tags; offsets skip the markup) in <em></em>, as upstream hitHighlight.
+ * Returns 0, or -1 when memory runs out (out left as it was).
  */
 int text_hit_highlight(struct text_buf *out, const char *s, size_t len, const uint32_t (*hits)[2],
                        size_t n_hits);

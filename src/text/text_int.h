@@ -192,5 +192,8 @@ extern const size_t emoji_firsts_n;
 int buf_reserve(struct text_buf *b, size_t extra);
 int buf_append(struct text_buf *b, const char *s, size_t len);
 int buf_puts(struct text_buf *b, const char *s);
+/* A malloc'd copy of s[0..n) and a NUL, or NULL. strndup's job, but through
+ * the malloc the allocation-failure test (tests/unit/test_oom.c) can fail. */
+char *str_dup_n(const char *s, size_t n);
 
 #endif
