@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,87 @@ tags_fold_to_one_form(void **state)
     text_buf_release(&b);
 }
 
+/*
+ * Where an entity ends, by upstream's rules: a cashtag before a
+ * non-breaking space (French typography: "$CAD :"), a private-use letter
+ * upstream counts as a letter inside a hashtag, and no mention when a
+ * Latin letter with an accent (U+0253 here) glues onto the name.
+ */
+static void
+entity_ends_outside_ascii(void **state)
+{
+    const char *cad = "Le $CAD\xc2\xa0: en hausse", *pua = "#ab\xef\xa1\xb0 x";
+    struct text_entities es = {0};
+
+    (void)state;
+    assert_int_equal(text_extract_cashtags(cad, strlen(cad), &es), 0);
+    assert_int_equal(es.n, 1);
+    assert_value(cad, &es.v[0], "CAD");
+    es.n = 0;
+    assert_int_equal(text_extract_cashtags("$CADé", strlen("$CADé"), &es), 0);
+    assert_int_equal(es.n, 0);
+    assert_int_equal(text_extract_hashtags(pua, strlen(pua), &es), 0);
+    assert_int_equal(es.n, 1);
+    assert_value(pua, &es.v[0], "ab\xef\xa1\xb0");
+    es.n = 0;
+    assert_int_equal(text_extract_mentions("@jean\xc9\x93 x", 8, 0, &es), 0);
+    assert_int_equal(es.n, 0);
+    assert_int_equal(text_extract_mentions("@jean x", 7, 0, &es), 0);
+    assert_int_equal(es.n, 1);
+    text_entities_release(&es);
+}
+
+/* Code point indices, also for entities given out of order. */
+static void
+indices_of_unsorted_entities(void **state)
+{
+    const char *s = "é #un à #deux";
+    struct text_entities es = {0};
+    struct text_entity tmp;
+
+    (void)state;
+    assert_int_equal(text_extract_hashtags(s, strlen(s), &es), 0);
+    assert_int_equal(es.n, 2);
+    tmp = es.v[0];
+    es.v[0] = es.v[1];
+    es.v[1] = tmp;
+    text_entities_index(s, strlen(s), &es);
+    assert_int_equal(es.v[0].cp_start, 8); /* #deux */
+    assert_int_equal(es.v[0].cp_end, 13);
+    assert_int_equal(es.v[1].cp_start, 2); /* #un */
+    assert_int_equal(es.v[1].cp_end, 5);
+    text_entities_release(&es);
+}
+
+/* Whole URLs (upstream isValidUrl): the fragment is checked as a query is. */
+static void
+urls_validated_whole(void **state)
+{
+    static const struct {
+        const char *s;
+        bool unicode, protocol, want;
+    } cases[] = {
+        {"https://example.com/a?b=c#frag", false, true, true},
+        {"https://example.com/a#fr ag", false, true, false}, /* a space in the fragment */
+        {"https://example.com/a#x\ny", false, true, false},  /* a line break: no match */
+        {"https://example.com/a?b c", false, true, false},   /* a space in the query */
+        {"example.com/a", false, true, false},               /* no protocol */
+        {"example.com/a", false, false, true},
+        {"ftp://example.com/", false, true, false},      /* not http(s) */
+        {"https://exemple.québec/", false, true, false}, /* IDN host */
+        {"https://exemple.québec/", true, true, true},
+        {"", false, false, false},
+        {"https://example.com/\xff", false, true, false}, /* not UTF-8 */
+    };
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+        if (text_is_valid_url(cases[k].s, strlen(cases[k].s), cases[k].unicode,
+                              cases[k].protocol) != cases[k].want)
+            fail_msg("'%s': want %d", cases[k].s, cases[k].want);
+}
+
 int
 main(void)
 {
@@ -233,6 +315,9 @@ main(void)
         cmocka_unit_test(replies_and_valid_items),
         cmocka_unit_test(overlaps_keep_the_earlier_entity),
         cmocka_unit_test(tags_fold_to_one_form),
+        cmocka_unit_test(entity_ends_outside_ascii),
+        cmocka_unit_test(indices_of_unsorted_entities),
+        cmocka_unit_test(urls_validated_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,6 +170,59 @@ what_cannot_fit_says_so(void **state)
     }
 }
 
+/*
+ * The spans the caller protects (the event's names) are left whole even
+ * when they are plain long words; a capitalized conventional form at a
+ * sentence start keeps its capital ("Développement" -> "Dév.").
+ */
+static void
+protected_spans_and_capitals(void **state)
+{
+    const char *text = "Développement: la coopérative Coopération Nouvelle accompagne les "
+                       "coopératives et leur développement communautaire régional";
+    const char *name = strstr(text, "coopérative Coopération");
+    struct fit_span span = {(size_t)(name - text), (size_t)(name - text) + strlen("coopérative")};
+    struct fit_options opt = {.limit = 100, .protect = &span, .n_protect = 1};
+    struct text_fit_result r;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(text_fit(text, strlen(text), &opt, &r), 0);
+    assert_true(r.fits);
+    assert_int_equal(strncmp(r.text, "Dév.: la coopérative Coopération Nouvelle", 41), 0);
+    for (i = 0; i < r.changed; i++)
+        assert_string_not_equal(r.changes[i].from, "coopérative"); /* protected, unlike "coop." */
+    assert_non_null(strstr(r.text, "les coop. et leur dév."));
+    text_fit_release(&r);
+}
+
+/*
+ * Words the rules leave alone: one with an apostrophe (’) inside, and a
+ * word written with a trailing hyphen ("extraordinaire-") is cut as the
+ * word alone, its hyphen kept after the period.
+ */
+static void
+words_with_marks(void **state)
+{
+    const char *text = "Aujourd’hui aujourd’hui aujourd’hui, c’est extraordinaire- et "
+                       "extraordinairement bien";
+    struct fit_options opt = {.limit = 60};
+    struct text_fit_result r;
+    size_t i;
+
+    (void)state;
+    assert_true(weigh(text) > 60);
+    assert_int_equal(text_fit(text, strlen(text), &opt, &r), 0);
+    for (i = 0; i < r.changed; i++) {
+        assert_null(strstr(r.changes[i].from, "’"));
+        assert_null(strchr(r.changes[i].from, '-'));
+        check_rules(r.changes[i].from, r.changes[i].to);
+    }
+    assert_non_null(strstr(r.text, "aujourd’hui aujourd’hui"));
+    assert_non_null(strstr(r.text, ".- et"));
+    text_fit_release(&r);
+}
+
 int
 main(void)
 {
@@ -179,6 +232,8 @@ main(void)
         cmocka_unit_test(conventional_forms_first),
         cmocka_unit_test(protected_tokens_are_never_touched),
         cmocka_unit_test(what_cannot_fit_says_so),
+        cmocka_unit_test(protected_spans_and_capitals),
+        cmocka_unit_test(words_with_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,6 +121,18 @@ empty_and_inverted_hits_are_dropped(void **state)
     check("this is a test", mixed, N_HITS(mixed), "<em>this</em> is a test");
 }
 
+/* Hits that start together, in any order, make one range: the longest. */
+static void
+hits_starting_together_merge(void **state)
+{
+    static const uint32_t longer_first[][2] = {{0, 7}, {0, 4}, {10, 14}, {10, 11}};
+    static const uint32_t shorter_first[][2] = {{10, 11}, {0, 4}, {10, 14}, {0, 7}};
+
+    check("this is a test", longer_first, N_HITS(longer_first), "<em>this is</em> a <em>test</em>");
+    check("this is a test", shorter_first, N_HITS(shorter_first),
+          "<em>this is</em> a <em>test</em>");
+}
+
 static void
 unsorted_hits_are_sorted(void **state)
 {
@@ -223,6 +235,7 @@ main(void)
         cmocka_unit_test(malformed_utf8_is_not_overread),
         cmocka_unit_test(appends_to_the_buffer),
         cmocka_unit_test(many_hits),
+        cmocka_unit_test(hits_starting_together_merge),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

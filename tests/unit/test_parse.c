@@ -238,6 +238,50 @@ analyze_agrees_with_parse_and_extract(void **state)
     text_scratch_release(&sc);
 }
 
+/*
+ * Text that cannot be counted: analyze says why, as parse does, and
+ * touches neither the entities nor the normalised text.
+ */
+static void
+analyze_refuses_bad_input_without_entities(void **state)
+{
+    static const struct {
+        enum text_invalid r;
+        const char *s;
+    } names[] = {
+        {TEXT_VALID, "valid"},
+        {TEXT_INVALID_EMPTY, "empty"},
+        {TEXT_INVALID_TOO_LONG, "too_long"},
+        {TEXT_INVALID_CHARACTERS, "invalid_characters"},
+        {TEXT_INVALID_UTF8, "invalid_utf8"},
+        {TEXT_INVALID_TOO_BIG, "too_big"},
+    };
+    struct text_entity one = {.type = TEXT_ENTITY_URL, .start = 1, .end = 2};
+    struct text_entities es = {.v = &one, .n = 1, .cap = 1};
+    struct text_scratch sc = {0};
+    struct text_parse_result r;
+    const char *norm = "x";
+    size_t norm_len = 1, k;
+
+    (void)state;
+    assert_int_equal(text_analyze(&sc, "#a \xc3(", 5, &text_config_v2, TEXT_FEDIVERSE, &r, &es,
+                                  &norm, &norm_len),
+                     0);
+    assert_false(r.valid);
+    assert_int_equal(r.reason, TEXT_INVALID_UTF8);
+    assert_int_equal(r.utf8_error, TEXT_UTF8_TRUNCATED);
+    assert_int_equal(r.error_offset, 3);
+    assert_null(norm);
+    assert_int_equal(norm_len, 0);
+    assert_int_equal(es.n, 1); /* the vector was not even grown */
+    assert_ptr_equal(es.v, &one);
+    text_scratch_release(&sc);
+    /* each reason has its name, the one the API reports */
+    for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+        assert_string_equal(text_invalid_string(names[k].r), names[k].s);
+    assert_string_equal(text_invalid_string((enum text_invalid)99), "invalid");
+}
+
 int
 main(void)
 {
@@ -249,6 +293,7 @@ main(void)
         cmocka_unit_test(bad_input_is_invalid_with_a_reason),
         cmocka_unit_test(oversized_input_is_refused_without_reading_it),
         cmocka_unit_test(analyze_agrees_with_parse_and_extract),
+        cmocka_unit_test(analyze_refuses_bad_input_without_entities),
         cmocka_unit_test(a_megabyte_of_posts_costs_what_its_posts_cost),
         cmocka_unit_test(hostile_input_stays_linear),
     };

@@ -100,6 +100,47 @@ nfc_leaves_composed_text_alone_and_composes_the_rest(void **state)
     text_scratch_release(&sc);
 }
 
+/* Every error has its own words, and a value outside the enum still gets some. */
+static void
+error_strings_are_distinct(void **state)
+{
+    enum text_utf8_error e, k;
+
+    (void)state;
+    assert_string_equal(text_utf8_error_string(TEXT_UTF8_OK), "valid UTF-8");
+    for (e = TEXT_UTF8_OK; e <= TEXT_UTF8_OUT_OF_RANGE; e++)
+        for (k = TEXT_UTF8_OK; k < e; k++)
+            assert_string_not_equal(text_utf8_error_string(e), text_utf8_error_string(k));
+    assert_string_equal(text_utf8_error_string((enum text_utf8_error)42), "unknown UTF-8 error");
+}
+
+/*
+ * Folding writes each lower-case letter back as UTF-8 in 1, 2, 3 and 4
+ * bytes (U+2C00 GLAGOLITIC CAPITAL LETTER AZU, U+10400 DESERET CAPITAL LONG
+ * I), and a fold that makes the text longer in bytes (U+023A, 2 bytes, has
+ * a 3-byte lower case) still appends to what out held.
+ */
+static void
+fold_writes_every_utf8_length(void **state)
+{
+    struct text_buf out = {0};
+
+    (void)state;
+    assert_int_equal(text_tag_fold(&out, "AÉ\xe2\xb0\x80\xf0\x90\x90\x80", 10), 0);
+    assert_string_equal(out.data, "aé\xe2\xb0\xb0\xf0\x90\x90\xa8");
+    assert_int_equal(text_tag_fold(&out, "\xc8\xba\xc8\xba", 4), 0);
+    assert_string_equal(out.data, "aé\xe2\xb0\xb0\xf0\x90\x90\xa8\xe2\xb1\xa5\xe2\xb1\xa5");
+    /* not UTF-8: refused, out as it was */
+    assert_int_equal(text_tag_fold(&out, "\xff", 1), -1);
+    assert_int_equal(text_name_key(&out,
+                                   "B\xc3\xa9"
+                                   "d\xc3",
+                                   5),
+                     -1);
+    assert_int_equal(out.len, strlen("aé\xe2\xb0\xb0\xf0\x90\x90\xa8\xe2\xb1\xa5\xe2\xb1\xa5"));
+    text_buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -108,6 +149,8 @@ main(void)
         cmocka_unit_test(names_each_fault_with_its_offset),
         cmocka_unit_test(counts_code_points_and_utf16_units),
         cmocka_unit_test(nfc_leaves_composed_text_alone_and_composes_the_rest),
+        cmocka_unit_test(error_strings_are_distinct),
+        cmocka_unit_test(fold_writes_every_utf8_length),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
