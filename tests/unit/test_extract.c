@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,6 +251,67 @@ entity_ends_outside_ascii(void **state)
     text_entities_release(&es);
 }
 
+/* The entities of s, as "type:text" joined by spaces, into out. */
+static void
+entities_of(const char *s, char *out, size_t size)
+{
+    struct text_entities es = {0};
+    size_t i, at = 0;
+
+    extract(s, TEXT_FEDIVERSE, &es);
+    out[0] = '\0';
+    for (i = 0; i < es.n; i++)
+        at += (size_t)snprintf(out + at, size - at, "%s%d:%.*s", i > 0 ? " " : "", es.v[i].type,
+                               (int)(es.v[i].end - es.v[i].start), s + es.v[i].start);
+    text_entities_release(&es);
+}
+
+/*
+ * Edges of links and tags, by upstream's rules: a hashtag followed by
+ * another hash sign is none; a cashtag needs a space (or the start) before
+ * it; "http" glued to a Latin letter starts no link, glued to a CJK one it
+ * does; t.co without a slug is an ordinary URL; a host's TLD must be a
+ * real one; a URL is measured in UTF-16 units (4096 at most), not bytes.
+ */
+static void
+edges_of_links_and_tags(void **state)
+{
+    static const struct {
+        const char *s, *want;
+    } cases[] = {
+        {"#abc#def x", ""},
+        {"$AB$CD x", "3:$AB"},
+        {"voir https://t.co/ ici", "0:https://t.co/"},
+        {"voir https://t.co/abc?x=1 ici", "0:https://t.co/abc?x=1"},
+        {"xhttp://example.com/a", ""},
+        {"語http://example.com/a", "0:http://example.com/a"},
+        {"voir example.abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzab ici", ""},
+    };
+    char got[512], *big = malloc(8192);
+    struct text_entities es = {0};
+    size_t k, at;
+
+    (void)state;
+    for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        entities_of(cases[k].s, got, sizeof(got));
+        if (strcmp(got, cases[k].want) != 0)
+            fail_msg("'%s': '%s', want '%s'", cases[k].s, got, cases[k].want);
+    }
+    /* 4220 bytes but 2120 UTF-16 units: a URL; 4120 ASCII characters: none */
+    at = (size_t)snprintf(big, 8192, "https://example.com/");
+    for (k = 0; k < 2100; k++, at += 2)
+        memcpy(big + at, "é", 2);
+    assert_int_equal(text_extract_urls(big, at, &es), 0);
+    assert_int_equal(es.n, 1);
+    assert_int_equal(es.v[0].end, at);
+    es.n = 0;
+    memset(big + 20, 'e', 4100);
+    assert_int_equal(text_extract_urls(big, 4120, &es), 0);
+    assert_int_equal(es.n, 0);
+    text_entities_release(&es);
+    free(big);
+}
+
 /* Code point indices, also for entities given out of order. */
 static void
 indices_of_unsorted_entities(void **state)
@@ -318,6 +380,7 @@ main(void)
         cmocka_unit_test(entity_ends_outside_ascii),
         cmocka_unit_test(indices_of_unsorted_entities),
         cmocka_unit_test(urls_validated_whole),
+        cmocka_unit_test(edges_of_links_and_tags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
