@@ -163,13 +163,20 @@ security: $(BUILD)/gazouillis $(BUILD)/asan/gazouillis
 # end-to-end tests again, on builds instrumented for gcov (-O0, no
 # sanitizers) in $(COV_BUILD), then gcovr's figures: the whole of src/ and
 # the text engine (src/text/). A failing test is shown but still counted.
+# Counters are updated atomically: the server's threads (the live hub, the
+# writer) otherwise race on them, and gcov reads the lost updates as
+# negative counts that gcovr refuses. Objects built with other flags are
+# thrown away first (make does not see a change of flags).
 COV_BUILD = $(BUILD)/cov
-COV_FLAGS = -O0 -g --coverage
+COV_PROFILE = --coverage -fprofile-update=atomic
+COV_FLAGS = -O0 -g $(COV_PROFILE)
 .PHONY: coverage
 coverage: deps
 	@command -v gcovr >/dev/null || ./scripts/install-deps.sh
+	@if [ "$$(cat $(COV_BUILD)/.flags 2>/dev/null)" != "$(COV_FLAGS)" ]; then \
+	   rm -rf $(COV_BUILD); mkdir -p $(COV_BUILD); echo "$(COV_FLAGS)" > $(COV_BUILD)/.flags; fi
 	@find $(COV_BUILD) -name '*.gcda' -delete 2>/dev/null || true
-	@$(MAKE) --no-print-directory BUILD=$(COV_BUILD) OPT="$(COV_FLAGS)" SAN="--coverage" SAN_OPT=-O0 \
+	@$(MAKE) --no-print-directory BUILD=$(COV_BUILD) OPT="$(COV_FLAGS)" SAN="$(COV_PROFILE)" SAN_OPT=-O0 \
 	   check conformance e2e > $(COV_BUILD).log 2>&1 || \
 	   { tail -n 30 $(COV_BUILD).log; echo "coverage: some tests failed (log: $(COV_BUILD).log)"; }
 	@echo "coverage of src/ (gcovr; details: $(COV_BUILD)/coverage.html)"
