@@ -1,10 +1,14 @@
 /*
- * tests/unit/test_import.c - the importer's promise that importing a file
- * again adds nothing (api/importer.c), on a store in a fresh directory
- * under /tmp. fuzz/fuzz_import.c found the hole it closes: a message over
- * the limit and without the event's hashtag is stored without it (a record
- * is kept as said), while the importer looked for it with the hashtag
- * added, so each import stored it once more.
+ * tests/unit/test_import.c - two promises of imports, on a store in a fresh
+ * directory under /tmp, and the holes the fuzzers found in them:
+ *
+ *   - importing a file again adds nothing (api/importer.c). fuzz_import: a
+ *     message over the limit and without the event's hashtag is stored
+ *     without it (a record is kept as said), while the importer looked for
+ *     it with the hashtag added, so each import stored it once more;
+ *   - an exported event document imports again (api/comment_document.c).
+ *     fuzz_document: a reply numbered before its parent was taken, then
+ *     exported first (comments go in id order) where it answers nothing yet.
  */
 #define _XOPEN_SOURCE 700 /* nftw(), to remove the directory */
 #include <setjmp.h>
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "api/importer.h"
 #include "api/posts.h"
 #include "core/rc.h"
@@ -128,6 +133,43 @@ importing_again_adds_nothing(void **state)
     assert_int_equal(again.duplicates, 3);
 }
 
+/*
+ * comments_import of the JSON text doc; the status it answers, 0 when it
+ * took them. Outside a transaction: what it stored before a refusal stays.
+ */
+static int
+import_comments(struct fixture *f, const char *doc)
+{
+    struct response res = {0};
+    json_t *j = json_loads(doc, 0, NULL);
+    int status;
+
+    assert_non_null(j);
+    status = comments_import(&f->ar, &res, f->st, &f->e, j) ? 0 : res.status;
+    response_reset(&res);
+    json_decref(j);
+    return status;
+}
+
+static void
+a_reply_is_numbered_after_its_parent(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(import_comments(f, "[{\"id\": \"200\", \"author\": \"Jean-Pierre\","
+                                        " \"body\": \"Merci\"},"
+                                        " {\"id\": \"100\", \"parent_id\": \"200\","
+                                        " \"author\": \"Eric\", \"body\": \"De rien\"}]"),
+                     422);
+    assert_int_equal(import_comments(f, "[{\"id\": \"400\", \"author\": \"Jean-Pierre\","
+                                        " \"body\": \"Merci\"},"
+                                        " {\"id\": \"500\", \"parent_id\": \"400\","
+                                        " \"author\": \"Eric\", \"body\": \"De rien\"},"
+                                        " {\"parent_id\": \"500\", \"author\": \"Eric\","
+                                        " \"body\": \"Et encore\"}]"),
+                     0);
+}
+
 int
 main(void)
 {
@@ -135,6 +177,7 @@ main(void)
         cmocka_unit_test_setup_teardown(stored_text_adds_the_tag_only_when_it_fits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(importing_again_adds_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_reply_is_numbered_after_its_parent, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
