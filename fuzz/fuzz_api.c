@@ -8,9 +8,11 @@
  * one byte choosing who sends it (low 3 bits: admin, the event's editor,
  * another event's editor, a member, nobody; modulo 5) and, for the Mastodon
  * API, how the body is sent (bits 3-4: JSON, urlencoded form, multipart,
- * no Content-Type), then the body, in which "$e", "$p", "$c", "$s", "$m",
- * "$a", "$k", "$d", "$o", "$q" stand for the fixture's slug, post, comment,
- * status, media, client id and secret, code, other slug and pending post.
+ * no Content-Type), for a GET whether the token or the session cookie
+ * goes (bit 3), then the body (a GET's query string), in which "$e",
+ * "$p", "$c", "$s", "$m", "$a", "$k", "$d", "$o", "$q" stand for the
+ * fixture's slug, post, comment, status, media, client id and secret,
+ * code, other slug and pending post.
  * Pages' forms get the sender's session cookie and CSRF token; an upload
  * gets the body as its file.
  *

@@ -4,11 +4,14 @@
  * one, so that fuzzing does not wear a disk), removed at exit. fz_setup()
  * builds it through the same functions and handlers the server uses, then
  * keeps the database file's bytes; fz_reset() writes them back and drops
- * the WAL, the media and the caches, so every input meets the same store.
+ * the WAL, the media and the caches whenever an input changed a file, so
+ * every input meets the same store. Directories left by a run that
+ * crashed are removed by the next one.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <string.h>
@@ -118,6 +121,35 @@ remove_all(void)
     rmdir(media);
     empty_dir(dir);
     rmdir(dir);
+}
+
+/*
+ * Removes the directories of earlier runs that ended without their atexit
+ * (a crash, a kill): named gz-fuzz-PID-XXXXXX, they are gone with their PID.
+ */
+static void
+remove_stale(const char *base)
+{
+    char path[512], saved[sizeof(dir)];
+    struct dirent *d;
+    long pid;
+    DIR *dp;
+
+    if ((dp = opendir(base)) == NULL)
+        return;
+    memcpy(saved, dir, sizeof(dir));
+    while ((d = readdir(dp)) != NULL) {
+        if (sscanf(d->d_name, "gz-fuzz-%ld-", &pid) != 1 || pid <= 0 || kill((pid_t)pid, 0) == 0 ||
+            errno != ESRCH)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", base, d->d_name);
+        if (strlen(path) >= sizeof(dir))
+            continue;
+        memcpy(dir, path, strlen(path) + 1);
+        remove_all();
+    }
+    closedir(dp);
+    memcpy(dir, saved, sizeof(dir));
 }
 
 static char *
@@ -563,7 +595,8 @@ fz_setup(void)
         return;
     verbose = getenv("GZ_FUZZ_LOG") != NULL;
     FZ_CHECK(auth_init() == 0);
-    snprintf(dir, sizeof(dir), "%s/gz-fuzz-XXXXXX", base);
+    remove_stale(base);
+    snprintf(dir, sizeof(dir), "%s/gz-fuzz-%ld-XXXXXX", base, (long)getpid());
     FZ_CHECK(mkdtemp(dir) != NULL);
     atexit(remove_all);
     fz.app.data_dir = dir;

@@ -149,7 +149,7 @@ def reference_document(exported=False):
     """The reference event with its posts and comments; exported: with the ids,
     times, authors and likes an export writes (DESIGN.md), a reply included."""
     doc = reference.event_document("cooperer-2014")
-    doc["posts"] = [{"text": m + " #innover" if "#innover" not in m else m,
+    doc["posts"] = [{"text": m + " #innover" if "#innover" not in m else m, "author": "admin",
                      "speaker": reference.speaker_of(m)} for m in reference.messages()]
     doc["comments"] = [{"author": "Jean-Pierre", "body": b} for b in reference.comments()]
     if exported:
@@ -189,7 +189,8 @@ MASTODON_BODIES = [
                                   "poll[expires_in]": "300"}),
     ("PUT", "/api/v1/statuses/$s", {"status": "Corrigé #innover", "media_ids[]": "$m"}),
     ("POST", "/api/v1/apps", {"client_name": "toot", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                              "scopes": "read write follow", "website": "https://toot.bezdomni.net"}),
+                              "scopes": "read write follow",
+                              "website": "https://toot.bezdomni.net"}),
     ("POST", "/oauth/token", {"grant_type": "authorization_code", "client_id": "$a",
                               "client_secret": "$k", "code": "$d",
                               "redirect_uri": "urn:ietf:wg:oauth:2.0:oob"}),
@@ -292,12 +293,14 @@ def seed_document():
     tag = "<x-fz onload=alert(1)>"
     c.add(json.dumps({"slug": "xss", "title": tag, "hashtag": "innover", "context": tag,
                       "disclaimer": tag, "conclusion": tag, "signature": tag, "series": tag,
-                      "venue": {"name": tag, "address": tag, "url": "https://example.org/" + tag},
+                      "venue": {"name": tag, "address": tag,
+                                "url": "https://example.org/?q=%3Cx-fz%3E"},
                       "people": [{"name": tag, "affiliation": tag, "role": "panelist",
                                   "aliases": [tag]}],
                       "organizations": [{"kind": "sponsor", "name": tag}],
-                      "posts": [{"text": tag + " #innover", "speaker": {"name": tag}}],
-                      "comments": [{"author": {"name": tag}, "body": tag}]}), "xss")
+                      "posts": [{"text": tag + " #innover", "author": "admin",
+                                 "speaker": {"name": tag}}],
+                      "comments": [{"author": tag, "body": tag}]}), "xss")
     return c
 
 
