@@ -119,6 +119,17 @@ comments_import(struct arena *ar, struct response *res, struct store *st, const 
         if ((id != NULL && !document_parse_id(id, &c.id)) ||
             (parent != NULL && !document_parse_id(parent, &c.parent_id)))
             return response_error(res, 422, "'comments[%zu]': ids are decimal strings", i), false;
+        /* Ids follow time, and the export lists comments in id order: a reply
+         * numbered before its parent would come first there, and that export
+         * could not be imported again. */
+        if (id == NULL)
+            c.id = store_new_id();
+        if (c.parent_id != 0 && c.id <= c.parent_id)
+            return response_error(res, 422,
+                                  "'comments[%zu].id' must be greater than its parent's: a reply "
+                                  "comes after what it answers",
+                                  i),
+                   false;
         if (state != NULL && strcmp(state, "approved") != 0 && strcmp(state, "deleted") != 0)
             return response_error(res, 422, "'comments[%zu].state' is approved or deleted", i),
                    false;

@@ -349,23 +349,11 @@ import_parse(struct arena *ar, const char *data, size_t len, enum import_format 
 
 /* ---- storing ---- */
 
-/* The text as the event would store it: NFC, the hashtag added when missing. */
+/* The text as the event would store it (post_stored_text), for telling duplicates. */
 static const char *
 as_stored(struct arena *ar, const struct event *e, const char *text)
 {
-    struct text_scratch sc = {0};
-    const char *nfc, *out;
-    size_t len;
-
-    if (text_nfc(&sc, text, strlen(text), &nfc, &len) != 0) {
-        text_scratch_release(&sc);
-        return NULL;
-    }
-    out = post_carries_tag(text, e->hashtag)
-              ? arena_strndup(ar, nfc, len)
-              : arena_printf(ar, "%.*s #%s", (int)len, nfc, e->hashtag);
-    text_scratch_release(&sc);
-    return out;
+    return post_stored_text(ar, e, text, strlen(text));
 }
 
 static bool

@@ -53,6 +53,64 @@ fold(struct arena *ar, const char *s, size_t len)
 }
 
 /*
+ * Analyzes text as it will be stored: NFC, and with add_tag the event's
+ * hashtag appended when the text lacks it and fits as it is (as the
+ * composer adds it; a text over the limit is kept as it was said). Fills
+ * sc, es, r, norm and norm_len (the stored text: in sc or ar, NULL when
+ * the text is not UTF-8), which the caller releases. -1 when memory runs out.
+ */
+static int
+analyze_stored(struct arena *ar, const struct event *e, const char *text, size_t len, bool add_tag,
+               struct text_scratch *sc, struct text_entities *es, struct text_parse_result *r,
+               const char **norm, size_t *norm_len)
+{
+    struct text_config cfg = event_config(e);
+    const char *event_tag = fold(ar, e->hashtag, strlen(e->hashtag)), *with;
+    bool has_tag = false;
+    size_t i;
+
+    if (event_tag == NULL ||
+        text_analyze(sc, text, len, &cfg, TEXT_FEDIVERSE, r, es, norm, norm_len) != 0)
+        return -1;
+    for (i = 0; *norm != NULL && i < es->n; i++) {
+        const struct text_entity *x = &es->v[i];
+        const char *t;
+        if (x->type != TEXT_ENTITY_HASHTAG)
+            continue;
+        t = fold(ar, *norm + x->value_start, x->value_end - x->value_start);
+        has_tag = has_tag || (t != NULL && strcmp(t, event_tag) == 0);
+    }
+    if (!add_tag || has_tag || r->reason != TEXT_VALID || e->hashtag[0] == '\0')
+        return 0;
+    /* the event's hashtag, added as the composer would */
+    with = arena_printf(ar, "%.*s #%s", (int)*norm_len, *norm, e->hashtag);
+    text_entities_release(es);
+    text_scratch_release(sc);
+    memset(es, 0, sizeof(*es));
+    memset(sc, 0, sizeof(*sc));
+    if (with == NULL ||
+        text_analyze(sc, with, strlen(with), &cfg, TEXT_FEDIVERSE, r, es, norm, norm_len) != 0)
+        return -1;
+    return 0;
+}
+
+const char *
+post_stored_text(struct arena *ar, const struct event *e, const char *text, size_t len)
+{
+    struct text_scratch sc = {0};
+    struct text_entities es = {0};
+    struct text_parse_result r;
+    const char *norm = NULL, *out = NULL;
+    size_t norm_len = 0;
+
+    if (analyze_stored(ar, e, text, len, true, &sc, &es, &r, &norm, &norm_len) == 0)
+        out = norm != NULL ? arena_strndup(ar, norm, norm_len) : arena_strndup(ar, text, len);
+    text_entities_release(&es);
+    text_scratch_release(&sc);
+    return out;
+}
+
+/*
  * Checks and prepares a post's text. add_tag: append " #tag" when the event
  * hashtag is missing. force: keep a text over the limit. False with res
  * filled when the text cannot be posted.
@@ -61,40 +119,17 @@ static bool
 prepare(struct arena *ar, struct response *res, const struct event *e, const char *text, size_t len,
         bool add_tag, bool force, struct prepared *out)
 {
-    struct text_config cfg = event_config(e);
     struct text_scratch sc = {0};
     struct text_entities es = {0};
     struct text_buf html = {0};
     struct text_parse_result r;
-    const char *norm, *event_tag = fold(ar, e->hashtag, strlen(e->hashtag));
-    size_t norm_len, i, k;
-    bool ok = false, has_tag = false;
+    const char *norm = NULL;
+    size_t norm_len = 0, i, k;
+    bool ok = false;
 
-    if (event_tag == NULL ||
-        text_analyze(&sc, text, len, &cfg, TEXT_FEDIVERSE, &r, &es, &norm, &norm_len) != 0) {
+    if (analyze_stored(ar, e, text, len, add_tag, &sc, &es, &r, &norm, &norm_len) != 0) {
         response_error_rc(res, RC_NOMEM);
         goto out;
-    }
-    for (i = 0; norm != NULL && i < es.n; i++) {
-        const struct text_entity *x = &es.v[i];
-        const char *t;
-        if (x->type != TEXT_ENTITY_HASHTAG)
-            continue;
-        t = fold(ar, norm + x->value_start, x->value_end - x->value_start);
-        has_tag = has_tag || (t != NULL && strcmp(t, event_tag) == 0);
-    }
-    if (add_tag && !has_tag && r.reason == TEXT_VALID && e->hashtag[0] != '\0') {
-        /* the event's hashtag, added as the composer would */
-        const char *with = arena_printf(ar, "%.*s #%s", (int)norm_len, norm, e->hashtag);
-        text_entities_release(&es);
-        text_scratch_release(&sc);
-        memset(&es, 0, sizeof(es));
-        memset(&sc, 0, sizeof(sc));
-        if (with == NULL || text_analyze(&sc, with, strlen(with), &cfg, TEXT_FEDIVERSE, &r, &es,
-                                         &norm, &norm_len) != 0) {
-            response_error_rc(res, RC_NOMEM);
-            goto out;
-        }
     }
     switch (r.reason) {
     case TEXT_VALID:

@@ -8,6 +8,13 @@
 
 #include "api/api.h"
 
+/*
+ * The text a post of e made of text[0..len) is stored with: NFC, and the
+ * event's hashtag appended when it is missing and the text fits the limit
+ * (what post_create() stores, so an import can tell a message it already
+ * has). Not UTF-8: the text as it is. In ar; NULL when memory runs out.
+ */
+const char *post_stored_text(struct arena *ar, const struct event *e, const char *text, size_t len);
 /* Whether text carries #tag, compared as hashtags are (case, accents and width folded). */
 bool post_carries_tag(const char *text, const char *tag);
 
