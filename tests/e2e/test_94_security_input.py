@@ -7,8 +7,10 @@ still answering). Slow clients have test_94_security_slow.py.
 """
 import http.client
 import json
+import select
 import socket
 import sqlite3
+import threading
 import urllib.parse
 
 import pytest
@@ -217,11 +219,31 @@ def test_path_traversal_never_leaves_media_or_static(world):
 # ---- oversized requests ----
 
 def raw(port, data, timeout=10):
-    """Sends data, reads until the server closes or a whole answer came."""
+    """Sends data, reads until the server closes or a whole answer came.
+
+    The head goes first; a server that refuses on the head alone (a
+    Content-Length over the limit) answers before the body is sent. The body
+    is then written from a thread while this one reads, so an early answer is
+    read before the server's close can reset the connection and drop it."""
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    head_end = data.find(b"\r\n\r\n")
+    head, body = (data, b"") if head_end < 0 else (data[:head_end + 4], data[head_end + 4:])
+
+    def send_body():
+        try:
+            s.sendall(body)
+        except OSError:
+            pass
+
     out = b""
+    writer = None
     try:
-        s.sendall(data)
+        s.sendall(head)
+        if body:
+            ready, _, _ = select.select([s], [], [], 0.5)
+            if not ready:
+                writer = threading.Thread(target=send_body, daemon=True)
+                writer.start()
         while True:
             chunk = s.recv(65536)
             if not chunk:
@@ -230,6 +252,12 @@ def raw(port, data, timeout=10):
     except (ConnectionResetError, BrokenPipeError, socket.timeout):
         pass
     finally:
+        if writer:
+            try:
+                s.shutdown(socket.SHUT_RDWR)  # wakes a writer still blocked
+            except OSError:
+                pass
+            writer.join(timeout)
         s.close()
     return out
 
