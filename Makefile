@@ -10,7 +10,7 @@ PYTHON  ?= /usr/bin/python3
 
 # Libraries of the program and of its tests (pkg-config names).
 PKGS      = libutf8proc libpcre2-8 jansson libmicrohttpd sqlite3 libsodium libcmark libqrencode \
-            libzip
+            libzip zlib
 TEST_PKGS = cmocka yaml-0.1
 
 WARN    = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wpointer-arith \

@@ -8,7 +8,7 @@ set -eu
 PACKAGES="
     build-essential pkg-config
     libutf8proc-dev libpcre2-dev libjansson-dev unicode-data
-    libmicrohttpd-dev libsqlite3-dev libsodium-dev libcmark-dev libqrencode-dev libzip-dev
+    libmicrohttpd-dev libsqlite3-dev libsodium-dev libcmark-dev libqrencode-dev libzip-dev zlib1g-dev
     libcmocka-dev libyaml-dev
     clang libclang-rt-14-dev clang-format
     python3 python3-pytest python3-requests

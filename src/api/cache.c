@@ -1,9 +1,13 @@
 /*
  * api/cache.c - a fixed table of rendered responses (see api/cache.h): 256
- * slots chosen by a hash of the key, one mutex, bodies and headers copied
- * in and out. Generations live in 1,024 atomic counters chosen by a hash
- * of the event's slug: two events sharing a counter only invalidate each
- * other more often.
+ * slots chosen by a hash of the key, one mutex, headers copied in and out.
+ * A body is shared, not copied: it is counted, and each response sending
+ * it holds a count until libmicrohttpd has sent it, so a 30 KB page costs
+ * no copy however many read it at once. A body worth it is also kept
+ * gzipped, made by the first request that accepts gzip, then sent as it is.
+ * Generations live in 1,024 atomic counters chosen by a hash of the
+ * event's slug: two events sharing a counter only invalidate each other
+ * more often.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,8 +21,15 @@
 #define N_SLOTS       256
 #define N_GENERATIONS 1024
 #define MAX_KEY       160
-#define MAX_HEADERS   RESPONSE_MAX_HEADERS
+#define MAX_HEADERS   8 /* of a kept response; an answer adds Vary and Content-Encoding */
 #define MAX_HEADER    512
+
+/* A body sent by many responses at once; freed when the last lets go. */
+struct shared {
+    _Atomic unsigned refs;
+    size_t len;
+    char data[];
+};
 
 struct slot {
     char key[MAX_KEY];
@@ -27,11 +38,46 @@ struct slot {
     char names[MAX_HEADERS][48];
     char values[MAX_HEADERS][MAX_HEADER];
     char content_type[64];
-    char *body;
-    size_t len;
+    struct shared *body;
+    struct shared *gz; /* body gzipped, or NULL */
+    bool gz_claimed;   /* a request is making gz, or made it, or found it not worth it */
 };
 
 static struct slot slots[N_SLOTS];
+
+/* A new shared body of len bytes (refs 1), copied from data when not NULL. */
+static struct shared *
+shared_new(const char *data, size_t len)
+{
+    struct shared *b = malloc(sizeof(*b) + len + 1);
+
+    if (b == NULL)
+        return NULL;
+    atomic_init(&b->refs, 1);
+    b->len = len;
+    if (data != NULL && len > 0)
+        memcpy(b->data, data, len);
+    b->data[len] = '\0';
+    return b;
+}
+
+/* Lets go of b (NULL is fine); the last one frees it. A release callback for MHD. */
+static void
+shared_unref(void *arg)
+{
+    struct shared *b = arg;
+
+    if (b != NULL && atomic_fetch_sub(&b->refs, 1) == 1)
+        free(b);
+}
+
+static struct shared *
+shared_ref(struct shared *b)
+{
+    atomic_fetch_add(&b->refs, 1);
+    return b;
+}
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic uint64_t generations[N_GENERATIONS];
 
@@ -101,21 +147,49 @@ cache_release(void)
     held_overflow = false;
 }
 
+/*
+ * body gzipped for slot s, which held it when claimed: kept in the slot if
+ * it still holds that body. The gzipped body (a count of ours), or NULL when
+ * memory runs out or gzip gains too little to be worth a header.
+ */
+static struct shared *
+gzip_for(struct slot *s, const struct shared *body)
+{
+    struct shared *gz = NULL;
+    char *packed;
+    size_t len;
+
+    if (http_gzip(body->data, body->len, &packed, &len) != 0)
+        return NULL;
+    if (len + len / 8 < body->len) /* saves more than a ninth */
+        gz = shared_new(packed, len);
+    free(packed);
+    pthread_mutex_lock(&lock);
+    if (gz != NULL && s->body == body && s->gz == NULL)
+        s->gz = shared_ref(gz);
+    pthread_mutex_unlock(&lock);
+    return gz;
+}
+
 bool
 cache_answer(const char *key, const char *slug, struct request *req, struct response *res)
 {
     struct slot *s = &slots[hash_string(key) % N_SLOTS];
     uint64_t gen = cache_event_generation(slug);
     struct kv headers[MAX_HEADERS];
+    struct shared *body = NULL, *gz = NULL;
+    bool compressible = false, make_gz = false, accepts_gzip = request_accepts_gzip(req);
     const char *type = NULL;
-    char *body = NULL;
-    size_t len = 0, n = 0, i;
+    size_t n = 0, i;
 
     pthread_mutex_lock(&lock);
-    if (s->body != NULL && s->gen == gen && strcmp(s->key, key) == 0 &&
-        (body = malloc(s->len + 1)) != NULL) {
-        memcpy(body, s->body, s->len);
-        len = s->len;
+    if (s->body != NULL && s->gen == gen && strcmp(s->key, key) == 0) {
+        body = shared_ref(s->body);
+        compressible = http_compressible(s->content_type, s->body->len);
+        if (compressible && accepts_gzip && s->gz != NULL)
+            gz = shared_ref(s->gz);
+        else if (compressible && accepts_gzip && !s->gz_claimed)
+            make_gz = s->gz_claimed = true; /* others send it plain meanwhile */
         type = arena_strdup(&req->arena, s->content_type);
         for (n = 0; n < s->n_headers; n++) {
             headers[n].name = arena_strdup(&req->arena, s->names[n]);
@@ -125,36 +199,47 @@ cache_answer(const char *key, const char *slug, struct request *req, struct resp
     pthread_mutex_unlock(&lock);
     if (body == NULL)
         return false;
+    if (make_gz)
+        gz = gzip_for(s, body);
     for (i = 0; i < n; i++)
         if (headers[i].name == NULL || headers[i].value == NULL ||
-            response_header(res, headers[i].name, headers[i].value) != 0) {
-            free(body);
-            res->n_headers = 0;
-            return false;
-        }
-    return type != NULL && response_body_take(res, 200, type, body, len) == 0;
+            response_header(res, headers[i].name, headers[i].value) != 0)
+            goto refused;
+    if (type == NULL || (compressible && response_header(res, "Vary", "Accept-Encoding") != 0) ||
+        (gz != NULL && response_header(res, "Content-Encoding", "gzip") != 0))
+        goto refused;
+    if (gz != NULL) {
+        shared_unref(body);
+        body = gz;
+    }
+    return response_body_shared(res, 200, type, body->data, body->len, shared_unref, body) == 0;
+refused:
+    shared_unref(body);
+    shared_unref(gz);
+    res->n_headers = 0;
+    return false;
 }
 
 void
 cache_keep(const char *key, const char *slug, uint64_t gen, const struct response *res)
 {
     struct slot *s = &slots[hash_string(key) % N_SLOTS];
+    struct shared *copy, *old_body, *old_gz;
     size_t i;
-    char *copy;
 
     if (res->status != 200 || res->body_len > CACHE_MAX_BODY || strlen(key) >= MAX_KEY ||
         res->content_type == NULL || strlen(res->content_type) >= sizeof(s->content_type) ||
-        gen != cache_event_generation(slug))
+        res->n_headers > MAX_HEADERS || gen != cache_event_generation(slug))
         return; /* not kept: an error, too big, or already stale */
     for (i = 0; i < res->n_headers; i++)
         if (strlen(res->headers[i].name) >= sizeof(s->names[0]) ||
             strlen(res->headers[i].value) >= sizeof(s->values[0]))
             return;
-    if ((copy = malloc(res->body_len + 1)) == NULL)
+    if ((copy = shared_new(res->body, res->body_len)) == NULL)
         return;
-    memcpy(copy, res->body != NULL ? res->body : "", res->body_len);
     pthread_mutex_lock(&lock);
-    free(s->body);
+    old_body = s->body;
+    old_gz = s->gz;
     snprintf(s->key, sizeof(s->key), "%s", key);
     snprintf(s->content_type, sizeof(s->content_type), "%s", res->content_type);
     for (i = 0; i < res->n_headers; i++) {
@@ -164,8 +249,44 @@ cache_keep(const char *key, const char *slug, uint64_t gen, const struct respons
     s->n_headers = res->n_headers;
     s->gen = gen;
     s->body = copy;
-    s->len = res->body_len;
+    s->gz = NULL;
+    s->gz_claimed = false;
     pthread_mutex_unlock(&lock);
+    shared_unref(old_body);
+    shared_unref(old_gz);
+}
+
+void
+cache_encode(const char *key, struct request *req, struct response *res)
+{
+    struct slot *s = &slots[hash_string(key) % N_SLOTS];
+    struct shared *body = NULL, *gz = NULL;
+    bool make_gz = false;
+
+    if (res->status != 200 || res->body == NULL ||
+        !http_compressible(res->content_type, res->body_len))
+        return;
+    if (response_header(res, "Vary", "Accept-Encoding") != 0 || !request_accepts_gzip(req))
+        return;
+    pthread_mutex_lock(&lock);
+    /* the slot holds res's bytes unless another render of the key took it since */
+    if (s->body != NULL && strcmp(s->key, key) == 0 && s->body->len == res->body_len &&
+        memcmp(s->body->data, res->body, res->body_len) == 0) {
+        body = shared_ref(s->body);
+        if (s->gz != NULL)
+            gz = shared_ref(s->gz);
+        else if (!s->gz_claimed)
+            make_gz = s->gz_claimed = true;
+    }
+    pthread_mutex_unlock(&lock);
+    if (make_gz)
+        gz = gzip_for(s, body);
+    shared_unref(body);
+    if (gz == NULL)
+        return;
+    if (response_header(res, "Content-Encoding", "gzip") != 0 ||
+        response_body_shared(res, 200, res->content_type, gz->data, gz->len, shared_unref, gz) != 0)
+        shared_unref(gz);
 }
 
 void
@@ -175,8 +296,10 @@ cache_clear(void)
 
     pthread_mutex_lock(&lock);
     for (i = 0; i < N_SLOTS; i++) {
-        free(slots[i].body);
-        slots[i].body = NULL;
+        shared_unref(slots[i].body);
+        shared_unref(slots[i].gz);
+        slots[i].body = slots[i].gz = NULL;
+        slots[i].gz_claimed = false;
     }
     pthread_mutex_unlock(&lock);
 }

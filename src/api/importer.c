@@ -503,8 +503,7 @@ import_run(struct store *st, struct arena *ar, const struct event *e, const stru
         ok = post_create_ex(st, &item_ar, e, acc, it->text, strlen(it->text), speaker, true,
                             "visible", &extra, &p, &scratch);
         json_decref(speaker);
-        if (scratch.body_owned)
-            free(scratch.body);
+        response_body_drop(&scratch);
         if (!ok) {
             rep->refused++;
             if (!note(ar, rep, it->where,

@@ -582,8 +582,10 @@ api_posts_list(struct request *req, struct response *res)
                                      e.slug, (long long)posts[n - 1].id, q.limit));
     if (api_json(res, 200, arr) != 0)
         return -1;
-    if (key != NULL)
+    if (key != NULL) {
         cache_keep(key, slug, gen, res);
+        cache_encode(key, req, res);
+    }
     return 0;
 }
 

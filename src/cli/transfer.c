@@ -31,14 +31,6 @@ print_error(const char *cmd, const struct response *res)
     json_decref(j);
 }
 
-static void
-response_free(struct response *res)
-{
-    if (res->body_owned)
-        free(res->body);
-    memset(res, 0, sizeof(*res));
-}
-
 /* Opens the store of an existing data directory (never creates one by mistake). */
 static struct store *
 open_existing(const char *cmd, const char *data)
@@ -294,7 +286,7 @@ cli_import(int argc, char **argv)
                json_array_size(json_object_get(doc, "posts")));
     status = CLI_EXIT_OK;
 out:
-    response_free(&res);
+    response_reset(&res);
     json_decref(doc);
     store_close(st);
     arena_release(&ar);

@@ -54,6 +54,8 @@ struct request {
 
 /* Lookups: the first value of that name, or NULL. The result is borrowed. */
 const char *request_header(const struct request *req, const char *name);
+/* True when Accept-Encoding accepts gzip (or x-gzip) with a q above zero. */
+bool request_accepts_gzip(const struct request *req);
 const char *request_query(const struct request *req, const char *name);
 const char *request_cookie(const struct request *req, const char *name);
 const char *request_param(const struct request *req, const char *name);
@@ -69,15 +71,18 @@ int request_form(struct request *req, const char *s, size_t len, struct kv **out
 /* The first value of that name (compared exactly), or NULL. */
 const char *kv_get(const struct kv *kv, size_t n, const char *name);
 
-#define RESPONSE_MAX_HEADERS 8
+#define RESPONSE_MAX_HEADERS 12
 
 struct response {
     int status;               /* 0 until a handler sets one */
     const char *content_type; /* static or in the request arena */
-    char *body;               /* freed with free() after sending when body_owned, */
+    char *body;               /* given back after sending when body_owned, */
                               /* else static or in the request arena */
     size_t body_len;
     bool body_owned;
+    /* how an owned body is given back: body_release(body_release_arg), or free(body) when NULL */
+    void (*body_release)(void *arg);
+    void *body_release_arg;
     struct kv headers[RESPONSE_MAX_HEADERS]; /* values static or in the request arena */
     size_t n_headers;
     void (*defer_start)(void *arg); /* set by response_defer() */
@@ -92,6 +97,19 @@ int response_body(struct response *res, int status, const char *content_type, co
 /* Takes data (malloc'd) as the body; it is freed after sending, also on failure. */
 int response_body_take(struct response *res, int status, const char *content_type, char *data,
                        size_t len);
+/*
+ * Shares data, which stays valid until release(arg) is called once after
+ * sending (or when the response is dropped): a cached body is sent by many
+ * responses at once without a copy. On failure (-1) release is not called.
+ */
+int response_body_shared(struct response *res, int status, const char *content_type,
+                         const char *data, size_t len, void (*release)(void *arg), void *arg);
+/* Bodies shorter than this are sent as they are: gzip's header and trailer would eat the gain. */
+#define HTTP_GZIP_MIN 1024
+/* True for a text type (JSON, HTML, Atom, …) of at least HTTP_GZIP_MIN bytes. */
+bool http_compressible(const char *content_type, size_t len);
+/* data gzip-compressed (zlib's default level) into *out (malloc'd). 0, or -1 without memory. */
+int http_gzip(const char *data, size_t len, char **out, size_t *out_len);
 /* {"error": "message"} with the status; the message is formatted and JSON-escaped. */
 int response_error(struct response *res, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -111,8 +129,10 @@ const char *http_message_for_rc(int rc);
  * or a Content-Length (the server sets it), turns the response into a 500.
  */
 int response_header(struct response *res, const char *name, const char *value);
-/* Empties the response (frees an owned body): as a handler first sees it. */
+/* Empties the response (gives back an owned body): as a handler first sees it. */
 void response_reset(struct response *res);
+/* Gives back an owned body (free() or its release), leaving none. */
+void response_body_drop(struct response *res);
 
 /*
  * Answers later, without holding a thread: a handler calls response_defer()

@@ -15,12 +15,27 @@
 #include "core/rc.h"
 #include "http/http.h"
 
-/* Replaces the body (freeing an owned one) and sets status and type. */
+void
+response_body_drop(struct response *res)
+{
+    if (res->body_owned) {
+        if (res->body_release != NULL)
+            res->body_release(res->body_release_arg);
+        else
+            free(res->body);
+    }
+    res->body = NULL;
+    res->body_len = 0;
+    res->body_owned = false;
+    res->body_release = NULL;
+    res->body_release_arg = NULL;
+}
+
+/* Replaces the body (giving back an owned one) and sets status and type. */
 static void
 response_set(struct response *res, int status, const char *content_type, char *body, size_t len)
 {
-    if (res->body_owned)
-        free(res->body);
+    response_body_drop(res);
     res->status = status;
     res->content_type = content_type;
     res->body = body;
@@ -31,8 +46,7 @@ response_set(struct response *res, int status, const char *content_type, char *b
 void
 response_reset(struct response *res)
 {
-    if (res->body_owned)
-        free(res->body);
+    response_body_drop(res);
     memset(res, 0, sizeof(*res));
 }
 
@@ -63,6 +77,16 @@ response_body_take(struct response *res, int status, const char *content_type, c
                    size_t len)
 {
     response_set(res, status, content_type, data, len);
+    return 0;
+}
+
+int
+response_body_shared(struct response *res, int status, const char *content_type, const char *data,
+                     size_t len, void (*release)(void *arg), void *arg)
+{
+    response_set(res, status, content_type, (char *)data, len);
+    res->body_release = release;
+    res->body_release_arg = arg;
     return 0;
 }
 

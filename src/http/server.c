@@ -343,7 +343,10 @@ reply(struct exchange *ex, struct MHD_Connection *conn)
         log_warnx("http: handler of '%s' set status %d", ex->req.path, res->status);
         return reply_internal_error(ex, conn);
     }
-    if (res->body_owned) {
+    if (res->body_owned && res->body_release != NULL) {
+        r = MHD_create_response_from_buffer_with_free_callback_cls(
+            res->body_len, res->body, res->body_release, res->body_release_arg);
+    } else if (res->body_owned) {
         r = MHD_create_response_from_buffer_with_free_callback(res->body_len, res->body, free);
     } else {
         r = MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_PERSISTENT);
@@ -352,6 +355,7 @@ reply(struct exchange *ex, struct MHD_Connection *conn)
         return reply_internal_error(ex, conn);
     res->body = NULL; /* MHD's now */
     res->body_owned = false;
+    res->body_release = NULL;
     if ((res->content_type != NULL &&
          MHD_add_response_header(r, "Content-Type", res->content_type) != MHD_YES) ||
         MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
@@ -690,8 +694,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_info("%s %s %d %.3fms%s", method[0] ? method : "-", path[0] ? path : "-", ex->status,
              seconds * 1e3, ex->detached ? " (handed over)" : termination_note(toe));
     free(ex->body);
-    if (ex->res.body_owned)
-        free(ex->res.body);
+    response_body_drop(&ex->res);
     arena_release(&ex->req.arena);
     free(ex);
     atomic_fetch_sub_explicit(&srv->m.in_flight, 1, memory_order_release);

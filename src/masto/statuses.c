@@ -195,8 +195,7 @@ route(struct request *req, struct store *st, const struct account *acc, const ch
     for (i = 0; i < n && !found; i++) {
         struct response probe = {0};
         *state = post_admission(st, &candidates[i], acc, &probe);
-        if (probe.body_owned) /* why not: the status then goes to the profile */
-            free(probe.body);
+        response_body_drop(&probe); /* why not: the status then goes to the profile */
         if (*state != NULL) {
             *out = candidates[i];
             found = true;

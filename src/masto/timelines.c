@@ -108,9 +108,12 @@ cached(struct request *req, struct response *res, const char *key)
     return key != NULL && cache_answer(key, CACHE_ALL, req, res);
 }
 
-/* Keeps res for key, without the rate-limit headers, which are each request's. */
+/*
+ * Keeps res for key, without the rate-limit headers, which are each
+ * request's; then gzips res if req asks for it.
+ */
 static void
-keep(const char *key, uint64_t gen, const struct response *res)
+keep(const char *key, uint64_t gen, struct request *req, struct response *res)
 {
     struct response copy;
     size_t i;
@@ -123,6 +126,7 @@ keep(const char *key, uint64_t gen, const struct response *res)
         if (strncasecmp(res->headers[i].name, "X-RateLimit-", 12) != 0)
             copy.headers[copy.n_headers++] = res->headers[i];
     cache_keep(key, CACHE_ALL, gen, &copy);
+    cache_encode(key, req, res);
 }
 
 /*
@@ -139,7 +143,7 @@ answer(struct request *req, struct response *res, struct store *st, const struct
         return -1;
     response_header(res, "Cache-Control", "no-store");
     if ((rc = masto_json(res, 200, masto_statuses(req, st, posts, n, viewer))) == 0)
-        keep(key, gen, res);
+        keep(key, gen, req, res);
     return rc;
 }
 

@@ -41,15 +41,6 @@ api_error_of(struct arena *ar, const struct response *res, int *weighted, int *l
     return copy != NULL ? copy : "";
 }
 
-/* Drops an owned body of a scratch response. */
-static void
-scratch_release(struct response *res)
-{
-    if (res->body_owned)
-        free(res->body);
-    memset(res, 0, sizeof(*res));
-}
-
 /*
  * A refused post said again in the event's language into d: the length
  * and "post anyway" for a text too long, else other (a format taking the
@@ -62,7 +53,7 @@ refusal(struct arena *ar, const struct event *e, struct response *scratch, enum 
     int status = scratch->status, weighted, limit;
     const char *reason = api_error_of(ar, scratch, &weighted, &limit);
 
-    scratch_release(scratch);
+    response_reset(scratch);
     if (status == 422 && limit > 0) {
         d->error = arena_printf(ar, msg(web_lang_of(e->lang), MSG_POST_TOO_LONG), weighted, limit);
         d->offer_force = weighted <= 2 * limit;
@@ -289,7 +280,7 @@ web_post_create(struct request *req, struct response *res)
                      state, &p, &scratch);
     json_decref(speaker);
     if (rc) {
-        scratch_release(&scratch);
+        response_reset(&scratch);
         return web_redirect(
             res,
             arena_printf(&req->arena,
@@ -431,7 +422,7 @@ web_post_save(struct request *req, struct response *res)
                      force != NULL && strcmp(force, "1") == 0, &scratch);
     json_decref(speaker);
     if (ok) {
-        scratch_release(&scratch);
+        response_reset(&scratch);
         return web_redirect(res, arena_printf(&req->arena, "/e/%s", e.slug));
     }
     status = refusal(&req->arena, &e, &scratch, MSG_POST_NOT_SAVED, &d);
@@ -460,11 +451,11 @@ web_post_remove(struct request *req, struct response *res)
     if (!post_may_change(&v.acc, &p))
         return web_message(req, res, 403, MSG_FORBIDDEN_TITLE, MSG_NOT_AUTHOR);
     if (post_delete(st, &e, &v.acc, &p, &scratch)) {
-        scratch_release(&scratch);
+        response_reset(&scratch);
         return web_redirect(res, arena_printf(&req->arena, "/e/%s", e.slug));
     }
     status = scratch.status;
-    scratch_release(&scratch);
+    response_reset(&scratch);
     return web_message(req, res, status, MSG_ERROR_TITLE, MSG_ERROR_TEXT);
 }
 
@@ -862,14 +853,14 @@ web_event_create(struct request *req, struct response *res)
     if (ok) {
         const char *to = arena_printf(&req->arena, "/e/%s", e.slug); /* e points into doc */
         json_decref(doc);
-        scratch_release(&scratch);
+        response_reset(&scratch);
         return to != NULL ? web_redirect(res, to) : -1;
     }
     json_decref(doc);
     status = scratch.status;
     d.error = arena_printf(&req->arena, msg(web_request_lang(req), MSG_EVENT_REFUSED),
                            api_error_of(&req->arena, &scratch, &weighted, &limit));
-    scratch_release(&scratch);
+    response_reset(&scratch);
     return event_form_page(req, res, &v, &d, status);
 }
 
@@ -1180,6 +1171,6 @@ web_event_save(struct request *req, struct response *res)
     status = scratch.status;
     d.error = arena_printf(&req->arena, msg(web_request_lang(req), MSG_EVENT_NOT_SAVED),
                            api_error_of(&req->arena, &scratch, &weighted, &limit));
-    scratch_release(&scratch);
+    response_reset(&scratch);
     return event_edit_page(req, res, &v, old.slug, &d, status);
 }

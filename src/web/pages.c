@@ -552,8 +552,10 @@ web_event(struct request *req, struct response *res)
         return web_error(req, res, rc);
     web_viewer_load(req, st, &v);
     rc = web_event_page(req, res, st, &e, &v, NULL, 200);
-    if (rc == 0 && anonymous && key != NULL)
+    if (rc == 0 && anonymous && key != NULL) {
         cache_keep(key, slug, gen, res);
+        cache_encode(key, req, res);
+    }
     return rc;
 }
 
@@ -732,6 +734,7 @@ web_static_file(struct response *res, const char *content_type, const char *body
 {
     if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
         return -1;
+    response_body_drop(res);
     res->status = 200;
     res->content_type = content_type;
     res->body = (char *)body; /* static: never freed (body_owned false) */
