@@ -24,4 +24,15 @@ int request_cookies_load(struct request *req);
 size_t http_route_allow(const struct route *routes, size_t n, const char *path, char *buf,
                         size_t size);
 
+/*
+ * The server's index of its route table (see router.c): the same answers
+ * as http_route_find() on that table, without trying every route. The
+ * table must outlive the index. NULL without memory.
+ */
+struct route_index;
+struct route_index *http_route_index_new(const struct route *routes, size_t n);
+void http_route_index_free(struct route_index *ix);
+const struct route *http_route_find_indexed(const struct route_index *ix, struct request *req,
+                                            int *status);
+
 #endif

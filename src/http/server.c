@@ -64,6 +64,7 @@ struct http_metrics {
 struct http_server {
     struct MHD_Daemon *daemon;
     const struct route *routes;
+    struct route_index *route_index; /* of routes: what finds a request's route */
     size_t n_routes, max_body;
     void *app;
     void (*on_stop)(void *app);
@@ -438,7 +439,7 @@ exchange_begin(struct exchange *ex, struct MHD_Connection *conn, const char *url
             return reply_internal_error(ex, conn);
         return reply(ex, conn);
     }
-    if ((ex->route = http_route_find(srv->routes, srv->n_routes, &ex->req, &status)) == NULL) {
+    if ((ex->route = http_route_find_indexed(srv->route_index, &ex->req, &status)) == NULL) {
         if (status == 405) {
             http_route_allow(srv->routes, srv->n_routes, ex->req.path, allow, sizeof(allow));
             if (response_error(&ex->res, 405, "method %s not allowed here", method) < 0 ||
@@ -781,6 +782,10 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     }
     srv->routes = cfg->routes;
     srv->n_routes = cfg->n_routes;
+    if ((srv->route_index = http_route_index_new(cfg->routes, cfg->n_routes)) == NULL) {
+        log_warnx("http: out of memory");
+        goto out;
+    }
     srv->max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
     srv->app = cfg->app;
     srv->on_stop = cfg->on_stop;
@@ -822,6 +827,8 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
     srv = NULL;
     rc = 0;
 out:
+    if (srv != NULL)
+        http_route_index_free(srv->route_index);
     free(srv);
     return rc;
 }
@@ -868,6 +875,7 @@ http_server_stop(struct http_server *srv, unsigned timeout_ms)
     MHD_stop_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    http_route_index_free(srv->route_index);
     free(srv);
 }
 

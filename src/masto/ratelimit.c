@@ -51,8 +51,11 @@ masto_rate_check(struct request *req, struct response *res, const char *authz)
     uint64_t h = hash_key(key);
     time_t now = time(NULL);
     struct window *w = NULL, *oldest = NULL;
+    static _Thread_local char reset[32], limit_text[16];
+    static _Thread_local time_t reset_for;
+    static _Thread_local unsigned limit_for;
     unsigned used, remaining;
-    char reset[32], n[24];
+    char n[24];
     struct tm tm;
     time_t ends;
     size_t i;
@@ -83,13 +86,20 @@ masto_rate_check(struct request *req, struct response *res, const char *authz)
     pthread_mutex_unlock(&lock);
 
     remaining = used <= limit ? limit - used : 0;
-    gmtime_r(&ends, &tm);
-    strftime(reset, sizeof(reset), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-    snprintf(n, sizeof(n), "%u", limit);
-    response_header(res, "X-RateLimit-Limit", arena_strndup(&req->arena, n, strlen(n)));
+    /* the window's end changes once in five minutes: formatted once per thread and window */
+    if (ends != reset_for) {
+        gmtime_r(&ends, &tm);
+        strftime(reset, sizeof(reset), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+        reset_for = ends;
+    }
+    if (limit != limit_for) {
+        snprintf(limit_text, sizeof(limit_text), "%u", limit);
+        limit_for = limit;
+    }
     snprintf(n, sizeof(n), "%u", remaining);
+    response_header(res, "X-RateLimit-Limit", arena_strdup(&req->arena, limit_text));
     response_header(res, "X-RateLimit-Remaining", arena_strndup(&req->arena, n, strlen(n)));
-    response_header(res, "X-RateLimit-Reset", arena_strndup(&req->arena, reset, strlen(reset)));
+    response_header(res, "X-RateLimit-Reset", arena_strdup(&req->arena, reset));
     if (used <= limit)
         return true;
     snprintf(n, sizeof(n), "%ld", (long)(ends - now > 0 ? ends - now : 1));

@@ -25,8 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/app.h"
 #include "core/rc.h"
 #include "http/http_int.h"
+#include "masto/masto.h"
+#include "web/web.h"
 
 /* ---- without a socket ---- */
 
@@ -220,6 +223,111 @@ cookies_are_parsed_from_every_cookie_header(void **state)
     assert_int_equal(request_cookies_load(&req), 0);
     assert_int_equal(req.n_cookies, 0);
     arena_release(&req.arena);
+}
+
+/* Looks path up both ways and checks the answers are the same. */
+static void
+both_agree(const struct route *routes, size_t n, const struct route_index *ix, const char *method,
+           const char *path, size_t *n_found)
+{
+    struct request a = {.method = method, .path = path}, b = {.method = method, .path = path};
+    int status_a, status_b;
+    const struct route *ra = http_route_find(routes, n, &a, &status_a);
+    const struct route *rb = http_route_find_indexed(ix, &b, &status_b);
+    size_t i;
+
+    if (ra != rb || status_a != status_b)
+        fail_msg("%s %s: the scan found route %ld (%d), the index %ld (%d)", method, path,
+                 ra ? (long)(ra - routes) : -1L, status_a, rb ? (long)(rb - routes) : -1L,
+                 status_b);
+    assert_int_equal(a.n_params, b.n_params);
+    for (i = 0; i < a.n_params; i++) {
+        assert_string_equal(a.params[i].name, b.params[i].name);
+        assert_string_equal(a.params[i].value, b.params[i].value);
+    }
+    *n_found += ra != NULL;
+    arena_release(&a.arena);
+    arena_release(&b.arena);
+}
+
+/* pattern with its captures filled with value, into buf; extra appended. */
+static void
+path_of(const char *pattern, const char *value, const char *extra, char *buf, size_t size)
+{
+    size_t len = 0;
+    const char *p;
+
+    for (p = pattern; *p != '\0' && len + 40 < size;) {
+        if (*p == ':' || (*p == '*' && p[1] == '\0')) {
+            len += (size_t)snprintf(buf + len, size - len, "%s", value);
+            p += *p == '*' ? 1 : strcspn(p, "/");
+        } else {
+            buf[len++] = *p++;
+        }
+    }
+    snprintf(buf + len, size - len, "%s", extra);
+}
+
+static void
+indexed_lookup_agrees_with_the_scan(void **state)
+{
+    static const char *const methods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                          "PATCH", "DELETE", "OPTIONS"};
+    static const char *const values[] = {"x", "123", "cooperer-2014", "été", ""};
+    static const char *const extras[] = {"", "/", "/x", "/x/y"};
+    static const char *const odd[] = {
+        "/",         "",     "//",  "/api", "/api/",  "/api/v1", "/api/v1/", "/API/v1/instance",
+        "/api/v2/x", "/e",   "/e/", "/@",   "/@eric", "/static", "/static/", "/static/a/b",
+        "x",         "/a//b"};
+    size_t n = app_n_routes + masto_n_routes + web_n_routes, i, m, v, x, found = 0, tried = 0;
+    struct route *routes = calloc(n, sizeof(*routes));
+    struct route_index *ix;
+    char path[512];
+
+    (void)state;
+    assert_non_null(routes);
+    /* the server's own table, in its order (cli/serve.c) */
+    memcpy(routes, app_routes, app_n_routes * sizeof(*routes));
+    memcpy(routes + app_n_routes, masto_routes, masto_n_routes * sizeof(*routes));
+    memcpy(routes + app_n_routes + masto_n_routes, web_routes, web_n_routes * sizeof(*routes));
+    assert_non_null(ix = http_route_index_new(routes, n));
+    for (i = 0; i < n; i++)
+        for (v = 0; v < sizeof(values) / sizeof(values[0]); v++)
+            for (x = 0; x < sizeof(extras) / sizeof(extras[0]); x++) {
+                path_of(routes[i].pattern, values[v], extras[x], path, sizeof(path));
+                for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++, tried++)
+                    both_agree(routes, n, ix, methods[m], path, &found);
+            }
+    for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+        for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++, tried++)
+            both_agree(routes, n, ix, methods[m], odd[i], &found);
+    /* every route is found by its own path and method */
+    for (i = 0; i < n; i++) {
+        struct request req = {.method = routes[i].method};
+        const struct route *r;
+        int status;
+
+        path_of(routes[i].pattern, "zz9", "", path, sizeof(path));
+        req.path = path;
+        r = http_route_find_indexed(ix, &req, &status);
+        assert_int_equal(status, 200);
+        /* an earlier route may take the same path (a literal before a capture): never a later one
+         */
+        assert_true(r != NULL && r <= &routes[i]);
+        arena_release(&req.arena);
+    }
+    assert_true(found > n); /* the paths did reach routes, not only 404s */
+    http_route_index_free(ix);
+    /* and the small table of this file */
+    assert_non_null(ix = http_route_index_new(table, N_TABLE));
+    for (i = 0; i < N_TABLE; i++)
+        for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++, tried++) {
+            path_of(table[i].pattern, "abc", "", path, sizeof(path));
+            both_agree(table, N_TABLE, ix, methods[m], path, &found);
+        }
+    http_route_index_free(ix);
+    free(routes);
+    print_message("%zu lookups agree, %zu found a route\n", tried, found);
 }
 
 static void
@@ -1059,6 +1167,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(router_matches_segments_and_captures),
         cmocka_unit_test(router_tells_404_from_405_and_answers_head),
+        cmocka_unit_test(indexed_lookup_agrees_with_the_scan),
         cmocka_unit_test(form_decodes_plus_and_escapes),
         cmocka_unit_test(form_refuses_bad_escapes_and_nul),
         cmocka_unit_test(cookies_are_parsed_from_every_cookie_header),
