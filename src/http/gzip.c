@@ -4,6 +4,11 @@
  * venue's wifi that is the difference between a timeline that loads and one
  * that does not. Compressing costs far more than sending, so only what is
  * kept (api/cache.c) is compressed, once, and sent compressed many times.
+ * That is also what is safe to compress: a cached page holds no secret
+ * (it is the same for every anonymous reader, or one viewer's timeline),
+ * while compressing a page with a CSRF token beside text the request
+ * chose would let an eavesdropper on TLS guess the token from the sizes
+ * (BREACH).
  */
 #include <limits.h>
 #include <stdlib.h>
