@@ -38,6 +38,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "live/live.h"
+#include "live/ws_read.h"
 
 #define N_BUCKETS         1024
 #define BACKLOG_MAX       (256 << 10) /* unsent bytes of one stream; beyond, it is too slow */
@@ -61,8 +62,9 @@ static const char retry[] = "retry: 3000\n\n";
  * A topic "M:…" is a stream of the Mastodon API (masto/streaming.c): no
  * retry field, and its keep-alive is Mastodon's ":thump" comment, which
  * some clients look for. A topic "W:…" is a WebSocket of it: its own head
- * (101), and a ping frame to keep it alive; what its client sends is
- * read and dropped like any stream's.
+ * (101), and a ping frame to keep it alive; what its client sends is read
+ * as frames (live/ws_read.c): a ping is answered with a pong, a close with
+ * a close before the connection ends, anything else is dropped.
  */
 static bool
 mastodon_topic(const char *topic)
@@ -90,9 +92,11 @@ struct live_stream {
     int fd;    /* -1 until started */
     char *out; /* bytes not sent yet: the backlog, then what a socket refused */
     size_t out_len, out_sent, out_cap;
-    bool polling_out; /* epoll waits for the socket to be writable */
-    bool dead;        /* closed, waiting in the graveyard to be freed */
-    bool masto;       /* a stream of the Mastodon API: counted in n_masto_streams */
+    bool polling_out;     /* epoll waits for the socket to be writable */
+    bool dead;            /* closed, waiting in the graveyard to be freed */
+    bool masto;           /* a stream of the Mastodon API: counted in n_masto_streams */
+    struct ws_reader *ws; /* a WebSocket's: its client's frames so far (made when it speaks) */
+    bool ws_closing;      /* its client said close: answered, then the connection ends */
 };
 
 /* A message on its way to the shards: bytes and topics, formatted once. */
@@ -234,6 +238,8 @@ stream_forget(struct live_stream *s)
     }
     free(s->out);
     s->out = NULL;
+    free(s->ws);
+    s->ws = NULL;
     s->dead = true;
     s->next = sh->graveyard;
     sh->graveyard = s;
@@ -625,8 +631,41 @@ keepalive(struct live_stream *s)
         stream_forget(s);
 }
 
-/* A socket said something: writable (flush), or readable - a client
- * sends nothing on a stream, so that is its end (or noise to drop). */
+/* A WebSocket client's control frame: a ping gets its pong, a close its close. */
+static void
+ws_control(void *arg, unsigned opcode, const unsigned char *payload, size_t len)
+{
+    struct live_stream *s = arg;
+    unsigned char reply[2 + WS_CONTROL_MAX];
+
+    if (s->ws_closing || opcode == 0xa)
+        return; /* after a close nothing more is sent; a pong needs no answer */
+    if (opcode == 0x8) {
+        len = len >= 2 ? 2 : 0; /* the close's status code, echoed (its reason is not) */
+        s->ws_closing = true;
+    }
+    reply[0] = (unsigned char)(0x80 | (opcode == 0x9 ? 0xa : 0x8));
+    reply[1] = (unsigned char)len;
+    memcpy(reply + 2, payload, len);
+    if (!stream_send(s, (const char *)reply, 2 + len))
+        s->ws_closing = true;
+}
+
+/* Reads what the client of s sent: false when the stream is to end. */
+static bool
+client_said(struct live_stream *s, const char *bytes, size_t n)
+{
+    if (strncmp(s->topic->name, "W:", 2) != 0)
+        return true; /* a client sends nothing on an event stream: noise, dropped */
+    if (s->ws == NULL && (s->ws = calloc(1, sizeof(*s->ws))) == NULL)
+        return false;
+    if (ws_read(s->ws, (const unsigned char *)bytes, n, ws_control, s) != 0)
+        return false; /* it breaks the protocol: the connection ends */
+    return !s->ws_closing;
+}
+
+/* A socket said something: writable (flush), or readable - on an event
+ * stream that is its end (or noise to drop), on a WebSocket its frames. */
 static void
 on_event(struct live_stream *s, uint32_t events)
 {
@@ -637,7 +676,12 @@ on_event(struct live_stream *s, uint32_t events)
         return;
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         while ((n = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT)) > 0)
-            ;
+            if (!client_said(s, sink, (size_t)n)) {
+                if (s->ws_closing)
+                    flush(s); /* the close frame, if the socket takes it now */
+                stream_forget(s);
+                return;
+            }
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ||
             (events & (EPOLLHUP | EPOLLERR))) {
             stream_forget(s);

@@ -4,8 +4,11 @@ phone apps use, with a client written here on a raw socket: the handshake
 answered as RFC 6455 says, a status posted meanwhile arriving as a text
 frame {"stream": [...], "event": "update", "payload": "<status JSON>"},
 its deletion as "delete", keep-alive pings, the token in the URL or in
-Sec-WebSocket-Protocol, and the refusals (no upgrade, a bad version, no
-token for the user stream, an unknown stream).
+Sec-WebSocket-Protocol, the client's own frames (its ping answered by a
+pong with the same bytes, its close by a close and the end of the
+connection, its "subscribe" messages read without harm, a frame that
+breaks the protocol ending the connection), and the refusals (no upgrade,
+a bad version, no token for the user stream, an unknown stream).
 """
 import base64
 import hashlib
@@ -80,6 +83,47 @@ def next_message(s):
     pytest.fail("no message within 10 s")
 
 
+def client_frame(opcode, payload, fin=True):
+    """A client's frame: masked, as RFC 6455 requires of clients."""
+    mask = os.urandom(4)
+    n = len(payload)
+    head = bytes([(0x80 if fin else 0) | opcode])
+    if n < 126:
+        head += bytes([0x80 | n])
+    elif n < 65536:
+        head += bytes([0x80 | 126]) + struct.pack(">H", n)
+    else:
+        head += bytes([0x80 | 127]) + struct.pack(">Q", n)
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def next_control(s, want):
+    """The next frame of opcode want, skipping the server's keep-alive pings."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        op, data = frame(s)
+        if op == want:
+            return data
+        assert op == 9, (op, data)
+    pytest.fail(f"no frame {want} within 10 s")
+
+
+def closed(s, timeout=5):
+    """True when the server ends the connection (EOF or reset) within timeout;
+    what it sends meanwhile (keep-alive pings) is read and dropped."""
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            s.settimeout(max(deadline - time.monotonic(), 0.01))
+            if not s.recv(4096):
+                return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        pass
+    return False
+
+
 def post(srv, text):
     r = requests.post(srv.url("/api/v1/statuses"), data={"status": text},
                       headers={"Authorization": f"Bearer {srv.tok}"}, timeout=10)
@@ -137,3 +181,41 @@ def test_refusals(srv):
                               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
                               "Sec-WebSocket-Version": "8"})
     assert r.status_code == 426 and r.headers["Sec-WebSocket-Version"] == "13"
+
+
+def test_the_clients_frames_are_answered_as_rfc_6455_asks(srv):
+    s, status, _, _ = connect(srv, f"access_token={srv.tok}&stream=hashtag&tag=cadre")
+    assert status.startswith("HTTP/1.1 101"), status
+    # a ping gets a pong with the same bytes, even sent a byte at a time
+    for byte in client_frame(0x9, b"es-tu la ?"):
+        s.sendall(bytes([byte]))
+    assert next_control(s, 0xA) == b"es-tu la ?"
+    # an app's subscribe message (a text frame, sent in two pieces) does no harm
+    sub = client_frame(0x1, json.dumps({"type": "subscribe", "stream": "hashtag",
+                                        "tag": "autre"}).encode())
+    s.sendall(sub[:5])
+    time.sleep(0.05)
+    s.sendall(sub[5:] + client_frame(0x9, b""))
+    assert next_control(s, 0xA) == b""
+    st = post(srv, "toujours la #cadre")
+    m = next_message(s)
+    assert m["event"] == "update" and json.loads(m["payload"])["id"] == st["id"]
+    # a close gets a close with the same status code, then the connection ends
+    s.sendall(client_frame(0x8, struct.pack(">H", 1000) + b"au revoir"))
+    assert next_control(s, 0x8) == struct.pack(">H", 1000)
+    assert closed(s)
+    s.close()
+
+
+def test_a_client_breaking_the_protocol_is_disconnected(srv):
+    for bad in (bytes([0x89, 0x00]),                      # not masked
+                client_frame(0x9, b"x" * 126),            # a control frame over 125 bytes
+                client_frame(0x9, b"x", fin=False),       # a fragmented control frame
+                client_frame(0x3, b"x")):                 # a reserved opcode
+        s, status, _, _ = connect(srv, f"access_token={srv.tok}&stream=public")
+        assert status.startswith("HTTP/1.1 101"), status
+        s.sendall(bad)
+        assert closed(s), bad
+        s.close()
+    # the server goes on
+    assert requests.get(srv.url("/api/v1/streaming/health"), timeout=10).status_code == 200
