@@ -2,8 +2,9 @@
  * fuzz/fuzz_http.c - libFuzzer target for what http/ reads of a request
  * before any handler runs: the router (http/router.c) on the server's whole
  * route table, query strings and urlencoded forms and the Cookie header
- * (http/request.c), multipart bodies (http/multipart.c). The parsers are
- * called directly, as http/server.c calls them.
+ * (http/request.c), multipart bodies (http/multipart.c); and what a
+ * WebSocket client sends on a stream (live/ws_read.c). The parsers are
+ * called directly, as http/server.c and live/hub.c call them.
  *
  * The input is cut at its first five bytes 0x01 into: method, path, query
  * string, Cookie header, Content-Type, and the body (the rest, any bytes).
@@ -11,6 +12,8 @@
  * over (cut at a NUL); the body is given with its length, in a buffer of
  * exactly that size. What must hold:
  *
+ *   - the server's route index finds what the scan of the table finds
+ *     (the same route, status and parameters);
  *   - a route found captures at most four parameters, each a non-empty
  *     part of the path without '/' (but the final "*"), and its method is
  *     the request's (or GET for HEAD); a 405 comes with an Allow list, a 404
@@ -20,7 +23,11 @@
  *   - every cookie has a non-empty name without ';' or '=', a value without
  *     ';', and request_cookie finds the first of each name;
  *   - multipart parts lie in the body, in order, each followed by a
- *     delimiter line, with a name; multipart_get finds the first of a name.
+ *     delimiter line, with a name; multipart_get finds the first of a name;
+ *   - the body read as a WebSocket client's frames gives the same control
+ *     frames and the same verdict whether it comes whole or cut in pieces
+ *     (their sizes taken from the query's bytes), each control payload at
+ *     most 125 bytes.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,6 +37,7 @@
 
 #include "api/app.h"
 #include "http/http_int.h"
+#include "live/ws_read.h"
 #include "masto/masto.h"
 #include "web/web.h"
 
@@ -48,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct route *routes;
 static size_t n_routes;
+static struct route_index *route_index;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -59,6 +68,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     memcpy(routes, app_routes, app_n_routes * sizeof(*routes));
     memcpy(routes + app_n_routes, masto_routes, masto_n_routes * sizeof(*routes));
     memcpy(routes + app_n_routes + masto_n_routes, web_routes, web_n_routes * sizeof(*routes));
+    CHECK((route_index = http_route_index_new(routes, n_routes)) != NULL);
     return 0;
 }
 
@@ -67,12 +77,19 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 check_route(struct request *req)
 {
-    const struct route *r;
+    struct request indexed = {.method = req->method, .path = req->path};
+    const struct route *r, *ri;
     char allow[256];
     size_t i, allow_len;
-    int status = -1;
+    int status = -1, status_i = -1;
 
     r = http_route_find(routes, n_routes, req, &status);
+    ri = http_route_find_indexed(route_index, &indexed, &status_i);
+    CHECK(ri == r && status_i == status && indexed.n_params == req->n_params);
+    for (i = 0; i < req->n_params; i++)
+        CHECK(strcmp(indexed.params[i].name, req->params[i].name) == 0 &&
+              strcmp(indexed.params[i].value, req->params[i].value) == 0);
+    arena_release(&indexed.arena);
     allow_len = http_route_allow(routes, n_routes, req->path, allow, sizeof(allow));
     CHECK(allow_len == strlen(allow));
     if (r == NULL) {
@@ -93,6 +110,52 @@ check_route(struct request *req)
             CHECK(value[0] != '\0' && strchr(value, '/') == NULL);
         CHECK(request_param(req, name) != NULL);
     }
+}
+
+/* ---- a WebSocket client's frames ---- */
+
+struct ws_seen {
+    size_t n;
+    unsigned char log[4096]; /* opcode, length, payload of each control frame */
+    size_t log_len;
+};
+
+static void
+ws_record(void *arg, unsigned opcode, const unsigned char *payload, size_t len)
+{
+    struct ws_seen *s = arg;
+
+    CHECK(opcode == 0x8 || opcode == 0x9 || opcode == 0xa);
+    CHECK(len <= WS_CONTROL_MAX);
+    s->n++;
+    if (s->log_len + 2 + len <= sizeof(s->log)) {
+        s->log[s->log_len++] = (unsigned char)opcode;
+        s->log[s->log_len++] = (unsigned char)len;
+        memcpy(s->log + s->log_len, payload, len);
+        s->log_len += len;
+    }
+}
+
+static void
+check_websocket(const unsigned char *body, size_t len, const unsigned char *cuts, size_t n_cuts)
+{
+    struct ws_reader whole = {0}, pieces = {0};
+    struct ws_seen a = {0}, b = {0};
+    size_t at = 0, k = 0, take;
+    int rc_whole, rc_pieces = 0;
+
+    rc_whole = ws_read(&whole, body, len, ws_record, &a);
+    while (at < len && rc_pieces == 0) {
+        take = n_cuts > 0 ? (size_t)cuts[k++ % n_cuts] % 16 + 1 : len;
+        if (take > len - at)
+            take = len - at;
+        rc_pieces = ws_read(&pieces, body + at, take, ws_record, &b);
+        at += take;
+    }
+    CHECK(rc_whole == rc_pieces);
+    CHECK(rc_whole == -1 ||
+          (a.n == b.n && a.log_len == b.log_len && memcmp(a.log, b.log, a.log_len) == 0));
+    CHECK(whole.len <= sizeof(whole.frame));
 }
 
 /* ---- forms ---- */
@@ -261,6 +324,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.n_headers = 1;
     check_cookies(&req);
     check_multipart(&req, str[4], body, left);
+    check_websocket((const unsigned char *)body, left, (const unsigned char *)field[2], len[2]);
 
     arena_release(&req.arena);
     for (i = 0; i < N_FIELDS - 1; i++)

@@ -392,6 +392,16 @@ def seed_http():
     c.add("\1".join(["POST", "/api/v1/media", "", "", 'multipart/form-data; boundary="a b"',
                      '--a b\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\''
                      '%C3%A9t%C3%A9.png\n\nxx\n--a b--\n']), "lf-quoted")
+    # a WebSocket client's frames on a stream (the query's bytes cut them in pieces)
+    def ws(first, payload, mask=b"\x37\xfa\x21\x3d"):
+        n = len(payload)
+        head = bytes([first]) + (bytes([0x80 | n]) if n < 126 else
+                                 bytes([0x80 | 126]) + struct.pack(">H", n))
+        return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    frames = (ws(0x89, b"ping") + ws(0x81, b'{"type":"subscribe","stream":"hashtag","tag":"x"}') +
+              ws(0x8A, b"") + ws(0x02, b"x" * 300) + ws(0x80, b"y") + ws(0x88, b"\x03\xe8bye"))
+    c.add(b"\1".join([b"GET", b"/api/v1/streaming", b"\x03\x07\x01", b"", b"", frames]),
+          "websocket")
     return c
 
 
