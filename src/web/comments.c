@@ -1119,8 +1119,7 @@ web_comments_atom(struct request *req, struct response *res)
 int
 web_comments_script(struct request *req, struct response *res)
 {
-    (void)req;
-    return web_static_file(res, "text/javascript; charset=utf-8", web_comments_js,
+    return web_static_file(req, res, "text/javascript; charset=utf-8", web_comments_js,
                            web_comments_js_len);
 }
 

@@ -42,8 +42,8 @@ html_live_attrs(struct html *h, const struct event *e, const char *mode, const c
 int
 web_live_script(struct request *req, struct response *res)
 {
-    (void)req;
-    return web_static_file(res, "text/javascript; charset=utf-8", web_live_js, web_live_js_len);
+    return web_static_file(req, res, "text/javascript; charset=utf-8", web_live_js,
+                           web_live_js_len);
 }
 
 /* ---- the wall ---- */

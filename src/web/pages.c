@@ -729,9 +729,20 @@ web_search(struct request *req, struct response *res)
     return page_send_vary(res, &h, 200);
 }
 
+/* What the static files are cached under: a generation nothing ever bumps. */
+#define STATIC_FILES "static:"
+
 int
-web_static_file(struct response *res, const char *content_type, const char *body, size_t len)
+web_static_file(struct request *req, struct response *res, const char *content_type,
+                const char *body, size_t len)
 {
+    const char *key = arena_printf(&req->arena, STATIC_FILES "%s", req->path);
+    uint64_t gen = cache_event_generation(STATIC_FILES);
+
+    /* through the response cache for its gzipped form: 30 KB of scripts and
+     * style are 10 KB on a first visit over the venue's wifi */
+    if (key != NULL && cache_answer(key, STATIC_FILES, req, res))
+        return 0;
     if (response_header(res, "Cache-Control", "public, max-age=3600") != 0)
         return -1;
     response_body_drop(res);
@@ -740,6 +751,10 @@ web_static_file(struct response *res, const char *content_type, const char *body
     res->body = (char *)body; /* static: never freed (body_owned false) */
     res->body_len = len;
     res->body_owned = false;
+    if (key != NULL) {
+        cache_keep(key, STATIC_FILES, gen, res);
+        cache_encode(key, req, res);
+    }
     return 0;
 }
 
@@ -747,8 +762,7 @@ web_static_file(struct response *res, const char *content_type, const char *body
 int
 web_script(struct request *req, struct response *res)
 {
-    (void)req;
-    return web_static_file(res, "text/javascript; charset=utf-8", web_composer_js,
+    return web_static_file(req, res, "text/javascript; charset=utf-8", web_composer_js,
                            web_composer_js_len);
 }
 
@@ -756,6 +770,5 @@ web_script(struct request *req, struct response *res)
 int
 web_stylesheet(struct request *req, struct response *res)
 {
-    (void)req;
-    return web_static_file(res, "text/css; charset=utf-8", web_css, web_css_len);
+    return web_static_file(req, res, "text/css; charset=utf-8", web_css, web_css_len);
 }

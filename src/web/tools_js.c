@@ -114,6 +114,6 @@ const size_t web_tools_js_len = sizeof(web_tools_js) - 1;
 int
 web_tools_script(struct request *req, struct response *res)
 {
-    (void)req;
-    return web_static_file(res, "text/javascript; charset=utf-8", web_tools_js, web_tools_js_len);
+    return web_static_file(req, res, "text/javascript; charset=utf-8", web_tools_js,
+                           web_tools_js_len);
 }

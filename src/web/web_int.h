@@ -374,8 +374,9 @@ void page_end(struct html *h);
 int page_send(struct response *res, struct html *h, int status);
 /* The same for a page in the reader's language (Accept-Language): says Vary. */
 int page_send_vary(struct response *res, struct html *h, int status);
-/* A file kept in the binary (the stylesheet, the scripts), cached an hour. */
-int web_static_file(struct response *res, const char *content_type, const char *body, size_t len);
+/* A file kept in the binary (the stylesheet, the scripts), cached an hour; gzipped when asked. */
+int web_static_file(struct request *req, struct response *res, const char *content_type,
+                    const char *body, size_t len);
 /* The security headers of every page (CSP as given, or the site's when NULL). */
 int web_security_headers(struct response *res, const char *csp);
 /* The 404 page, in the language of the request's Accept-Language. */

@@ -1,6 +1,7 @@
 """tests/e2e/test_77_compression.py - gzipped answers, as a phone on a
 venue's wifi gets them: the pages read most (a Mastodon timeline, the
-event's posts as JSON, the public event page) come gzipped to a client
+event's posts as JSON, the public event page, the stylesheet and scripts)
+come gzipped to a client
 that sends "Accept-Encoding: gzip" (Mastodon.py and every browser do),
 inflate to exactly the bytes a plain client gets, say "Vary:
 Accept-Encoding", and are never stale: a post made meanwhile is in the
@@ -56,7 +57,8 @@ def raw_get(srv, path, encoding=None, token=None):
         conn.close()
 
 
-PATHS = [f"/api/v1/events/{SLUG}/posts", "/api/v1/timelines/tag/gzipsoir", f"/e/{SLUG}"]
+PATHS = [f"/api/v1/events/{SLUG}/posts", "/api/v1/timelines/tag/gzipsoir", f"/e/{SLUG}",
+         "/static/gazouillis.css", "/static/live.js"]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -71,7 +73,7 @@ def test_the_most_read_pages_come_gzipped_and_inflate_to_the_plain_bytes(srv, pa
     assert "accept-encoding" in zhead.get("vary", "").lower(), zhead
     assert zhead["content-type"] == head["content-type"]
     assert gzip.decompress(packed) == plain
-    assert len(packed) * 3 < len(plain), (len(packed), len(plain))
+    assert len(packed) * 2 < len(plain), (len(packed), len(plain))
     # refused, or not asked for: plain bytes, the same
     for enc in ("gzip;q=0", "identity", "br", None):
         status, h, body = raw_get(srv, path, enc)
