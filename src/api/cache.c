@@ -40,6 +40,7 @@ struct slot {
     char content_type[64];
     struct shared *body;
     struct shared *gz; /* body gzipped, or NULL */
+    bool compressible; /* worth gzipping (http_compressible), known when kept */
     bool gz_claimed;   /* a request is making gz, or made it, or found it not worth it */
 };
 
@@ -185,7 +186,7 @@ cache_answer(const char *key, const char *slug, struct request *req, struct resp
     pthread_mutex_lock(&lock);
     if (s->body != NULL && s->gen == gen && strcmp(s->key, key) == 0) {
         body = shared_ref(s->body);
-        compressible = http_compressible(s->content_type, s->body->len);
+        compressible = s->compressible;
         if (compressible && accepts_gzip && s->gz != NULL)
             gz = shared_ref(s->gz);
         else if (compressible && accepts_gzip && !s->gz_claimed)
@@ -220,72 +221,70 @@ refused:
     return false;
 }
 
-void
-cache_keep(const char *key, const char *slug, uint64_t gen, const struct response *res)
+/*
+ * Puts kept in slot s. With claim, the caller is to gzip it: the slot says
+ * so to the others, and the stored body is returned with a count the
+ * caller lets go of. NULL otherwise, and when kept cannot be kept.
+ */
+static struct shared *
+slot_fill(struct slot *s, const char *key, const char *slug, uint64_t gen,
+          const struct response *kept, bool compressible, bool claim)
 {
-    struct slot *s = &slots[hash_string(key) % N_SLOTS];
     struct shared *copy, *old_body, *old_gz;
     size_t i;
 
-    if (res->status != 200 || res->body_len > CACHE_MAX_BODY || strlen(key) >= MAX_KEY ||
-        res->content_type == NULL || strlen(res->content_type) >= sizeof(s->content_type) ||
-        res->n_headers > MAX_HEADERS || gen != cache_event_generation(slug))
-        return; /* not kept: an error, too big, or already stale */
-    for (i = 0; i < res->n_headers; i++)
-        if (strlen(res->headers[i].name) >= sizeof(s->names[0]) ||
-            strlen(res->headers[i].value) >= sizeof(s->values[0]))
-            return;
-    if ((copy = shared_new(res->body, res->body_len)) == NULL)
-        return;
+    if (kept->status != 200 || kept->body_len > CACHE_MAX_BODY || strlen(key) >= MAX_KEY ||
+        kept->content_type == NULL || strlen(kept->content_type) >= sizeof(s->content_type) ||
+        kept->n_headers > MAX_HEADERS || gen != cache_event_generation(slug))
+        return NULL; /* not kept: an error, too big, or already stale */
+    for (i = 0; i < kept->n_headers; i++)
+        if (strlen(kept->headers[i].name) >= sizeof(s->names[0]) ||
+            strlen(kept->headers[i].value) >= sizeof(s->values[0]))
+            return NULL;
+    if ((copy = shared_new(kept->body, kept->body_len)) == NULL)
+        return NULL;
     pthread_mutex_lock(&lock);
     old_body = s->body;
     old_gz = s->gz;
     snprintf(s->key, sizeof(s->key), "%s", key);
-    snprintf(s->content_type, sizeof(s->content_type), "%s", res->content_type);
-    for (i = 0; i < res->n_headers; i++) {
-        snprintf(s->names[i], sizeof(s->names[i]), "%s", res->headers[i].name);
-        snprintf(s->values[i], sizeof(s->values[i]), "%s", res->headers[i].value);
+    snprintf(s->content_type, sizeof(s->content_type), "%s", kept->content_type);
+    for (i = 0; i < kept->n_headers; i++) {
+        snprintf(s->names[i], sizeof(s->names[i]), "%s", kept->headers[i].name);
+        snprintf(s->values[i], sizeof(s->values[i]), "%s", kept->headers[i].value);
     }
-    s->n_headers = res->n_headers;
+    s->n_headers = kept->n_headers;
     s->gen = gen;
     s->body = copy;
     s->gz = NULL;
-    s->gz_claimed = false;
+    s->compressible = compressible;
+    s->gz_claimed = claim;
+    if (claim)
+        shared_ref(copy); /* held while gzipping: the slot may be taken meanwhile */
     pthread_mutex_unlock(&lock);
     shared_unref(old_body);
     shared_unref(old_gz);
+    return claim ? copy : NULL;
 }
 
 void
-cache_encode(const char *key, struct request *req, struct response *res)
+cache_keep(const char *key, const char *slug, uint64_t gen, const struct response *kept,
+           struct request *req, struct response *res)
 {
     struct slot *s = &slots[hash_string(key) % N_SLOTS];
-    struct shared *body = NULL, *gz = NULL;
-    bool make_gz = false;
+    bool compressible = http_compressible(kept->content_type, kept->body_len);
+    bool accepts = req != NULL && compressible && request_accepts_gzip(req), vary = false;
+    struct shared *body = slot_fill(s, key, slug, gen, kept, compressible, accepts), *gz;
 
-    if (res->status != 200 || res->body == NULL ||
-        !http_compressible(res->content_type, res->body_len))
+    /* after keeping, so that the entry's own headers do not hold it twice */
+    if (req != NULL && compressible)
+        vary = response_header(res, "Vary", "Accept-Encoding") == 0;
+    if (body == NULL)
         return;
-    if (response_header(res, "Vary", "Accept-Encoding") != 0 || !request_accepts_gzip(req))
-        return;
-    pthread_mutex_lock(&lock);
-    /* the slot holds res's bytes unless another render of the key took it since */
-    if (s->body != NULL && strcmp(s->key, key) == 0 && s->body->len == res->body_len &&
-        memcmp(s->body->data, res->body, res->body_len) == 0) {
-        body = shared_ref(s->body);
-        if (s->gz != NULL)
-            gz = shared_ref(s->gz);
-        else if (!s->gz_claimed)
-            make_gz = s->gz_claimed = true;
-    }
-    pthread_mutex_unlock(&lock);
-    if (make_gz)
-        gz = gzip_for(s, body);
+    gz = gzip_for(s, body); /* kept for the next askers even if this answer cannot say it */
     shared_unref(body);
-    if (gz == NULL)
-        return;
-    if (response_header(res, "Content-Encoding", "gzip") != 0 ||
-        response_body_shared(res, 200, res->content_type, gz->data, gz->len, shared_unref, gz) != 0)
+    if (gz != NULL && (!vary || response_header(res, "Content-Encoding", "gzip") != 0 ||
+                       response_body_shared(res, 200, res->content_type, gz->data, gz->len,
+                                            shared_unref, gz) != 0))
         shared_unref(gz);
 }
 

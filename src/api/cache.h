@@ -57,17 +57,16 @@ void cache_release(void);
  * headers and body, copied. True when it did.
  */
 bool cache_answer(const char *key, const char *slug, struct request *req, struct response *res);
-/* Keeps res (a 200 rendered at generation gen, read before rendering). */
-void cache_keep(const char *key, const char *slug, uint64_t gen, const struct response *res);
-
 /*
- * After cache_keep(key, …) of res: res as an answer from the cache would
- * be, for req: "Vary: Accept-Encoding" on a body worth compressing, and the
- * body gzipped (made now and kept with the entry) when req accepts gzip. So
- * the first reader after a change gets it gzipped too. Leaves res as it is
- * when the entry no longer holds res's bytes.
+ * Keeps kept (a 200 rendered at generation gen, read before rendering).
+ * Then res, the answer going out with kept's bytes (most often kept
+ * itself), becomes what a hit would send req: "Vary: Accept-Encoding" on a
+ * body worth compressing, and the body gzipped (made now, kept with the
+ * entry) when req accepts gzip, so the first reader after a change gets it
+ * gzipped too. With req NULL it only keeps (res unused).
  */
-void cache_encode(const char *key, struct request *req, struct response *res);
+void cache_keep(const char *key, const char *slug, uint64_t gen, const struct response *kept,
+                struct request *req, struct response *res);
 
 /* Frees every entry (at shutdown, and in tests). */
 void cache_clear(void);

@@ -582,10 +582,8 @@ api_posts_list(struct request *req, struct response *res)
                                      e.slug, (long long)posts[n - 1].id, q.limit));
     if (api_json(res, 200, arr) != 0)
         return -1;
-    if (key != NULL) {
-        cache_keep(key, slug, gen, res);
-        cache_encode(key, req, res);
-    }
+    if (key != NULL)
+        cache_keep(key, slug, gen, res, req, res);
     return 0;
 }
 

@@ -14,6 +14,36 @@
 #define MAX_DRAFT (64 << 10)
 
 /*
+ * The event a text tool is asked about (its limit, hashtag, people), from
+ * the body's "event": 1 with *e, 0 when none is named (absent or null),
+ * -1 with the answer in res: 422 for what is not a slug, 404 for an
+ * unknown or draft event.
+ */
+static int
+tool_event(struct request *req, struct response *res, const json_t *slug, struct event *e)
+{
+    struct store *st = app_store(req->app);
+    int rc;
+
+    if (slug == NULL || json_is_null(slug))
+        return 0;
+    if (!json_is_string(slug)) {
+        response_error(res, 422, "'event' must be an event's slug");
+        return -1;
+    }
+    rc = st != NULL ? store_event_get(st, &req->arena, json_string_value(slug), e) : RC_IO;
+    if (rc == RC_NOTFOUND || (rc == RC_OK && strcmp(e->state, "draft") == 0)) {
+        response_error(res, 404, "no event '%s'", json_string_value(slug));
+        return -1;
+    }
+    if (rc != RC_OK) {
+        response_error_rc(res, rc);
+        return -1;
+    }
+    return 1;
+}
+
+/*
  * POST /api/v1/text/count {"text": …, "event": "slug" (optional),
  * "add_hashtag": true (optional)}: with add_hashtag, the text is counted as
  * the composer will post it - the event's hashtag appended when missing.
@@ -28,7 +58,7 @@ api_text_count(struct request *req, struct response *res)
     const char *counted;
     size_t counted_len;
     struct event e;
-    int rc;
+    int has_event;
 
     if ((body = api_body_object(req, res)) == NULL)
         return 0;
@@ -44,25 +74,9 @@ api_text_count(struct request *req, struct response *res)
         response_error(res, 413, "'text' is longer than %d bytes", MAX_DRAFT);
         goto out;
     }
-    if (slug != NULL && !json_is_null(slug)) {
-        struct store *st = app_store(req->app);
-        if (!json_is_string(slug)) {
-            response_error(res, 422, "'event' must be an event's slug");
-            goto out;
-        }
-        if (st == NULL) {
-            response_error_rc(res, RC_IO);
-            goto out;
-        }
-        rc = store_event_get(st, &req->arena, json_string_value(slug), &e);
-        if (rc == RC_NOTFOUND || (rc == RC_OK && strcmp(e.state, "draft") == 0)) {
-            response_error(res, 404, "no event '%s'", json_string_value(slug));
-            goto out;
-        }
-        if (rc != RC_OK) {
-            response_error_rc(res, rc);
-            goto out;
-        }
+    if ((has_event = tool_event(req, res, slug, &e)) < 0)
+        goto out;
+    if (has_event) {
         cfg.max_weighted_length = e.char_limit;
         if (json_is_true(json_object_get(body, "add_hashtag")) && e.hashtag[0] != '\0' &&
             counted_len > 0 && strlen(counted) == counted_len &&
@@ -103,7 +117,7 @@ api_text_split(struct request *req, struct response *res)
     struct text_split sp;
     json_t *body, *text, *slug, *limit, *parts;
     struct event e;
-    int max = 140, rc;
+    int max = 140, has_event;
     size_t i;
 
     if ((body = api_body_object(req, res)) == NULL)
@@ -119,17 +133,9 @@ api_text_split(struct request *req, struct response *res)
         response_error(res, 413, "'text' is longer than 16384 bytes");
         goto out;
     }
-    if (json_is_string(slug)) {
-        struct store *st = app_store(req->app);
-        rc = st != NULL ? store_event_find(st, &req->arena, json_string_value(slug), &e) : RC_IO;
-        if (rc == RC_NOTFOUND || (rc == RC_OK && strcmp(e.state, "draft") == 0)) {
-            response_error(res, 404, "no event '%s'", json_string_value(slug));
-            goto out;
-        }
-        if (rc != RC_OK) {
-            response_error_rc(res, rc);
-            goto out;
-        }
+    if ((has_event = tool_event(req, res, slug, &e)) < 0)
+        goto out;
+    if (has_event) {
         max = e.char_limit;
         tag = e.hashtag;
     } else {
@@ -202,7 +208,7 @@ api_text_fit(struct request *req, struct response *res)
     json_t *body, *text, *slug, *limit, *lang, *changes;
     struct event e;
     size_t i;
-    int rc, room = 0;
+    int has_event, room = 0;
 
     if ((body = api_body_object(req, res)) == NULL)
         return 0;
@@ -223,17 +229,9 @@ api_text_fit(struct request *req, struct response *res)
         response_error(res, 422, "'lang' is \"fr\" or \"en\"");
         goto out;
     }
-    if (json_is_string(slug)) {
-        struct store *st = app_store(req->app);
-        rc = st != NULL ? store_event_get(st, &req->arena, json_string_value(slug), &e) : RC_IO;
-        if (rc == RC_NOTFOUND || (rc == RC_OK && strcmp(e.state, "draft") == 0)) {
-            response_error(res, 404, "no event '%s'", json_string_value(slug));
-            goto out;
-        }
-        if (rc != RC_OK) {
-            response_error_rc(res, rc);
-            goto out;
-        }
+    if ((has_event = tool_event(req, res, slug, &e)) < 0)
+        goto out;
+    if (has_event) {
         opt.limit = e.char_limit;
         if (e.hashtag[0] != '\0' && !post_carries_tag(json_string_value(text), e.hashtag)) {
             struct text_scratch sc = {0};

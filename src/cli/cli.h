@@ -37,6 +37,14 @@ int cli_fit(int argc, char **argv);
 int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
                   const char **value);
 
+/*
+ * TEXT of a command that takes it or stdin: *text as it is, or when it is
+ * NULL or "-", stdin read into buf (max + 1 bytes) without its trailing
+ * line breaks. CLI_EXIT_OK, or CLI_EXIT_INVALID (said on stderr) when
+ * stdin holds more than max bytes.
+ */
+int cli_text_or_stdin(const char *cmd, const char **text, char *buf, size_t max);
+
 /* gazouillis import FILE: an event document into the store. */
 int cli_import(int argc, char **argv);
 /* gazouillis export SLUG --format json: the event document on stdout. */

@@ -21,7 +21,7 @@ cli_fit(int argc, char **argv)
     struct text_fit_result r;
     const char *text = NULL;
     char buf[MAX_TEXT + 1];
-    size_t len, i;
+    size_t i;
     int a;
 
     for (a = 1; a < argc; a++) {
@@ -51,17 +51,8 @@ cli_fit(int argc, char **argv)
             text = argv[a];
         }
     }
-    if (text == NULL || strcmp(text, "-") == 0) {
-        len = fread(buf, 1, sizeof(buf), stdin);
-        if (len > MAX_TEXT) {
-            fprintf(stderr, "gazouillis fit: the text is longer than %d bytes\n", MAX_TEXT);
-            return CLI_EXIT_INVALID;
-        }
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-            len--;
-        buf[len] = '\0';
-        text = buf;
-    }
+    if ((a = cli_text_or_stdin("fit", &text, buf, MAX_TEXT)) != CLI_EXIT_OK)
+        return a;
     if (text_fit(text, strlen(text), &opt, &r) != 0) {
         fprintf(stderr, "gazouillis fit: the text is not UTF-8 or longer than %d bytes\n",
                 MAX_TEXT);

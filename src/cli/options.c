@@ -1,6 +1,7 @@
 /*
- * cli/options.c - what the subcommands share to read their options:
- * "--name VALUE" and "--name=VALUE" alike.
+ * cli/options.c - what the subcommands share to read their arguments:
+ * "--name VALUE" and "--name=VALUE" alike, and a TEXT given or read from
+ * stdin.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,4 +28,23 @@ cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name, 
     }
     *value = argv[++*i];
     return 1;
+}
+
+int
+cli_text_or_stdin(const char *cmd, const char **text, char *buf, size_t max)
+{
+    size_t len;
+
+    if (*text != NULL && strcmp(*text, "-") != 0)
+        return CLI_EXIT_OK;
+    len = fread(buf, 1, max + 1, stdin);
+    if (len > max) {
+        fprintf(stderr, "gazouillis %s: the text is longer than %zu bytes\n", cmd, max);
+        return CLI_EXIT_INVALID;
+    }
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        len--;
+    buf[len] = '\0';
+    *text = buf;
+    return CLI_EXIT_OK;
 }

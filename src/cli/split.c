@@ -44,17 +44,8 @@ cli_split(int argc, char **argv)
             text = argv[a];
         }
     }
-    if (text == NULL || strcmp(text, "-") == 0) {
-        len = fread(buf, 1, sizeof(buf), stdin);
-        if (len > MAX_TEXT) {
-            fprintf(stderr, "gazouillis split: the text is longer than %d bytes\n", MAX_TEXT);
-            return CLI_EXIT_INVALID;
-        }
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-            len--;
-        buf[len] = '\0';
-        text = buf;
-    }
+    if ((a = cli_text_or_stdin("split", &text, buf, MAX_TEXT)) != CLI_EXIT_OK)
+        return a;
     len = strlen(text);
     if (text_split(text, len, (int)limit, tag, &sp) != 0) {
         fprintf(stderr,

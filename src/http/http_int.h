@@ -1,7 +1,8 @@
 /*
  * http/http_int.h - what the files of http/ share and nobody else needs:
- * the cookie parser server.c runs once per request, and the Allow list of a
- * 405. Tests may include it; api/ and web/ use http.h only.
+ * the cookie parser server.c runs once per request, the Allow list of a
+ * 405, the route index, and the hex digits of percent-escapes. Tests may
+ * include it; api/ and web/ use http.h only.
  */
 #ifndef GZ_HTTP_INT_H
 #define GZ_HTTP_INT_H
@@ -15,6 +16,10 @@
  * or -1 when memory runs out (req->cookies is then left empty).
  */
 int request_cookies_load(struct request *req);
+
+/* The value of a hexadecimal digit (either case), or -1: for the %XX of paths, forms, parameters.
+ */
+int http_hex_value(unsigned char c);
 
 /*
  * Writes into buf (NUL-terminated, at most size bytes) the methods that

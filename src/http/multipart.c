@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/http.h"
+#include "http/http_int.h"
 
 #define BOUNDARY_MAX 70 /* RFC 2046, 5.1.1 */
 
@@ -49,18 +49,6 @@ is_tchar(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-static int
-hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 enum { PARAM_END = 0, PARAM_ONE = 1, PARAM_BAD = -1, PARAM_NOMEM = -2 };
@@ -230,8 +218,8 @@ ext_value_decode(struct arena *ar, const char *v, char **out)
     for (s = q2 + 1; *s != '\0'; s++) {
         c = (unsigned char)*s;
         if (c == '%') {
-            if ((hi = hex_value((unsigned char)s[1])) < 0 ||
-                (lo = hex_value((unsigned char)s[2])) < 0)
+            if ((hi = http_hex_value((unsigned char)s[1])) < 0 ||
+                (lo = http_hex_value((unsigned char)s[2])) < 0)
                 return -1;
             c = (unsigned char)(hi << 4 | lo);
             s += 2;

@@ -133,8 +133,8 @@ request_cookies_load(struct request *req)
     return 0;
 }
 
-static int
-hex_value(unsigned char c)
+int
+http_hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -166,8 +166,8 @@ form_decode(struct arena *a, const char *s, size_t len)
         if (c == '+') {
             c = ' ';
         } else if (c == '%') {
-            if (len - i < 3 || (hi = hex_value((unsigned char)s[i + 1])) < 0 ||
-                (lo = hex_value((unsigned char)s[i + 2])) < 0)
+            if (len - i < 3 || (hi = http_hex_value((unsigned char)s[i + 1])) < 0 ||
+                (lo = http_hex_value((unsigned char)s[i + 2])) < 0)
                 return NULL;
             c = (unsigned char)(hi << 4 | lo);
             i += 2;

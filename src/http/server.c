@@ -132,18 +132,6 @@ seconds_since(const struct timespec *t0)
 
 /* ---- copying the request in ---- */
 
-static int
-hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * libmicrohttpd's decoding of the path and of the query's names and values
  * (in place; returns the new length), but for "%00": a NUL would cut the C
@@ -160,8 +148,8 @@ url_unescape(void *cls, struct MHD_Connection *conn, char *s)
     (void)cls;
     (void)conn;
     while (*r != '\0') {
-        if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 && (lo = hex_digit(r[2])) >= 0 &&
-            (hi | lo) != 0) {
+        if (r[0] == '%' && (hi = http_hex_value((unsigned char)r[1])) >= 0 &&
+            (lo = http_hex_value((unsigned char)r[2])) >= 0 && (hi | lo) != 0) {
             *w++ = (char)(hi << 4 | lo);
             r += 3;
         } else {

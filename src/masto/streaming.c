@@ -213,14 +213,17 @@ masto_streaming_health(struct request *req, struct response *res)
     return response_body(res, 200, "text/plain; charset=utf-8", "OK", 2);
 }
 
-/* Opens the stream of topic for req; the hub answers from then on. */
+/*
+ * Opens the stream of topic for req; the hub answers from then on, first
+ * with own_head (a WebSocket's 101), or the event stream's head when NULL.
+ */
 static int
-open_stream(struct request *req, struct response *res, const char *topic_name)
+open_stream(struct request *req, struct response *res, const char *topic_name, const char *own_head)
 {
     struct live_stream *s;
     int64_t last;
 
-    if ((s = live_stream_open(req, res, topic_name, &last)) == NULL)
+    if ((s = live_stream_open_head(req, res, topic_name, &last, own_head)) == NULL)
         return 0;
     if (live_stream_start(s, req, res) != 0) {
         live_stream_cancel(s);
@@ -243,7 +246,7 @@ masto_streaming_public(struct request *req, struct response *res)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "read:statuses", user, !user, &a))
         return 0;
-    return open_stream(req, res, "M:p");
+    return open_stream(req, res, "M:p", NULL);
 }
 
 /* /api/v1/streaming/hashtag?tag=…, /hashtag/local */
@@ -268,7 +271,7 @@ masto_streaming_hashtag(struct request *req, struct response *res)
     }
     t = arena_printf(&req->arena, "M:t:%.*s", (int)folded.len, folded.data);
     text_buf_release(&folded);
-    return t != NULL ? open_stream(req, res, t) : masto_error(res, 500, "out of memory");
+    return t != NULL ? open_stream(req, res, t, NULL) : masto_error(res, 500, "out of memory");
 }
 
 /* Whether the comma-separated header value holds token (any case). */
@@ -311,10 +314,8 @@ masto_streaming_websocket(struct request *req, struct response *res)
     const char *topic_name, *head, *authz = request_header(req, "Authorization");
     char accept[AUTH_WS_ACCEPT_SIZE];
     struct text_buf folded = {0};
-    struct live_stream *s;
     struct masto_auth a;
     bool needs_user;
-    int64_t last;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
@@ -366,13 +367,5 @@ masto_streaming_websocket(struct request *req, struct response *res)
                         protocol != NULL ? protocol : "", protocol != NULL ? "\r\n" : "");
     if (topic_name == NULL || head == NULL)
         return masto_error(res, 500, "out of memory");
-    if ((s = live_stream_open_head(req, res, topic_name, &last, head)) == NULL)
-        return 0;
-    if (live_stream_start(s, req, res) != 0) {
-        live_stream_cancel(s);
-        return masto_error(res, 501,
-                           "streaming is not served over the server's own HTTPS: put a TLS "
-                           "proxy in front; timelines work meanwhile");
-    }
-    return 0;
+    return open_stream(req, res, topic_name, head);
 }

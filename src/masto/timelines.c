@@ -110,7 +110,7 @@ cached(struct request *req, struct response *res, const char *key)
 
 /*
  * Keeps res for key, without the rate-limit headers, which are each
- * request's; then gzips res if req asks for it.
+ * request's; res goes out as a hit would (gzipped if req asks for it).
  */
 static void
 keep(const char *key, uint64_t gen, struct request *req, struct response *res)
@@ -125,8 +125,7 @@ keep(const char *key, uint64_t gen, struct request *req, struct response *res)
     for (i = 0; i < res->n_headers; i++)
         if (strncasecmp(res->headers[i].name, "X-RateLimit-", 12) != 0)
             copy.headers[copy.n_headers++] = res->headers[i];
-    cache_keep(key, CACHE_ALL, gen, &copy);
-    cache_encode(key, req, res);
+    cache_keep(key, CACHE_ALL, gen, &copy, req, res);
 }
 
 /*
@@ -147,6 +146,41 @@ answer(struct request *req, struct response *res, struct store *st, const struct
     return rc;
 }
 
+/*
+ * The page of q that req asks for, as viewer sees it: from the cache, or
+ * listed, rendered and kept. raw_tag (the tag timeline's, as typed) is
+ * folded into q only on a miss: a hit needs the path alone.
+ */
+static int
+serve_page(struct request *req, struct response *res, struct store *st,
+           const struct timeline_page *page, struct post_query *q, int64_t viewer,
+           const char *raw_tag)
+{
+    const char *key = page_key(req, viewer);
+    uint64_t gen = cache_event_generation(CACHE_ALL);
+    struct text_buf folded = {0};
+    struct post *posts;
+    size_t n;
+
+    if (cached(req, res, key))
+        return 0;
+    if (raw_tag != NULL) {
+        if (raw_tag[0] == '#')
+            raw_tag++;
+        if (raw_tag[0] == '\0' || text_tag_fold(&folded, raw_tag, strlen(raw_tag)) != 0) {
+            text_buf_release(&folded);
+            return masto_error(res, 404, "Record not found");
+        }
+        q->tag = arena_strndup(&req->arena, folded.data, folded.len);
+        text_buf_release(&folded);
+        if (q->tag == NULL)
+            return masto_error(res, 500, "out of memory");
+    }
+    if (timeline_list(st, &req->arena, page, q, &posts, &n) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    return answer(req, res, st, posts, n, viewer, key, gen);
+}
+
 /* GET /api/v1/timelines/public[?local=true] */
 int
 masto_timeline_public(struct request *req, struct response *res)
@@ -155,10 +189,6 @@ masto_timeline_public(struct request *req, struct response *res)
     struct post_query q = {.public_only = true};
     struct timeline_page page;
     struct masto_auth a;
-    struct post *posts;
-    const char *key;
-    uint64_t gen;
-    size_t n;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
@@ -168,13 +198,7 @@ masto_timeline_public(struct request *req, struct response *res)
     /* every post here is local: ?local and ?remote change nothing but remote=true */
     if (request_query(req, "remote") != NULL && strcmp(request_query(req, "remote"), "true") == 0)
         return answer(req, res, st, NULL, 0, 0, NULL, 0);
-    key = page_key(req, a.has_account ? a.acc.id : 0);
-    gen = cache_event_generation(CACHE_ALL);
-    if (cached(req, res, key))
-        return 0;
-    if (timeline_list(st, &req->arena, &page, &q, &posts, &n) != RC_OK)
-        return masto_error(res, 500, "the server could not read its data");
-    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0, key, gen);
+    return serve_page(req, res, st, &page, &q, a.has_account ? a.acc.id : 0, NULL);
 }
 
 /* GET /api/v1/timelines/home: everything public (gazouillis has no follows). */
@@ -185,23 +209,13 @@ masto_timeline_home(struct request *req, struct response *res)
     struct post_query q = {.public_only = true};
     struct timeline_page page;
     struct masto_auth a;
-    struct post *posts;
-    const char *key;
-    uint64_t gen;
-    size_t n;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "read:statuses", true, false, &a) ||
         !timeline_page_read(req, res, &page))
         return 0;
-    key = page_key(req, a.acc.id);
-    gen = cache_event_generation(CACHE_ALL);
-    if (cached(req, res, key))
-        return 0;
-    if (timeline_list(st, &req->arena, &page, &q, &posts, &n) != RC_OK)
-        return masto_error(res, 500, "the server could not read its data");
-    return answer(req, res, st, posts, n, a.acc.id, key, gen);
+    return serve_page(req, res, st, &page, &q, a.acc.id, NULL);
 }
 
 /* GET /api/v1/timelines/tag/:tag */
@@ -212,34 +226,13 @@ masto_timeline_tag(struct request *req, struct response *res)
     struct post_query q = {.public_only = true};
     const char *tag = request_param(req, "tag");
     struct timeline_page page;
-    struct text_buf folded = {0};
     struct masto_auth a;
-    struct post *posts;
-    const char *key;
-    uint64_t gen;
-    size_t n;
-    int rc;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
         !timeline_page_read(req, res, &page))
         return 0;
-    key = page_key(req, a.has_account ? a.acc.id : 0);
-    gen = cache_event_generation(CACHE_ALL);
-    if (cached(req, res, key))
-        return 0;
-    if (tag != NULL && tag[0] == '#')
-        tag++;
-    if (tag == NULL || tag[0] == '\0' || text_tag_fold(&folded, tag, strlen(tag)) != 0) {
-        text_buf_release(&folded);
-        return masto_error(res, 404, "Record not found");
-    }
-    q.tag = arena_strndup(&req->arena, folded.data, folded.len);
-    text_buf_release(&folded);
-    if (q.tag == NULL)
-        return masto_error(res, 500, "out of memory");
-    if ((rc = timeline_list(st, &req->arena, &page, &q, &posts, &n)) != RC_OK)
-        return masto_error(res, 500, "the server could not read its data");
-    return answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0, key, gen);
+    return serve_page(req, res, st, &page, &q, a.has_account ? a.acc.id : 0,
+                      tag != NULL ? tag : "");
 }

@@ -128,6 +128,34 @@ is_letter(utf8proc_int32_t c)
     return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
 }
 
+/*
+ * Whether the speaker prefix s[0..n) names someone, whose name is then
+ * never shortened: two capitalized words ("Jacques Beaudet", "JP Bédard")
+ * or one with a capital inside ("JPBédard"). "Développement:" names nobody.
+ */
+static bool
+prefix_names_someone(const char *s, size_t n)
+{
+    size_t i = 0, capitalized = 0;
+    bool word_start = true;
+    utf8proc_int32_t c;
+    utf8proc_ssize_t step;
+
+    while (i < n && (step = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                             (utf8proc_ssize_t)(n - i), &c)) > 0) {
+        i += (size_t)step;
+        if (!is_letter(c)) {
+            word_start = true;
+            continue;
+        }
+        if (utf8proc_isupper(c) && !word_start)
+            return true; /* "JPBédard", "CSarailis" */
+        capitalized += word_start && utf8proc_isupper(c);
+        word_start = false;
+    }
+    return capitalized >= 2;
+}
+
 /* The code points of s[0..len) into cp (at most max); their number. */
 static size_t
 decode(const char *s, size_t len, utf8proc_int32_t *cp, size_t *offs, size_t max)
@@ -301,7 +329,7 @@ text_fit(const char *s, size_t len, const struct fit_options *opt, struct text_f
     struct arena ar = {0};
     struct word *w = NULL;
     struct text_buf b = {0};
-    size_t n = 0, i, at;
+    size_t n = 0, i, at, speaker_end;
     double weight;
     int rc = -1;
 
@@ -323,6 +351,8 @@ text_fit(const char *s, size_t len, const struct fit_options *opt, struct text_f
     if (text_extract_entities(s, len, TEXT_FEDIVERSE, &es) != 0 ||
         (w = calloc(MAX_WORDS, sizeof(*w))) == NULL)
         goto out;
+    if (!prefix_names_someone(s, (speaker_end = text_speaker_prefix_len(s, len))))
+        speaker_end = 0;
     /* the words that may be shortened */
     for (i = 0; i < len && n < MAX_WORDS;) {
         utf8proc_int32_t c;
@@ -362,6 +392,7 @@ text_fit(const char *s, size_t len, const struct fit_options *opt, struct text_f
         i = end > start ? end : start + (size_t)step;
         if (letters < 6 || upper_all || (upper_first && !sentence_start) ||
             end - start >= WORD_BYTES || covered(&es, opt->protect, opt->n_protect, start, end) ||
+            end <= speaker_end /* "Jacques Beaudet: …": who speaks */ ||
             (start > 0 && s[start - 1] == '#') ||
             (end < len && (s[end] == '.' || s[end] == '@')) /* already short, or an address */)
             continue;

@@ -149,6 +149,19 @@ pack(struct text_scratch *sc, const struct text_config *cfg, const char *prefix,
     return parts;
 }
 
+size_t
+text_speaker_prefix_len(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len && i <= PREFIX_MAX; i++)
+        if (s[i] == ':' && i + 1 < len && s[i + 1] == ' ')
+            return i;
+        else if (s[i] == '.' || s[i] == '?' || s[i] == '!' || s[i] == '\n')
+            return 0;
+    return 0;
+}
+
 int
 text_split(const char *s, size_t len, int limit, const char *hashtag, struct text_split *out)
 {
@@ -166,14 +179,7 @@ text_split(const char *s, size_t len, int limit, const char *hashtag, struct tex
         return -1;
     cfg.max_weighted_length = limit;
     /* a speaker prefix, "Name: …", is repeated on every part */
-    for (i = 0; i < len && i <= PREFIX_MAX; i++)
-        if (s[i] == ':' && i + 1 < len && s[i + 1] == ' ') {
-            p_end = i;
-            break;
-        } else if (s[i] == '.' || s[i] == '?' || s[i] == '!' || s[i] == '\n') {
-            break;
-        }
-    if (p_end > 0) {
+    if ((p_end = text_speaker_prefix_len(s, len)) > 0) {
         memcpy(prefix, s, p_end);
         prefix[p_end] = '\0';
         body = s + p_end + 2;

@@ -223,6 +223,13 @@ int text_tag_fold(struct text_buf *out, const char *s, size_t len);
 int text_name_key(struct text_buf *out, const char *s, size_t len);
 
 /*
+ * The length of the speaker prefix at the start of s ("Jacques Beaudet" of
+ * "Jacques Beaudet: il faut…"): what comes before the first ": " within 60
+ * bytes and before any sentence end. 0 when there is none.
+ */
+size_t text_speaker_prefix_len(const char *s, size_t len);
+
+/*
  * A text too long for one post as a numbered thread ("1/3" …) of posts of
  * at most limit (>= 20) weighted characters under twitter-text v1: cut at
  * sentence ends, then clause marks, then between words (inside a word only

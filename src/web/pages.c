@@ -552,10 +552,8 @@ web_event(struct request *req, struct response *res)
         return web_error(req, res, rc);
     web_viewer_load(req, st, &v);
     rc = web_event_page(req, res, st, &e, &v, NULL, 200);
-    if (rc == 0 && anonymous && key != NULL) {
-        cache_keep(key, slug, gen, res);
-        cache_encode(key, req, res);
-    }
+    if (rc == 0 && anonymous && key != NULL)
+        cache_keep(key, slug, gen, res, req, res);
     return rc;
 }
 
@@ -751,10 +749,8 @@ web_static_file(struct request *req, struct response *res, const char *content_t
     res->body = (char *)body; /* static: never freed (body_owned false) */
     res->body_len = len;
     res->body_owned = false;
-    if (key != NULL) {
-        cache_keep(key, STATIC_FILES, gen, res);
-        cache_encode(key, req, res);
-    }
+    if (key != NULL)
+        cache_keep(key, STATIC_FILES, gen, res, req, res);
     return 0;
 }
 

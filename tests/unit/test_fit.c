@@ -197,6 +197,39 @@ protected_spans_and_capitals(void **state)
 }
 
 /*
+ * A speaker prefix that names someone ("Jacques Beaudet:", "JPBédard:") is
+ * never shortened, even without the event's people to protect; a prefix
+ * that names nobody ("Développement:") is a word like the others.
+ */
+static void
+a_speakers_name_is_never_shortened(void **state)
+{
+    static const char *const texts[] = {
+        "Jacques Beaudet: il faut travailler ensemble pour le développement durable des "
+        "coopératives et des organisations de la région #innover, disait-il",
+        "JPBédard: il faut travailler ensemble pour le développement durable des "
+        "coopératives et des organisations de la région #innover",
+        "Francine Barbeau: Développement communautaire et coopératives régionales, "
+        "participation citoyenne et gouvernement municipal",
+    };
+    static const char *const names[] = {"Jacques Beaudet: ", "JPBédard: ", "Francine Barbeau: "};
+    struct fit_options opt = {.limit = 100};
+    struct text_fit_result r;
+    size_t t, i;
+
+    (void)state;
+    for (t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+        assert_true(weigh(texts[t]) > 100);
+        assert_int_equal(text_fit(texts[t], strlen(texts[t]), &opt, &r), 0);
+        assert_true(r.changed > 0);
+        assert_int_equal(strncmp(r.text, names[t], strlen(names[t])), 0);
+        for (i = 0; i < r.changed; i++)
+            check_rules(r.changes[i].from, r.changes[i].to);
+        text_fit_release(&r);
+    }
+}
+
+/*
  * Words the rules leave alone: one with an apostrophe (’) inside, and a
  * word written with a trailing hyphen ("extraordinaire-") is cut as the
  * word alone, its hyphen kept after the period.
@@ -234,6 +267,7 @@ main(void)
         cmocka_unit_test(what_cannot_fit_says_so),
         cmocka_unit_test(protected_spans_and_capitals),
         cmocka_unit_test(words_with_marks),
+        cmocka_unit_test(a_speakers_name_is_never_shortened),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
