@@ -20,7 +20,6 @@ import zlib
 import requests
 
 from conftest import Server
-from test_40_web_auth import ADDED as ADDED_PASSWORD  # noqa: F401 (for the other files)
 from test_40_web_auth import csrf_of, member_password, sign_in
 
 ROLES = ("anon", "member", "other", "editor", "admin")

@@ -4,9 +4,7 @@ configs, stdin, and hostile input (bad UTF-8, NUL bytes, 16 MiB and more),
 which goes to the sanitized build.
 """
 import math
-import os
 import pathlib
-import subprocess
 
 import pytest
 

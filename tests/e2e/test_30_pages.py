@@ -369,7 +369,7 @@ def test_html_and_script_are_escaped_on_every_page_and_export(server, ref):
         "attendance": 3,
         "context": f"Contexte {SCRIPT}\n\n<script>alert(2)</script>\n\n"
                    "[lien](javascript:alert(3)) <img src=x onerror=alert(4)>",
-        "disclaimer": f"Garde {SCRIPT}", "conclusion": f"Fin <SCRIPT>alert(5)</SCRIPT>",
+        "disclaimer": f"Garde {SCRIPT}", "conclusion": "Fin <SCRIPT>alert(5)</SCRIPT>",
         "signature": f"Signé {SCRIPT}", "state": "published",
         "people": [{"name": f"Nom {SCRIPT}", "affiliation": f"Aff {SCRIPT}",
                     "role": "panelist", "aliases": [], "url": None}],

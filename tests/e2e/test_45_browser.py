@@ -8,49 +8,18 @@ with its hashtag added. The page's strict CSP must not block anything.
 Skips only when chromium or chromedriver is not installed
 (scripts/install-deps.sh installs both, and python3-selenium).
 """
-import os
-import shutil
-import tempfile
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from browser import csp_errors, start_browser, stop_browser, wait
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"chromium is not installed ({CHROMIUM}): run scripts/install-deps.sh")
-    if not os.access(CHROMEDRIVER, os.X_OK):
-        pytest.skip(f"chromedriver is not installed ({CHROMEDRIVER}): install chromium-driver")
-    profile = tempfile.mkdtemp(prefix="gz-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-                "--window-size=1200,900"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(30)
+    driver = start_browser()
     yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def wait(driver, what, timeout=15):
-    return WebDriverWait(driver, timeout).until(lambda d: what(d))
-
-
-def csp_errors(driver):
-    return [e["message"] for e in driver.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+    stop_browser(driver)
 
 
 def test_sign_in_create_an_event_and_post_from_the_composer(server, browser):

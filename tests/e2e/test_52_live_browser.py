@@ -11,47 +11,16 @@ posts" bar instead of moving the page; an edit and a deletion apply in
 place. The strict CSP must block nothing.
 """
 import os
-import shutil
 import tempfile
 import time
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 import reference
-
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def start_browser(width, height):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"chromium is not installed ({CHROMIUM}): run scripts/install-deps.sh")
-    if not os.access(CHROMEDRIVER, os.X_OK):
-        pytest.skip(f"chromedriver is not installed ({CHROMEDRIVER}): install chromium-driver")
-    profile = tempfile.mkdtemp(prefix="gz-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-                f"--window-size={width},{height}", "--hide-scrollbars"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(30)
-    driver.profile_dir = profile
-    return driver
-
-
-def stop_browser(driver):
-    driver.quit()
-    shutil.rmtree(driver.profile_dir, ignore_errors=True)
-
+from browser import csp_errors, start_browser, stop_browser, wait
 
 @pytest.fixture(scope="module")
 def two_browsers():
@@ -60,15 +29,6 @@ def two_browsers():
     yield wall, author
     stop_browser(wall)
     stop_browser(author)
-
-
-def wait(driver, what, timeout=15):
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: what(d))
-
-
-def csp_errors(driver):
-    return [e["message"] for e in driver.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
 
 
 def auth(token):
@@ -104,12 +64,19 @@ def test_a_post_from_the_composer_reaches_the_wall_within_two_seconds(server, tw
     time.sleep(0.5)
     t0 = time.monotonic()
     author.find_element(By.CSS_SELECTOR, "form.composer button[type=submit]").click()
-    post = wait(wall, lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, ".wall .post")
-                                      if text in a.text), None), timeout=10)
+    wait(wall, lambda d: any(text in a.text for a in d.find_elements(By.CSS_SELECTOR,
+                                                                     ".wall .post")), timeout=10)
     elapsed = time.monotonic() - t0
     assert elapsed < 2.0, f"the post took {elapsed:.2f} s to reach the wall"
-    assert post.find_element(By.CSS_SELECTOR, ".speaker").text == "Jacques Beaudet"
-    assert "#innover" in post.find_element(By.CSS_SELECTOR, ".text").text
+
+    def shown(d):  # read in one go: the wall may replace the article meanwhile
+        post = next(a for a in d.find_elements(By.CSS_SELECTOR, ".wall .post") if text in a.text)
+        return (post.find_element(By.CSS_SELECTOR, ".speaker").text,
+                post.find_element(By.CSS_SELECTOR, ".text").text)
+
+    speaker, said = wait(wall, shown)
+    assert speaker == "Jacques Beaudet"
+    assert "#innover" in said
     assert wall.execute_script("return document.documentElement.scrollHeight") <= 1080
     # more posts than the wall holds: the oldest leave, nothing overflows
     for i in range(8):
@@ -140,12 +107,14 @@ def test_the_event_page_updates_itself(server, two_browsers):
     reader.set_window_size(1200, 900)
     reader.get(server.url("/e/page-vivante"))
     first = requests.post(url, json={"text": "tout neuf"}, headers=auth(token), timeout=10).json()
-    top = wait(reader, lambda d: d.find_element(By.CSS_SELECTOR, ".timeline .posts .post"))
-    wait(reader, lambda d: "tout neuf" in top.text or
-         "tout neuf" in d.find_element(By.CSS_SELECTOR, ".timeline .posts .post").text)
-    top = reader.find_element(By.CSS_SELECTOR, ".timeline .posts .post")
-    assert top.get_attribute("id") == "p" + first["id"]
-    assert "fresh" in top.get_attribute("class")
+
+    def top_post(d):  # read in one go: the page may replace the article meanwhile
+        top = d.find_element(By.CSS_SELECTOR, ".timeline .posts .post")
+        return "tout neuf" in top.text and (top.get_attribute("id"), top.get_attribute("class"))
+
+    top_id, top_class = wait(reader, top_post)
+    assert top_id == "p" + first["id"]
+    assert "fresh" in top_class
     # an edit applies in place
     requests.patch(server.url(f"/api/v1/posts/{first['id']}"), json={"text": "tout neuf, corrigé"},
                    headers=auth(token), timeout=10)
@@ -204,11 +173,16 @@ def test_the_moderation_queue_in_the_browser(server, two_browsers):
     assert "Et les jeunes" not in member.find_element(By.CSS_SELECTOR, ".timeline").text
 
     # it appears in the editor's queue by itself; one click approves it
-    item = wait(editor, lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR,
-                                                                    ".moderation .post")
-                                        if "Et les jeunes" in a.text), None), timeout=5)
-    assert item.find_element(By.CSS_SELECTOR, ".speaker.audience").text  # from the floor
-    item.find_element(By.CSS_SELECTOR, "button.approve").click()
+    def approve_from_the_floor(d):
+        item = next((a for a in d.find_elements(By.CSS_SELECTOR, ".moderation .post")
+                     if "Et les jeunes" in a.text), None)
+        if item is None:
+            return False
+        assert item.find_element(By.CSS_SELECTOR, ".speaker.audience").text  # from the floor
+        item.find_element(By.CSS_SELECTOR, "button.approve").click()
+        return True
+
+    wait(editor, approve_from_the_floor, timeout=5)
     wait(editor, lambda d: d.current_url == server.url("/e/questions/moderate"))
     wait(editor, lambda d: "Et les jeunes" not in d.find_element(By.CSS_SELECTOR,
                                                                   ".moderation").text)

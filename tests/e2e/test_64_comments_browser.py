@@ -18,47 +18,17 @@ Skips only when chromium or chromedriver is not installed
 """
 import os
 import re
-import shutil
 import tempfile
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 import reference
+from browser import csp_errors, start_browser, stop_browser, wait
 
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ADDED = re.compile(r"with password: (\S+)")
 SLUG = "reflexions-navigateur"
-
-
-def start_browser(width=1200, height=900):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"chromium is not installed ({CHROMIUM}): run scripts/install-deps.sh")
-    if not os.access(CHROMEDRIVER, os.X_OK):
-        pytest.skip(f"chromedriver is not installed ({CHROMEDRIVER}): install chromium-driver")
-    profile = tempfile.mkdtemp(prefix="gz-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-                f"--window-size={width},{height}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(30)
-    driver.profile_dir = profile
-    return driver
-
-
-def stop_browser(driver):
-    driver.quit()
-    shutil.rmtree(driver.profile_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -73,15 +43,6 @@ def browsers():
     yield first, second
     stop_browser(first)
     stop_browser(second)
-
-
-def wait(driver, what, timeout=10):
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: what(d))
-
-
-def csp_errors(driver):
-    return [e["message"] for e in driver.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
 
 
 def auth(token):

@@ -4,7 +4,6 @@ line, each within the limit as "gazouillis count" weighs it; POST
 /api/v1/text/split answers the same parts under an event's limit and with
 its hashtag; bad input is refused with a message.
 """
-import json
 
 import requests
 

@@ -16,7 +16,7 @@ their own tests below.
 import pytest
 import requests
 
-from security_world import (ROLES, SIGNED, USERS, World, diff, snapshot, start,
+from security_world import (ROLES, SIGNED, World, diff, png, snapshot, start,
                             state_changing_routes, stop)
 
 OK = (200, 201, 202, 204, 302, 303)
@@ -190,11 +190,11 @@ API = [
          lambda w, r: favourited(w, r, "reblog")),
     Case("POST", "/api/v1/media", SIGNED_IN,
          lambda w, r, c: w.api(r, "POST", "/api/v1/media",
-                               files={"file": ("a.png", __import__("security_world").png(),
+                               files={"file": ("a.png", png(),
                                                "image/png")})),
     Case("POST", "/api/v2/media", SIGNED_IN,
          lambda w, r, c: w.api(r, "POST", "/api/v2/media",
-                               files={"file": ("a.png", __import__("security_world").png(),
+                               files={"file": ("a.png", png(),
                                                "image/png")})),
     Case("PUT", "/api/v1/media/:id", {"editor"},
          lambda w, r, c: w.api(r, "PUT", f"/api/v1/media/{c}", data={"description": "autre"}),

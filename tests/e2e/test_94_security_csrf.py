@@ -25,7 +25,7 @@ import pytest
 import requests
 
 from conftest import Server
-from security_world import (LOOSE, World, diff, png, route_table, sign_in_as, snapshot, start,
+from security_world import (LOOSE, World, diff, route_table, sign_in_as, snapshot, start,
                             stop)
 from test_40_web_auth import login_csrf, set_cookies
 
@@ -251,7 +251,8 @@ class Forms(HTMLParser):
 
 
 def test_every_form_on_the_pages_carries_a_token_and_is_checked(world):
-    pid, cid, mid = world.post(), world.comment(), media_on_event(world)
+    pid, cid = world.post(), world.comment()
+    media_on_event(world)  # so that the media credit form is on the page too
     world.pending_post(), world.pending_comment()
     app = world.app()
     consent = ("/oauth/authorize?response_type=code&scope=read&redirect_uri="

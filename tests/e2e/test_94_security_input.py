@@ -16,7 +16,7 @@ import urllib.parse
 import pytest
 import requests
 
-from security_world import World, png, start, stop
+from security_world import World, start, stop
 
 META = ["'", '"', ";--", "%", "_", "\\", "' OR '1'='1", '" OR 1=1 --', "'); DROP TABLE posts;--",
         "100%_\\'", "%%", "_%_", "\\%", "*", "NEAR(", "a OR b", "-x", "^", "\"unclosed",

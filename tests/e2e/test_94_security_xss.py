@@ -24,7 +24,6 @@ a page that shows nothing proves nothing. The counts (payloads x pages)
 are printed for docs/RELIABILITY.md.
 """
 import html
-import json
 import re
 import sqlite3
 import urllib.parse
@@ -34,7 +33,8 @@ from html.parser import HTMLParser
 import pytest
 import requests
 
-from security_world import ADDED_PASSWORD, png, start, stop, sign_in_as
+from security_world import png, start, stop, sign_in_as
+from test_40_web_auth import ADDED as ADDED_PASSWORD
 
 PAYLOADS = [
     "<script>alert(1)</script>",
