@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/publisher.h"
 #include "core/rc.h"
 #include "live/live.h"
 
@@ -39,6 +40,11 @@ api_healthz(struct request *req, struct response *res)
     "# HELP gazouillis_http_streams_open Live streams (server-sent events) open now.\n"            \
     "# TYPE gazouillis_http_streams_open gauge\n"                                                  \
     "gazouillis_http_streams_open %zu\n"                                                           \
+    "# HELP gazouillis_live_changes_total Changes published to the live streams: rendered "        \
+    "for open streams, or for nobody (no stream open: only marked published).\n"                   \
+    "# TYPE gazouillis_live_changes_total counter\n"                                               \
+    "gazouillis_live_changes_total{to=\"streams\"} %llu\n"                                         \
+    "gazouillis_live_changes_total{to=\"nobody\"} %llu\n"                                          \
     "# HELP gazouillis_heap_bytes Bytes allocated with malloc and not freed.\n"                    \
     "# TYPE gazouillis_heap_bytes gauge\n"                                                         \
     "gazouillis_heap_bytes %llu\n"                                                                 \
@@ -54,7 +60,7 @@ api_metrics(struct request *req, struct response *res)
     char *text = NULL, *all;
     size_t len = 0;
     int64_t posts = -1;
-    unsigned long long batches, written;
+    unsigned long long batches, written, rendered, unheard;
     int n;
 
     if (http_metrics_write(req->server, &text, &len) != 0)
@@ -68,14 +74,16 @@ api_metrics(struct request *req, struct response *res)
     long long sqlite = (long long)store_memory_used();
 
     writer_counts(&batches, &written);
-    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts, batches, written, streams, heap, sqlite);
+    publisher_counts(&rendered, &unheard);
+    n = snprintf(NULL, 0, POSTS_METRIC, (long long)posts, batches, written, streams, rendered,
+                 unheard, heap, sqlite);
     if (n < 0 || (all = malloc(len + (size_t)n + 1)) == NULL) {
         free(text);
         return -1;
     }
     memcpy(all, text, len);
     snprintf(all + len, (size_t)n + 1, POSTS_METRIC, (long long)posts, batches, written, streams,
-             heap, sqlite);
+             rendered, unheard, heap, sqlite);
     free(text);
     n += (int)len;
     return response_body_take(res, 200, "text/plain; version=0.0.4; charset=utf-8", all, (size_t)n);

@@ -5,12 +5,14 @@
  * for the writes of other processes (an import), reads the changes after
  * the last one it published, formats each once as a server-sent event -
  * the post as the API shows it - and hands it to the hub (live/) with its
- * topics. A change is published only after its commit and in seq order, so
- * a stream never shows what was rolled back nor gets two changes out of
- * order. The stream handlers format with the same function to replay what
- * a reconnecting client missed, so a replayed event is the live one.
+ * topics; or, when no stream is open at all, only marks it published
+ * (live_skip_unheard), rendering it for nobody. A change is published only after its commit and in
+ * seq order, so a stream never shows what was rolled back nor gets two changes out of order. The
+ * stream handlers format with the same function to replay what a reconnecting client missed, so a
+ * replayed event is the live one.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +30,7 @@ static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static bool stopping, running, committed;
+static _Atomic unsigned long long n_rendered, n_unheard; /* for /metrics */
 
 /* "id: SEQ\nevent: KIND\ndata: JSON\n\n", in ar; JSON_COMPACT never writes a line break. */
 static bool
@@ -190,6 +193,12 @@ publish_new(struct store *st, int64_t *last)
             return false;
         }
         for (i = 0; i < n; i++) {
+            if (live_skip_unheard(v[i].seq)) {
+                *last = v[i].seq; /* no stream open: nothing to render */
+                atomic_fetch_add_explicit(&n_unheard, 1, memory_order_relaxed);
+                continue;
+            }
+            atomic_fetch_add_explicit(&n_rendered, 1, memory_order_relaxed);
             if ((rc = change_format(st, &ar, &v[i], &ev)) != RC_OK) {
                 log_warnx("publisher: cannot format change %lld: %s", (long long)v[i].seq,
                           store_errmsg(st));
@@ -278,4 +287,11 @@ publisher_stop(void)
     pthread_mutex_unlock(&lock);
     pthread_join(thread, NULL);
     running = false;
+}
+
+void
+publisher_counts(unsigned long long *rendered, unsigned long long *unheard)
+{
+    *rendered = atomic_load_explicit(&n_rendered, memory_order_relaxed);
+    *unheard = atomic_load_explicit(&n_unheard, memory_order_relaxed);
 }

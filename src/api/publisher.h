@@ -45,5 +45,7 @@ void publisher_also(change_publisher publish);
 /* Starts the thread; st (the caller's connection) reads where the log ends now. */
 int publisher_start(const struct app *app, struct store *st);
 void publisher_stop(void);
+/* Changes published so far: rendered for open streams, and marked published for nobody. */
+void publisher_counts(unsigned long long *rendered, unsigned long long *unheard);
 
 #endif

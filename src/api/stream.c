@@ -7,8 +7,9 @@
  * an event page was rendered at) is first sent, from the database, every
  * change it missed, in order, then what is published - nothing twice,
  * nothing lost: the stream is registered before the replay, and the replay
- * stops where publishing had got to. More than REPLAY_MAX missed changes
- * earn an event "reset" instead: reload the page.
+ * stops where publishing had got to (what is published meanwhile waits
+ * behind the replay). More than REPLAY_MAX missed changes, or more bytes
+ * than a stream holds, earn an event "reset" instead: reload the page.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ replay(struct store *st, struct live_stream *s, const char *topic, int64_t event
     struct change_event ev;
     struct post_change *v;
     size_t n, i, scanned = 0;
+    bool too_much = false;
     int rc = RC_OK;
 
     do {
@@ -66,20 +68,19 @@ replay(struct store *st, struct live_stream *s, const char *topic, int64_t event
             arena_release(&ar);
             return rc;
         }
-        for (i = 0; i < n && rc == RC_OK; i++) {
+        for (i = 0; i < n && rc == RC_OK && !too_much; i++) {
             if ((rc = change_format(st, &ar, &v[i], &ev)) == RC_OK &&
                 change_has_topic(&ev, topic) && live_stream_backlog(s, ev.bytes, ev.len) != 0)
-                rc = RC_NOMEM;
+                too_much = true; /* more than a stream holds */
             q.after = v[i].seq;
         }
         arena_release(&ar);
         scanned += n;
-        if (rc == RC_OK && n == REPLAY_PAGE && scanned >= REPLAY_MAX) {
-            if (live_stream_backlog(s, reset, sizeof(reset) - 1) != 0)
-                rc = RC_NOMEM;
-            break;
-        }
-    } while (rc == RC_OK && n == REPLAY_PAGE);
+        if (rc == RC_OK && n == REPLAY_PAGE && scanned >= REPLAY_MAX)
+            too_much = true;
+    } while (rc == RC_OK && !too_much && n == REPLAY_PAGE);
+    if (rc == RC_OK && too_much && live_stream_reset(s, reset, sizeof(reset) - 1) != 0)
+        rc = RC_NOMEM;
     return rc;
 }
 
@@ -93,7 +94,7 @@ api_stream_open(struct request *req, struct response *res, const char *topic, in
 
     if (!since_of(req, res, &since))
         return 0;
-    if ((s = live_stream_open(req, res, topic, &upto)) == NULL)
+    if ((s = live_stream_open(req, res, topic, since, &upto)) == NULL)
         return 0;
     if (since >= 0 && since < upto) {
         if (st == NULL)

@@ -92,6 +92,10 @@ struct live_stream {
     int fd;    /* -1 until started */
     char *out; /* bytes not sent yet: the backlog, then what a socket refused */
     size_t out_len, out_sent, out_cap;
+    size_t head_end;      /* until started: the end of its HTTP head in out */
+    size_t backlog_end;   /* until started: where the replay goes, before what was published */
+    bool gap;             /* until started: something published did not fit in out */
+    int64_t seen;         /* the client's Last-Event-ID: changes up to it are not sent again */
     bool polling_out;     /* epoll waits for the socket to be writable */
     bool dead;            /* closed, waiting in the graveyard to be freed */
     bool masto;           /* a stream of the Mastodon API: counted in n_masto_streams */
@@ -117,6 +121,7 @@ struct shard {
     struct live_stream *graveyard;
     struct message *inbox, *inbox_tail;
     int64_t last_sent; /* seq of the last change written to this shard's streams */
+    size_t n_streams;  /* open on this shard, counted under its lock */
     int epoll_fd, wake_pipe[2];
     bool stopping, running;
     pthread_t thread;
@@ -243,6 +248,7 @@ stream_forget(struct live_stream *s)
     s->dead = true;
     s->next = sh->graveyard;
     sh->graveyard = s;
+    sh->n_streams--;
     atomic_fetch_sub(&n_streams, 1);
     if (s->masto)
         atomic_fetch_sub(&n_masto_streams, 1);
@@ -328,14 +334,37 @@ flush(struct live_stream *s)
     return true;
 }
 
+/*
+ * Before its start, a stream's out holds its head, the replay so far, then
+ * what was published since it registered: the replay's next bytes go
+ * between the two, so the client reads the changes in seq order.
+ */
+static bool
+backlog_insert(struct live_stream *s, const char *bytes, size_t len)
+{
+    size_t published = s->out_len - s->backlog_end;
+
+    if (!out_append(s, bytes, len)) /* room for len more (nothing was sent yet) */
+        return false;
+    if (published > 0) {
+        memmove(s->out + s->backlog_end + len, s->out + s->backlog_end, published);
+        memcpy(s->out + s->backlog_end, bytes, len);
+    }
+    s->backlog_end += len;
+    return true;
+}
+
 /* Sends bytes on s: at once when nothing waits before them. False: forget s. */
 static bool
 stream_send(struct live_stream *s, const char *bytes, size_t len)
 {
     ssize_t n = 0;
 
-    if (s->fd < 0) /* not started: it goes after the backlog */
-        return out_append(s, bytes, len);
+    if (s->fd < 0) { /* not started: it goes after the backlog (backlog_insert) */
+        if (!out_append(s, bytes, len))
+            s->gap = true; /* its handler holds it: ended at its start instead */
+        return true;
+    }
     if (s->out_sent == s->out_len) {
         n = send(s->fd, bytes, len, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -350,14 +379,20 @@ stream_send(struct live_stream *s, const char *bytes, size_t len)
     return flush(s);
 }
 
-/* Sends bytes on every stream of list, forgetting the dead ones. */
+/*
+ * Sends change seq's bytes on every stream of list, forgetting the dead
+ * ones; not to a client that has it already: one back from another shard,
+ * which had sent it sooner than this one does.
+ */
 static void
-send_all(struct live_stream *list, const char *bytes, size_t len)
+send_all(struct live_stream *list, int64_t seq, const char *bytes, size_t len)
 {
     struct live_stream *s, *next;
 
     for (s = list; s != NULL; s = next) {
         next = s->next;
+        if (seq > 0 && seq <= s->seen)
+            continue;
         if (!stream_send(s, bytes, len))
             stream_forget(s);
     }
@@ -470,6 +505,41 @@ live_publish(int64_t seq, const char *const *names, size_t n_names, const char *
     }
 }
 
+/*
+ * Nobody listens when no shard has a stream nor a message on its way: the
+ * change is then marked written everywhere, and its caller need not
+ * render it. The shards are locked all at once (in index order, the only
+ * place that holds two) so that no stream registers in between: one that
+ * opens after starts after seq and, reconnecting, replays it from the
+ * database; one open before is seen here, and the change is rendered.
+ */
+bool
+live_skip_unheard(int64_t seq)
+{
+    unsigned i, n;
+    bool unheard = n_shards > 0;
+
+    for (n = 0; n < n_shards; n++) {
+        pthread_mutex_lock(&shards[n].lock);
+        if (shards[n].n_streams > 0 || shards[n].inbox != NULL) {
+            unheard = false;
+            n++;
+            break;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (unheard)
+            shards[i].last_sent = seq;
+        pthread_mutex_unlock(&shards[i].lock);
+    }
+    if (unheard) {
+        pthread_mutex_lock(&lock);
+        last_seq = seq;
+        pthread_mutex_unlock(&lock);
+    }
+    return unheard;
+}
+
 /* Writes what waits in the shard's inbox to its streams; under its lock. */
 static void
 deliver(struct shard *sh)
@@ -484,7 +554,7 @@ deliver(struct shard *sh)
             sh->inbox_tail = NULL;
         for (i = 0; i < m->n_topics; i++)
             if ((t = topic_find(sh, m->topics[i], false)) != NULL)
-                send_all(t->first, m->bytes, m->len); /* may free t with its last stream */
+                send_all(t->first, m->seq, m->bytes, m->len); /* may free t with its last stream */
         if (m->seq > 0)
             sh->last_sent = m->seq;
         message_unref(m);
@@ -493,15 +563,26 @@ deliver(struct shard *sh)
 
 /* ---- streams ---- */
 
+static struct live_stream *stream_open(struct request *req, struct response *res, const char *topic,
+                                       int64_t seen, int64_t *seq_out, const char *own_head);
+
 struct live_stream *
-live_stream_open(struct request *req, struct response *res, const char *topic, int64_t *seq_out)
+live_stream_open(struct request *req, struct response *res, const char *topic, int64_t seen,
+                 int64_t *seq_out)
 {
-    return live_stream_open_head(req, res, topic, seq_out, NULL);
+    return stream_open(req, res, topic, seen, seq_out, NULL);
 }
 
 struct live_stream *
 live_stream_open_head(struct request *req, struct response *res, const char *topic,
                       int64_t *seq_out, const char *own_head)
+{
+    return stream_open(req, res, topic, -1, seq_out, own_head);
+}
+
+static struct live_stream *
+stream_open(struct request *req, struct response *res, const char *topic, int64_t seen,
+            int64_t *seq_out, const char *own_head)
 {
     struct live_stream *s = NULL;
     struct address *a;
@@ -545,6 +626,8 @@ live_stream_open_head(struct request *req, struct response *res, const char *top
         goto nomem;
     }
     s->fd = -1;
+    s->head_end = s->backlog_end = s->out_len;
+    s->seen = seen;
     s->shard = sh;
     s->address = a;
     s->topic = t;
@@ -552,6 +635,7 @@ live_stream_open_head(struct request *req, struct response *res, const char *top
     if (t->first != NULL)
         t->first->prev = s;
     t->first = s;
+    sh->n_streams++;
     atomic_fetch_add(&n_streams, 1);
     if ((s->masto = strncmp(topic, "M:", 2) == 0 || strncmp(topic, "W:", 2) == 0))
         atomic_fetch_add(&n_masto_streams, 1);
@@ -569,7 +653,20 @@ live_stream_backlog(struct live_stream *s, const char *bytes, size_t len)
     bool ok;
 
     pthread_mutex_lock(&s->shard->lock);
-    ok = out_append(s, bytes, len);
+    ok = backlog_insert(s, bytes, len);
+    pthread_mutex_unlock(&s->shard->lock);
+    return ok ? 0 : -1;
+}
+
+int
+live_stream_reset(struct live_stream *s, const char *bytes, size_t len)
+{
+    bool ok;
+
+    pthread_mutex_lock(&s->shard->lock);
+    s->out_len = s->backlog_end = s->head_end;
+    s->gap = false; /* what it missed, it reloads */
+    ok = backlog_insert(s, bytes, len);
     pthread_mutex_unlock(&s->shard->lock);
     return ok ? 0 : -1;
 }
@@ -585,7 +682,8 @@ live_stream_start(struct live_stream *s, struct request *req, struct response *r
         return -1;
     pthread_mutex_lock(&sh->lock);
     s->fd = fd;
-    if (epoll_ctl(sh->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0 || !flush(s))
+    /* with a gap, what came before it goes out, then the connection ends */
+    if (epoll_ctl(sh->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0 || !flush(s) || s->gap)
         stream_forget(s); /* closes fd: the client sees the connection end, and retries */
     pthread_mutex_unlock(&sh->lock);
     return 0; /* answered either way: the connection is ours */

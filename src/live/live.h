@@ -46,18 +46,25 @@ int64_t live_last_seq(void);
 void live_publish(int64_t seq, const char *const *topics, size_t n_topics, const char *bytes,
                   size_t len);
 
+/*
+ * True when no stream is open nor any change on its way to one: seq is
+ * then taken as published (live_publish need not be called for it, nor the
+ * change rendered). False: publish it as usual.
+ */
+bool live_skip_unheard(int64_t seq);
+
 struct live_stream;
 
 /*
  * A new stream of topic for req, queueing from now on what is published:
  * *last_seq is the last change published before it, so the caller replays
- * the changes after the client's Last-Event-ID up to it (the backlog),
- * then starts the stream. NULL, with an answer in res, when the address
- * has too many streams (429), the server is stopping (503) or memory runs
- * out (500).
+ * the changes after the client's Last-Event-ID (seen; -1 when none) up to
+ * it (the backlog), then starts the stream; nothing up to seen is sent
+ * live. NULL, with an answer in res, when the address has too many streams
+ * (429), the server is stopping (503) or memory runs out (500).
  */
 struct live_stream *live_stream_open(struct request *req, struct response *res, const char *topic,
-                                     int64_t *last_seq);
+                                     int64_t seen, int64_t *last_seq);
 /*
  * The same with own_head (NUL-terminated) sent first instead of the
  * server-sent events' HTTP head: a WebSocket's 101 (topics "W:…").
@@ -65,8 +72,14 @@ struct live_stream *live_stream_open(struct request *req, struct response *res, 
 struct live_stream *live_stream_open_head(struct request *req, struct response *res,
                                           const char *topic, int64_t *last_seq,
                                           const char *own_head);
-/* Appends bytes to send before anything published: before live_stream_start(). */
+/*
+ * Adds bytes to the replay, sent before anything published since the
+ * stream registered: before live_stream_start(). -1 when the replay would
+ * pass what a stream may hold (256 KB), or memory runs out.
+ */
 int live_stream_backlog(struct live_stream *s, const char *bytes, size_t len);
+/* Replaces the replay so far, and what was published since, with bytes (a "reset" event). */
+int live_stream_reset(struct live_stream *s, const char *bytes, size_t len);
 /*
  * Answers req with the stream: takes its connection over from the server
  * (response_detach) and sends the head and the backlog. -1 when the

@@ -10,6 +10,7 @@ ends every stream and the server exits 0.
 """
 import json
 import queue
+import re
 import signal
 import socket
 import threading
@@ -198,6 +199,118 @@ def test_a_reconnection_gets_exactly_what_it_missed(server):
         got = [s.next() for _ in range(6)]
         assert [d["id"] for _, _, d in got] == missed[1:] + [after["id"], missed[0]]
         assert got[-1][1] == "delete"
+    finally:
+        s.close()
+
+
+def test_reconnecting_while_posts_flow_misses_nothing_and_repeats_nothing(server):
+    """Phones on venue wifi: their streams drop and come back again and again
+    while posts keep coming. Each reconnection replays what it missed from
+    the database while new posts are published: every client still gets
+    every post once, in order. And when no stream is open at all, the server
+    renders a change for nobody (it only marks it published), and a client
+    coming back replays it all the same."""
+    admin = server.token("admin")
+    make_event(server, admin, "wifi-instable")
+    url = server.url("/api/v1/events/wifi-instable/stream")
+    # nobody listens: the changes are published for nobody, then replayed
+    s = Stream(url)
+    posted = [post(server, admin, "wifi-instable", "le début")["id"]]
+    last_id, _, _ = s.next()
+    s.close()
+    wait_no_stream(server)
+    before = live_changes(server)
+    posted += [post(server, admin, "wifi-instable", f"seul {i}")["id"] for i in range(5)]
+    assert live_changes(server)["nobody"] == before["nobody"] + 5
+    s = Stream(url, headers={"Last-Event-ID": last_id})
+    try:
+        assert [s.next()[2]["id"] for _ in range(5)] == posted[1:]
+        s.nothing_more()
+    finally:
+        s.close()
+
+    # eight phones reconnecting while 400 posts are made
+    done, failures = threading.Event(), []
+
+    def phone(start_after, first):
+        seen, last = [], start_after
+        deadline = time.monotonic() + 60
+        s = Stream(url, headers={"Last-Event-ID": last})
+        try:
+            while time.monotonic() < deadline and not (done.is_set() and
+                                                       len(seen) >= len(posted) - first):
+                for _ in range(1 + len(seen) % 4):  # a few events, then the connection drops
+                    try:
+                        last, kind, data = s.events.get(timeout=0.3)
+                    except queue.Empty:
+                        break
+                    seen.append(data["id"])
+                s.close()
+                s = Stream(url, headers={"Last-Event-ID": last})
+        except Exception as e:  # reported by the test's thread
+            failures.append(repr(e))
+        finally:
+            s.close()
+        if seen != posted[first:]:
+            k = next((i for i, (a, b) in enumerate(zip(seen, posted[first:])) if a != b),
+                     min(len(seen), len(posted) - first))
+            failures.append(f"a phone saw {len(seen)} posts; first difference at {k}: "
+                            f"{seen[k:k + 3]} instead of {posted[first + k:first + k + 3]}")
+
+    s = Stream(url)
+    post(server, admin, "wifi-instable", "on reprend")
+    start_id, _, data = s.next()
+    s.close()
+    posted.append(data["id"])
+    phones = [threading.Thread(target=phone, args=(start_id, len(posted))) for _ in range(8)]
+    for t in phones:
+        t.start()
+    try:
+        for i in range(400):
+            posted.append(post(server, admin, "wifi-instable", f"message {i}")["id"])
+    finally:
+        done.set()
+        for t in phones:
+            t.join()
+    assert failures == []
+
+
+def wait_no_stream(server, timeout=5):
+    deadline = time.monotonic() + timeout
+    while "gazouillis_http_streams_open 0\n" not in requests.get(server.url("/metrics"),
+                                                                  timeout=10).text:
+        assert time.monotonic() < deadline, "the server still counts a stream open"
+        time.sleep(0.01)
+
+
+def live_changes(server):
+    text = requests.get(server.url("/metrics"), timeout=10).text
+    return {m.group(1): int(m.group(2)) for m in
+            re.finditer(r'^gazouillis_live_changes_total\{to="(\w+)"\} (\d+)$', text, re.M)}
+
+
+def test_missing_more_than_a_stream_holds_earns_a_reset(server):
+    """Back after a long outage: the replay would pass what a stream holds
+    (256 KB), so the client is told to reload ("reset") instead of an error,
+    and the stream goes on live."""
+    admin = server.token("admin")
+    make_event(server, admin, "longue-coupure")
+    url = server.url("/api/v1/events/longue-coupure/stream")
+    s = Stream(url)
+    first = post(server, admin, "longue-coupure", "avant")
+    last_id, _, _ = s.next()
+    s.close()
+    text = "Jacques Beaudet: il faut travailler ensemble https://example.org/cooperer-pour-innover"
+    for i in range(500):  # about 700 bytes each as an event: 350 KB
+        post(server, admin, "longue-coupure", f"{text} {i}")
+    s = Stream(url, headers={"Last-Event-ID": last_id})
+    try:
+        assert s.status == 200
+        _, kind, _ = s.next()
+        assert kind == "reset"
+        after = post(server, admin, "longue-coupure", "après")
+        _, kind, data = s.next()
+        assert kind == "post" and data["id"] == after["id"] != first["id"]
     finally:
         s.close()
 
