@@ -41,7 +41,7 @@ api_healthz(struct request *req, struct response *res)
     "# TYPE gazouillis_http_streams_open gauge\n"                                                  \
     "gazouillis_http_streams_open %zu\n"                                                           \
     "# HELP gazouillis_live_changes_total Changes published to the live streams: rendered "        \
-    "for open streams, or for nobody (no stream open: only marked published).\n"                   \
+    "for open streams, or for nobody (no stream on their topics: only marked published).\n"        \
     "# TYPE gazouillis_live_changes_total counter\n"                                               \
     "gazouillis_live_changes_total{to=\"streams\"} %llu\n"                                         \
     "gazouillis_live_changes_total{to=\"nobody\"} %llu\n"                                          \

@@ -5,11 +5,11 @@
  * for the writes of other processes (an import), reads the changes after
  * the last one it published, formats each once as a server-sent event -
  * the post as the API shows it - and hands it to the hub (live/) with its
- * topics; or, when no stream is open at all, only marks it published
- * (live_skip_unheard), rendering it for nobody. A change is published only after its commit and in
- * seq order, so a stream never shows what was rolled back nor gets two changes out of order. The
- * stream handlers format with the same function to replay what a reconnecting client missed, so a
- * replayed event is the live one.
+ * topics; or, when no stream is open on any of its topics, only marks it
+ * published (live_skip_unheard), rendering it for nobody. A change is published only after its
+ * commit and in seq order, so a stream never shows what was rolled back nor gets two changes out of
+ * order. The stream handlers format with the same function to replay what a reconnecting client
+ * missed, so a replayed event is the live one.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -103,16 +103,27 @@ public_topics(struct arena *ar, struct change_event *out, const char *slug, cons
     return true;
 }
 
-int
-change_format(struct store *st, struct arena *ar, const struct post_change *c,
-              struct change_event *out)
+/*
+ * change_format's work; with live, the topics are found first, and the
+ * change is rendered only when a stream may hear it (live_skip_unheard):
+ * else out->unheard, no bytes.
+ */
+static int
+format(struct store *st, struct arena *ar, const struct post_change *c, bool live,
+       struct change_event *out)
 {
     struct event e;
     struct post p;
+    json_t *data;
+    const char *kind = c->kind;
     int rc;
     bool exists;
 
     memset(out, 0, sizeof(*out));
+    if (live && live_skip_unheard(c->seq, NULL, 0)) { /* no stream at all: not even a read */
+        out->unheard = true;
+        return RC_OK;
+    }
     if ((rc = store_event_find_id(st, ar, c->event_id, &e)) != RC_OK)
         return rc == RC_NOTFOUND ? RC_OK : rc; /* the event is gone: nothing to show */
     if (strcmp(e.state, "draft") == 0)
@@ -121,34 +132,46 @@ change_format(struct store *st, struct arena *ar, const struct post_change *c,
     if (rc != RC_OK && rc != RC_NOTFOUND)
         return rc;
     exists = rc == RC_OK;
-    if (strcmp(c->kind, "post") == 0 || strcmp(c->kind, "update") == 0) {
+    if (strcmp(kind, "post") == 0 || strcmp(kind, "update") == 0) {
         /* shown as it is now; if it went since, a later change says so */
         if (!exists || strcmp(p.state, "visible") != 0)
             return RC_OK;
-        if (!sse(ar, c, c->kind, post_json(&p, e.slug), out) ||
-            !public_topics(ar, out, e.slug, p.tags, p.n_tags, c->tags))
+        if (!public_topics(ar, out, e.slug, p.tags, p.n_tags, c->tags))
             return RC_NOMEM;
-    } else if (strcmp(c->kind, "delete") == 0) {
-        if (!sse(ar, c, "delete",
-                 json_pack("{s:s, s:s}", "id", arena_printf(ar, "%lld", (long long)c->post_id),
-                           "event", e.slug),
-                 out) ||
-            !public_topics(ar, out, e.slug, exists ? p.tags : NULL, exists ? p.n_tags : 0, c->tags))
+    } else if (strcmp(kind, "delete") == 0) {
+        if (!public_topics(ar, out, e.slug, exists ? p.tags : NULL, exists ? p.n_tags : 0, c->tags))
             return RC_NOMEM;
-    } else if (strcmp(c->kind, "pending") == 0) {
+    } else if (strcmp(kind, "pending") == 0) {
         if (!exists || strcmp(p.state, "pending") != 0)
             return RC_OK;
-        if (!sse(ar, c, "pending", post_json(&p, e.slug), out) || !add_topic(ar, out, "m:", e.slug))
+        if (!add_topic(ar, out, "m:", e.slug))
             return RC_NOMEM;
-    } else if (strcmp(c->kind, "moderated") == 0) {
-        if (!sse(ar, c, "moderated",
-                 json_pack("{s:s, s:s, s:s}", "id", arena_printf(ar, "%lld", (long long)c->post_id),
-                           "event", e.slug, "state", exists ? p.state : "deleted"),
-                 out) ||
-            !add_topic(ar, out, "m:", e.slug))
+    } else if (strcmp(kind, "moderated") == 0) {
+        if (!add_topic(ar, out, "m:", e.slug))
             return RC_NOMEM;
+    } else {
+        return RC_OK;
     }
-    return RC_OK;
+    if (live && live_skip_unheard(c->seq, out->topics, out->n_topics)) {
+        out->unheard = true;
+        return RC_OK;
+    }
+    if (strcmp(kind, "delete") == 0)
+        data = json_pack("{s:s, s:s}", "id", arena_printf(ar, "%lld", (long long)c->post_id),
+                         "event", e.slug);
+    else if (strcmp(kind, "moderated") == 0)
+        data = json_pack("{s:s, s:s, s:s}", "id", arena_printf(ar, "%lld", (long long)c->post_id),
+                         "event", e.slug, "state", exists ? p.state : "deleted");
+    else
+        data = post_json(&p, e.slug);
+    return sse(ar, c, kind, data, out) ? RC_OK : RC_NOMEM;
+}
+
+int
+change_format(struct store *st, struct arena *ar, const struct post_change *c,
+              struct change_event *out)
+{
+    return format(st, ar, c, false, out);
 }
 
 bool
@@ -193,19 +216,19 @@ publish_new(struct store *st, int64_t *last)
             return false;
         }
         for (i = 0; i < n; i++) {
-            if (live_skip_unheard(v[i].seq)) {
-                *last = v[i].seq; /* no stream open: nothing to render */
-                atomic_fetch_add_explicit(&n_unheard, 1, memory_order_relaxed);
-                continue;
-            }
-            atomic_fetch_add_explicit(&n_rendered, 1, memory_order_relaxed);
-            if ((rc = change_format(st, &ar, &v[i], &ev)) != RC_OK) {
+            if ((rc = format(st, &ar, &v[i], true, &ev)) != RC_OK) {
                 log_warnx("publisher: cannot format change %lld: %s", (long long)v[i].seq,
                           store_errmsg(st));
                 arena_release(&ar);
                 return false; /* tried again at the next wake */
             }
-            live_publish(v[i].seq, ev.topics, ev.n_topics, ev.bytes, ev.len);
+            if (ev.unheard) {
+                atomic_fetch_add_explicit(&n_unheard, 1, memory_order_relaxed);
+            } else {
+                live_publish(v[i].seq, ev.topics, ev.n_topics, ev.bytes, ev.len);
+                if (ev.n_topics > 0)
+                    atomic_fetch_add_explicit(&n_rendered, 1, memory_order_relaxed);
+            }
             for (k = 0; k < n_also; k++)
                 if (also[k](st, &ar, &v[i]) != RC_OK)
                     log_warnx("publisher: cannot render change %lld for the Mastodon API",

@@ -18,6 +18,7 @@ struct change_event {
     size_t len;
     const char *topics[CHANGE_MAX_TOPICS]; /* "e:SLUG", "p", "t:TAG", "m:SLUG" */
     size_t n_topics;                       /* 0: nothing to show now */
+    bool unheard; /* the publisher's: no stream on its topics, so not rendered (no bytes) */
 };
 
 /*

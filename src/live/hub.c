@@ -506,22 +506,40 @@ live_publish(int64_t seq, const char *const *names, size_t n_names, const char *
 }
 
 /*
- * Nobody listens when no shard has a stream nor a message on its way: the
- * change is then marked written everywhere, and its caller need not
- * render it. The shards are locked all at once (in index order, the only
- * place that holds two) so that no stream registers in between: one that
- * opens after starts after seq and, reconnecting, replays it from the
- * database; one open before is seen here, and the change is rendered.
+ * Nobody hears a change when no shard has a stream on one of its topics
+ * nor a message on its way: it is then marked written everywhere, and its
+ * caller need not render it. The shards are locked all at once (in index
+ * order, the only place that holds two) so that no stream registers in
+ * between: one that opens after starts after seq and, reconnecting,
+ * replays it from the database; one open before is seen here, and the
+ * change is rendered.
  */
+static bool
+shard_hears(struct shard *sh, const char *const *topics, size_t n_topics)
+{
+    size_t i;
+
+    if (sh->inbox != NULL)
+        return true;
+    if (sh->n_streams == 0)
+        return false;
+    if (topics == NULL)
+        return true; /* any stream may */
+    for (i = 0; i < n_topics; i++)
+        if (topic_find(sh, topics[i], false) != NULL)
+            return true;
+    return false;
+}
+
 bool
-live_skip_unheard(int64_t seq)
+live_skip_unheard(int64_t seq, const char *const *topics, size_t n_topics)
 {
     unsigned i, n;
     bool unheard = n_shards > 0;
 
     for (n = 0; n < n_shards; n++) {
         pthread_mutex_lock(&shards[n].lock);
-        if (shards[n].n_streams > 0 || shards[n].inbox != NULL) {
+        if (shard_hears(&shards[n], topics, n_topics)) {
             unheard = false;
             n++;
             break;

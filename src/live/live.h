@@ -47,11 +47,12 @@ void live_publish(int64_t seq, const char *const *topics, size_t n_topics, const
                   size_t len);
 
 /*
- * True when no stream is open nor any change on its way to one: seq is
- * then taken as published (live_publish need not be called for it, nor the
- * change rendered). False: publish it as usual.
+ * True when no stream is open on any of topics (NULL: no stream at all)
+ * nor any change on its way to one: seq is then taken as published
+ * (live_publish need not be called for it, nor the change rendered).
+ * False: publish it as usual.
  */
-bool live_skip_unheard(int64_t seq);
+bool live_skip_unheard(int64_t seq, const char *const *topics, size_t n_topics);
 
 struct live_stream;
 

@@ -207,11 +207,13 @@ def test_reconnecting_while_posts_flow_misses_nothing_and_repeats_nothing(server
     """Phones on venue wifi: their streams drop and come back again and again
     while posts keep coming. Each reconnection replays what it missed from
     the database while new posts are published: every client still gets
-    every post once, in order. And when no stream is open at all, the server
-    renders a change for nobody (it only marks it published), and a client
-    coming back replays it all the same."""
+    every post once, in order. And when no stream listens to a post's event,
+    tags or the public stream (a stream on another event does not count),
+    the server does not render it for the streams (it only marks it
+    published), and a client coming back replays it all the same."""
     admin = server.token("admin")
     make_event(server, admin, "wifi-instable")
+    make_event(server, admin, "autre-salle", hashtag="ailleurs")
     url = server.url("/api/v1/events/wifi-instable/stream")
     # nobody listens: the changes are published for nobody, then replayed
     s = Stream(url)
@@ -219,9 +221,15 @@ def test_reconnecting_while_posts_flow_misses_nothing_and_repeats_nothing(server
     last_id, _, _ = s.next()
     s.close()
     wait_no_stream(server)
+    elsewhere = Stream(server.url("/api/v1/events/autre-salle/stream"))
     before = live_changes(server)
     posted += [post(server, admin, "wifi-instable", f"seul {i}")["id"] for i in range(5)]
     assert live_changes(server)["nobody"] == before["nobody"] + 5
+    elsewhere.nothing_more(wait=0.1)
+    post(server, admin, "autre-salle", "ici")  # heard: rendered for that stream
+    assert elsewhere.next()[2]["text"].startswith("ici")
+    assert live_changes(server)["streams"] == before["streams"] + 1
+    elsewhere.close()
     s = Stream(url, headers={"Last-Event-ID": last_id})
     try:
         assert [s.next()[2]["id"] for _ in range(5)] == posted[1:]
