@@ -10,6 +10,7 @@
 #include "api/cache.h"
 #include "api/handlers.h"
 #include "api/posts.h"
+#include "api/publisher.h"
 #include "core/rc.h"
 
 #define MAX_PENDING 200
@@ -71,7 +72,7 @@ api_moderation_stream(struct request *req, struct response *res)
         return response_error_rc(res, RC_IO);
     if (!api_account(req, res, st, &acc) || !moderated_event(req, res, st, &acc, &e))
         return 0;
-    return api_stream_open(req, res, arena_printf(&req->arena, "m:%s", e.slug), e.id);
+    return api_stream_open(req, res, change_event_topic(&req->arena, 'm', e.id), e.id);
 }
 
 bool

@@ -75,20 +75,35 @@ add_tag_topic(struct arena *ar, struct change_event *out, const char *tag)
     return change_has_topic(out, t) || add_topic(ar, out, "", t);
 }
 
+const char *
+change_event_topic(struct arena *ar, char kind, int64_t event_id)
+{
+    return arena_printf(ar, "%c:%lld", kind, (long long)event_id);
+}
+
+/* Adds the topic of event_id's stream ('e') or moderation queue ('m'). */
+static bool
+add_event_topic(struct arena *ar, struct change_event *out, char kind, int64_t event_id)
+{
+    const char *t = change_event_topic(ar, kind, event_id);
+
+    return t != NULL && add_topic(ar, out, "", t);
+}
+
 /*
- * The public topics of a change of a post of event slug: the event, the
+ * The public topics of a change of a post of event event_id: the event, the
  * public stream, the post's tags now (tags, n_tags) and those the change
  * row kept (a deleted post's, or an edited one's before the edit,
  * space-separated), so the stream of a tag an edit removed hears of it.
  */
 static bool
-public_topics(struct arena *ar, struct change_event *out, const char *slug, const char *const *tags,
+public_topics(struct arena *ar, struct change_event *out, int64_t event_id, const char *const *tags,
               size_t n_tags, const char *row_tags)
 {
     char *copy, *tag, *save = NULL;
     size_t i;
 
-    if (!add_topic(ar, out, "e:", slug) || !add_topic(ar, out, "p", ""))
+    if (!add_event_topic(ar, out, 'e', event_id) || !add_topic(ar, out, "p", ""))
         return false;
     for (i = 0; i < n_tags; i++)
         if (!add_tag_topic(ar, out, tags[i]))
@@ -101,6 +116,22 @@ public_topics(struct arena *ar, struct change_event *out, const char *slug, cons
         if (!add_tag_topic(ar, out, tag))
             return false;
     return true;
+}
+
+/*
+ * Before any read: may a stream hear change c? Its event's stream and
+ * queue and the public stream are known from the change row; its tags are
+ * not, so any stream on a tag counts. False: c was marked published.
+ */
+static bool
+heard_at_all(struct arena *ar, const struct post_change *c)
+{
+    const char *topics[3] = {change_event_topic(ar, 'e', c->event_id),
+                             change_event_topic(ar, 'm', c->event_id), "p"};
+
+    if (topics[0] == NULL || topics[1] == NULL)
+        return true; /* no memory: the full path says so */
+    return !live_skip_unheard(c->seq, topics, 3, true);
 }
 
 /*
@@ -120,7 +151,7 @@ format(struct store *st, struct arena *ar, const struct post_change *c, bool liv
     bool exists;
 
     memset(out, 0, sizeof(*out));
-    if (live && live_skip_unheard(c->seq, NULL, 0)) { /* no stream at all: not even a read */
+    if (live && !heard_at_all(ar, c)) { /* not even a read */
         out->unheard = true;
         return RC_OK;
     }
@@ -136,23 +167,23 @@ format(struct store *st, struct arena *ar, const struct post_change *c, bool liv
         /* shown as it is now; if it went since, a later change says so */
         if (!exists || strcmp(p.state, "visible") != 0)
             return RC_OK;
-        if (!public_topics(ar, out, e.slug, p.tags, p.n_tags, c->tags))
+        if (!public_topics(ar, out, e.id, p.tags, p.n_tags, c->tags))
             return RC_NOMEM;
     } else if (strcmp(kind, "delete") == 0) {
-        if (!public_topics(ar, out, e.slug, exists ? p.tags : NULL, exists ? p.n_tags : 0, c->tags))
+        if (!public_topics(ar, out, e.id, exists ? p.tags : NULL, exists ? p.n_tags : 0, c->tags))
             return RC_NOMEM;
     } else if (strcmp(kind, "pending") == 0) {
         if (!exists || strcmp(p.state, "pending") != 0)
             return RC_OK;
-        if (!add_topic(ar, out, "m:", e.slug))
+        if (!add_event_topic(ar, out, 'm', e.id))
             return RC_NOMEM;
     } else if (strcmp(kind, "moderated") == 0) {
-        if (!add_topic(ar, out, "m:", e.slug))
+        if (!add_event_topic(ar, out, 'm', e.id))
             return RC_NOMEM;
     } else {
         return RC_OK;
     }
-    if (live && live_skip_unheard(c->seq, out->topics, out->n_topics)) {
+    if (live && live_skip_unheard(c->seq, out->topics, out->n_topics, false)) {
         out->unheard = true;
         return RC_OK;
     }

@@ -16,7 +16,7 @@
 struct change_event {
     const char *bytes; /* one server-sent event: "id: SEQ\nevent: KIND\ndata: JSON\n\n" */
     size_t len;
-    const char *topics[CHANGE_MAX_TOPICS]; /* "e:SLUG", "p", "t:TAG", "m:SLUG" */
+    const char *topics[CHANGE_MAX_TOPICS]; /* "e:ID", "p", "t:TAG", "m:ID" */
     size_t n_topics;                       /* 0: nothing to show now */
     bool unheard; /* the publisher's: no stream on its topics, so not rendered (no bytes) */
 };
@@ -26,13 +26,19 @@ struct change_event {
  * post as the API shows it, to its event, the public stream and its tags'
  * streams; "delete" with {"id", "event"} to the same; "pending" (the post)
  * and "moderated" ({"id", "event", "state"}) to the event's moderation
- * queue ("m:SLUG"). Nothing (n_topics 0) when the event is a draft or gone,
+ * queue ("m:ID"). Nothing (n_topics 0) when the event is a draft or gone,
  * or the post no longer is what the change said (a later change says
  * what it became). RC_OK, or the store's rc.
  */
 int change_format(struct store *st, struct arena *ar, const struct post_change *c,
                   struct change_event *out);
 bool change_has_topic(const struct change_event *ev, const char *topic);
+/*
+ * The topic of an event's stream ('e': "e:ID") or of its moderation queue
+ * ('m': "m:ID"), in ar: by id, so that the streams of a renamed event go
+ * on, and the publisher knows them before reading the post. NULL: no memory.
+ */
+const char *change_event_topic(struct arena *ar, char kind, int64_t event_id);
 
 /*
  * Other renderings of every change, each publishing to its own topics

@@ -136,7 +136,7 @@ api_stream_event(struct request *req, struct response *res)
         return response_error(res, 404, "no event '%s'", slug);
     if (rc != RC_OK)
         return response_error_rc(res, rc);
-    return api_stream_open(req, res, arena_printf(&req->arena, "e:%s", e.slug), e.id);
+    return api_stream_open(req, res, change_event_topic(&req->arena, 'e', e.id), e.id);
 }
 
 /* GET /api/v1/tags/:tag/stream: "#Innover", "innover" and "INNOVER" are one. */

@@ -99,6 +99,7 @@ struct live_stream {
     bool polling_out;     /* epoll waits for the socket to be writable */
     bool dead;            /* closed, waiting in the graveyard to be freed */
     bool masto;           /* a stream of the Mastodon API: counted in n_masto_streams */
+    bool tag;             /* on a tag's topic: counted in its shard's n_tag_streams */
     struct ws_reader *ws; /* a WebSocket's: its client's frames so far (made when it speaks) */
     bool ws_closing;      /* its client said close: answered, then the connection ends */
 };
@@ -120,8 +121,9 @@ struct shard {
      * handling can no longer point at them (linked through next). */
     struct live_stream *graveyard;
     struct message *inbox, *inbox_tail;
-    int64_t last_sent; /* seq of the last change written to this shard's streams */
-    size_t n_streams;  /* open on this shard, counted under its lock */
+    int64_t last_sent;    /* seq of the last change written to this shard's streams */
+    size_t n_streams;     /* open on this shard, counted under its lock */
+    size_t n_tag_streams; /* of them, on a tag's topic ("t:…") */
     int epoll_fd, wake_pipe[2];
     bool stopping, running;
     pthread_t thread;
@@ -249,6 +251,8 @@ stream_forget(struct live_stream *s)
     s->next = sh->graveyard;
     sh->graveyard = s;
     sh->n_streams--;
+    if (s->tag)
+        sh->n_tag_streams--;
     atomic_fetch_sub(&n_streams, 1);
     if (s->masto)
         atomic_fetch_sub(&n_masto_streams, 1);
@@ -515,7 +519,7 @@ live_publish(int64_t seq, const char *const *names, size_t n_names, const char *
  * change is rendered.
  */
 static bool
-shard_hears(struct shard *sh, const char *const *topics, size_t n_topics)
+shard_hears(struct shard *sh, const char *const *topics, size_t n_topics, bool any_tag)
 {
     size_t i;
 
@@ -523,8 +527,8 @@ shard_hears(struct shard *sh, const char *const *topics, size_t n_topics)
         return true;
     if (sh->n_streams == 0)
         return false;
-    if (topics == NULL)
-        return true; /* any stream may */
+    if (any_tag && sh->n_tag_streams > 0)
+        return true;
     for (i = 0; i < n_topics; i++)
         if (topic_find(sh, topics[i], false) != NULL)
             return true;
@@ -532,14 +536,14 @@ shard_hears(struct shard *sh, const char *const *topics, size_t n_topics)
 }
 
 bool
-live_skip_unheard(int64_t seq, const char *const *topics, size_t n_topics)
+live_skip_unheard(int64_t seq, const char *const *topics, size_t n_topics, bool any_tag)
 {
     unsigned i, n;
     bool unheard = n_shards > 0;
 
     for (n = 0; n < n_shards; n++) {
         pthread_mutex_lock(&shards[n].lock);
-        if (shard_hears(&shards[n], topics, n_topics)) {
+        if (shard_hears(&shards[n], topics, n_topics, any_tag)) {
             unheard = false;
             n++;
             break;
@@ -654,6 +658,8 @@ stream_open(struct request *req, struct response *res, const char *topic, int64_
         t->first->prev = s;
     t->first = s;
     sh->n_streams++;
+    if ((s->tag = strncmp(topic, "t:", 2) == 0))
+        sh->n_tag_streams++;
     atomic_fetch_add(&n_streams, 1);
     if ((s->masto = strncmp(topic, "M:", 2) == 0 || strncmp(topic, "W:", 2) == 0))
         atomic_fetch_add(&n_masto_streams, 1);

@@ -47,12 +47,13 @@ void live_publish(int64_t seq, const char *const *topics, size_t n_topics, const
                   size_t len);
 
 /*
- * True when no stream is open on any of topics (NULL: no stream at all)
- * nor any change on its way to one: seq is then taken as published
- * (live_publish need not be called for it, nor the change rendered).
- * False: publish it as usual.
+ * True when no stream is open on any of topics (nor, with any_tag, on any
+ * tag's topic "t:…": when the change's tags are not known yet) nor any
+ * change on its way to one: seq is then taken as published (live_publish
+ * need not be called for it, nor the change rendered). False: publish it
+ * as usual.
  */
-bool live_skip_unheard(int64_t seq, const char *const *topics, size_t n_topics);
+bool live_skip_unheard(int64_t seq, const char *const *topics, size_t n_topics, bool any_tag);
 
 struct live_stream;
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/posts.h"
+#include "api/publisher.h"
 #include "core/rc.h"
 #include "live/live.h"
 #include "web/qr.h"
@@ -250,7 +251,7 @@ web_moderate_stream(struct request *req, struct response *res)
         return response_error(res, 403, "only the event's editors moderate it");
     if (rc != RC_OK)
         return response_error_rc(res, rc);
-    return api_stream_open(req, res, arena_printf(&req->arena, "m:%s", e.slug), e.id);
+    return api_stream_open(req, res, change_event_topic(&req->arena, 'm', e.id), e.id);
 }
 
 /* POST /posts/:id/approve and /posts/:id/hide  csrf */
