@@ -20,7 +20,12 @@
  * writes. A shard's streams all get a change in seq order, and a stream is
  * registered in its shard under the shard's lock with the last seq that
  * shard has written, so a replay up to it and the live changes after it
- * neither overlap nor leave a gap.
+ * neither overlap nor leave a gap: what is published while the replay is
+ * read waits behind it, and a stream is never sent a change up to its
+ * client's Last-Event-ID (back on another shard, the client may have had
+ * it sooner from its old one). A change no stream's topic can hear is not
+ * published at all (live_skip_unheard): it is only marked written on
+ * every shard, so that a stream opening afterwards replays it.
  */
 #include <errno.h>
 #include <fcntl.h>

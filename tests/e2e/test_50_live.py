@@ -125,6 +125,19 @@ def post(server, token, slug, text, **extra):
     return r.json()
 
 
+def seen_then_gone(server, token, slug, text):
+    """A new live event whose stream a client follows until it has seen one
+    post, then loses: (the stream's url, the last id seen, that post)."""
+    make_event(server, token, slug)
+    url = server.url(f"/api/v1/events/{slug}/stream")
+    s = Stream(url)
+    first = post(server, token, slug, text)
+    last_id, kind, data = s.next()
+    s.close()
+    assert kind == "post" and data["id"] == first["id"]
+    return url, last_id, first
+
+
 def test_each_stream_gets_exactly_its_events_in_order(server):
     admin = server.token("admin")
     make_event(server, admin, "direct")
@@ -166,13 +179,7 @@ def test_each_stream_gets_exactly_its_events_in_order(server):
 
 def test_a_reconnection_gets_exactly_what_it_missed(server):
     admin = server.token("admin")
-    make_event(server, admin, "wifi")
-    url = server.url("/api/v1/events/wifi/stream")
-    s = Stream(url)
-    first = post(server, admin, "wifi", "avant la coupure")
-    last_id, kind, data = s.next()
-    assert kind == "post" and data["id"] == first["id"]
-    s.close()
+    url, last_id, _ = seen_then_gone(server, admin, "wifi", "avant la coupure")
     missed = [post(server, admin, "wifi", f"pendant la coupure {i}")["id"] for i in range(5)]
     s = Stream(url, headers={"Last-Event-ID": last_id})
     try:
@@ -212,14 +219,10 @@ def test_reconnecting_while_posts_flow_misses_nothing_and_repeats_nothing(server
     the server does not render it for the streams (it only marks it
     published), and a client coming back replays it all the same."""
     admin = server.token("admin")
-    make_event(server, admin, "wifi-instable")
     make_event(server, admin, "autre-salle", hashtag="ailleurs")
-    url = server.url("/api/v1/events/wifi-instable/stream")
     # nobody listens: the changes are published for nobody, then replayed
-    s = Stream(url)
-    posted = [post(server, admin, "wifi-instable", "le début")["id"]]
-    last_id, _, _ = s.next()
-    s.close()
+    url, last_id, first = seen_then_gone(server, admin, "wifi-instable", "le début")
+    posted = [first["id"]]
     wait_no_stream(server)
     elsewhere = Stream(server.url("/api/v1/events/autre-salle/stream"))
     before = live_changes(server)
@@ -302,12 +305,7 @@ def test_missing_more_than_a_stream_holds_earns_a_reset(server):
     (256 KB), so the client is told to reload ("reset") instead of an error,
     and the stream goes on live."""
     admin = server.token("admin")
-    make_event(server, admin, "longue-coupure")
-    url = server.url("/api/v1/events/longue-coupure/stream")
-    s = Stream(url)
-    first = post(server, admin, "longue-coupure", "avant")
-    last_id, _, _ = s.next()
-    s.close()
+    url, last_id, first = seen_then_gone(server, admin, "longue-coupure", "avant")
     text = "Jacques Beaudet: il faut travailler ensemble https://example.org/cooperer-pour-innover"
     for i in range(500):  # about 700 bytes each as an event: 350 KB
         post(server, admin, "longue-coupure", f"{text} {i}")
