@@ -828,27 +828,25 @@ http_server_port(const struct http_server *srv)
 }
 
 /*
- * MHD_quiesce_daemon() stops the workers accepting; shutdown() then makes
- * the kernel refuse new connections at once (rather than queueing them
- * unanswered in the backlog). The socket itself is closed only after
- * MHD_stop_daemon(), as libmicrohttpd asks, so its number cannot be reused
- * under a worker. Keep-alive connections get "Connection: close" on their
- * next response; idle ones are closed by MHD_stop_daemon().
+ * From here on, a request is answered 503 with Retry-After (see
+ * on_request) while those begun before finish; MHD_stop_daemon() then
+ * closes the listening socket and the idle keep-alive connections.
+ * MHD_quiesce_daemon() is not used: with epoll and a thread pool,
+ * libmicrohttpd 0.9.75 races its workers for the listening socket's
+ * removal from their epoll sets and aborts the process when it loses
+ * ("Failed to remove listen FD from epoll set", seen at SIGTERM in CI).
  */
 void
 http_server_stop(struct http_server *srv, unsigned timeout_ms)
 {
     const struct timespec nap = {0, 5 * 1000 * 1000};
     struct timespec start;
-    MHD_socket fd;
     long left;
 
     if (srv == NULL)
         return;
     clock_gettime(CLOCK_MONOTONIC, &start);
     atomic_store_explicit(&srv->stopping, true, memory_order_seq_cst);
-    if ((fd = MHD_quiesce_daemon(srv->daemon)) != MHD_INVALID_SOCKET)
-        shutdown(fd, SHUT_RDWR);
     if (srv->on_stop != NULL)
         srv->on_stop(srv->app);
     while ((left = atomic_load_explicit(&srv->m.in_flight, memory_order_seq_cst)) > 0 &&
@@ -861,8 +859,6 @@ http_server_stop(struct http_server *srv, unsigned timeout_ms)
     while (atomic_load_explicit(&srv->m.suspended, memory_order_acquire) > 0)
         nanosleep(&nap, NULL);
     MHD_stop_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
     http_route_index_free(srv->route_index);
     free(srv);
 }
