@@ -1,7 +1,7 @@
 /*
  * cli/serve.c - "gazouillis serve": opens the store (creating the first
  * admin of an empty one and printing its password once), starts the HTTP
- * server, and on SIGTERM or SIGINT answers new requests 503, lets those in flight
+ * server, and on SIGTERM or SIGINT serves no new connection, lets requests in flight
  * finish, checkpoints the database and exits 0.
  *
  * Signals are blocked before any thread starts, so only this thread, in

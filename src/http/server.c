@@ -709,6 +709,17 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 
 /* ---- life of the server ---- */
 
+/* Once the server stops, a new connection is closed as soon as accepted: never served. */
+static enum MHD_Result
+accept_unless_stopping(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct http_server *srv = cls;
+
+    (void)addr;
+    (void)addrlen;
+    return atomic_load_explicit(&srv->stopping, memory_order_seq_cst) ? MHD_NO : MHD_YES;
+}
+
 /* What the file descriptor limit allows, keeping some for the store and logs. */
 static unsigned
 connection_limit(void)
@@ -797,8 +808,8 @@ http_server_start(const struct http_config *cfg, struct http_server **out)
         srv->tls = true;
     }
     srv->daemon = MHD_start_daemon(
-        flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool, MHD_OPTION_ARRAY, tls,
+        flags, cfg->port, accept_unless_stopping, srv, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool, MHD_OPTION_ARRAY, tls,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
         connection_limit(), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         cfg->max_per_address ? cfg->max_per_address : (unsigned)MAX_PER_ADDRESS,
@@ -828,13 +839,15 @@ http_server_port(const struct http_server *srv)
 }
 
 /*
- * From here on, a request is answered 503 with Retry-After (see
- * on_request) while those begun before finish; MHD_stop_daemon() then
- * closes the listening socket and the idle keep-alive connections.
- * MHD_quiesce_daemon() is not used: with epoll and a thread pool,
- * libmicrohttpd 0.9.75 races its workers for the listening socket's
- * removal from their epoll sets and aborts the process when it loses
- * ("Failed to remove listen FD from epoll set", seen at SIGTERM in CI).
+ * From here on, a new connection is closed as soon as accepted
+ * (accept_unless_stopping), and a new request on a kept-alive one is
+ * answered 503 with Retry-After (on_request), while the requests begun
+ * before finish; MHD_stop_daemon() then closes the listening socket and
+ * the idle connections. MHD_quiesce_daemon() is not used: with epoll and a
+ * thread pool, libmicrohttpd 0.9.75 races its workers for the listening
+ * socket's removal from their epoll sets and aborts the process when it
+ * loses ("Failed to remove listen FD from epoll set", seen at SIGTERM in
+ * CI).
  */
 void
 http_server_stop(struct http_server *srv, unsigned timeout_ms)
