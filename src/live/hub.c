@@ -615,8 +615,10 @@ stream_open(struct request *req, struct response *res, const char *topic, int64_
     struct address *a;
     struct shard *sh;
     struct topic *t;
+    int64_t published;
 
     pthread_mutex_lock(&lock);
+    published = last_seq;
     if (closing || n_shards == 0) {
         pthread_mutex_unlock(&lock);
         response_error(res, 503, "the server is stopping: reconnect in a moment");
@@ -654,7 +656,11 @@ stream_open(struct request *req, struct response *res, const char *topic, int64_
     }
     s->fd = -1;
     s->head_end = s->backlog_end = s->out_len;
-    s->seen = seen;
+    /* a client cannot have seen what was not published yet: a Last-Event-ID
+     * from the future (or another server's) must not silence the stream */
+    if (published < sh->last_sent)
+        published = sh->last_sent;
+    s->seen = seen < published ? seen : published;
     s->shard = sh;
     s->address = a;
     s->topic = t;

@@ -333,6 +333,16 @@ def test_bad_stream_requests_get_clear_errors(server):
         assert s.status == status and words in s.body["error"], (path, s.status, s.body)
     s = Stream(server.url("/api/v1/stream"), headers={"Last-Event-ID": "douze"})
     assert s.status == 400 and "Last-Event-ID" in s.body["error"]
+    # an id from the future (another server's, a forged one) does not silence the stream
+    make_event(server, admin, "futur")
+    s = Stream(server.url("/api/v1/events/futur/stream"),
+               headers={"Last-Event-ID": "9223372036854775000"})
+    try:
+        assert s.status == 200
+        p = post(server, admin, "futur", "toujours reçu")
+        assert s.next()[2]["id"] == p["id"]
+    finally:
+        s.close()
 
 
 def test_the_moderation_queue_holds_audience_posts(server):
