@@ -5,7 +5,8 @@
 # reference event (live) with its first 20 messages, then alternates, REPS
 # times each:
 #   - posting: POST /api/v1/statuses {"status": "… #innover"} (routed to the
-#     event) and POST /api/v1/events/SLUG/posts {"text": …}, 8 connections;
+#     event) and POST /api/v1/events/SLUG/posts {"text": …}, at 8
+#     connections (a few phones), then at 64 (as snac2's figures were taken);
 #   - reading: GET /api/v1/timelines/tag/innover and GET
 #     /api/v1/events/SLUG/posts (20 posts each), 64 connections, first as
 #     plain bytes, then with "Accept-Encoding: gzip" as the apps' HTTP
@@ -79,6 +80,11 @@ while [ $r -le "$REPS" ]; do
     run "masto_post_$r" 8 "$BASE/api/v1/statuses" $HERE/status.lua "$TOKEN" /api/v1/statuses status "$r"
     run "native_post_$r" 8 "$BASE/api/v1/events/$SLUG/posts" $HERE/status.lua "$TOKEN" \
         "/api/v1/events/$SLUG/posts" text "$r"
+    say "run $r of $REPS: posting ($SECS s each, 64 connections)"
+    run "masto_post64_$r" 64 "$BASE/api/v1/statuses" $HERE/status.lua "$TOKEN" /api/v1/statuses \
+        status "c$r"
+    run "native_post64_$r" 64 "$BASE/api/v1/events/$SLUG/posts" $HERE/status.lua "$TOKEN" \
+        "/api/v1/events/$SLUG/posts" text "c$r"
     r=$((r + 1))
 done
 r=1
@@ -114,6 +120,7 @@ cost() { # NATIVE_PREFIX MASTO_PREFIX KEY
 verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? (v <= l) : (v >= l);
     print ok ? "met" : "**NOT met**" }'; }
 mp=$(med masto_post ok_per_s) np=$(med native_post ok_per_s)
+mp64=$(med masto_post64 ok_per_s) np64=$(med native_post64 ok_per_s)
 mt=$(med masto_tag rps) nt=$(med native_posts rps)
 mtz=$(med masto_tag_gz rps) ntz=$(med native_posts_gz rps)
 kb() { awk -v b="$(med "$1" bytes_per_answer)" 'BEGIN { printf "%.1f", b / 1000 }'; }
@@ -122,24 +129,27 @@ bad=$(for f in "$OUT"/masto_*_*.txt "$OUT"/native_*_*.txt; do get "$f" answers_o
 # every answer of the gzip runs came gzipped (else the row measures plain bytes)
 ungz=$(for f in "$OUT"/*_gz_*.txt; do echo "$(get "$f" answers_ok) $(get "$f" answers_gzip)"; done |
     awk '{ s += $1 - $2 } END { print s + 0 }')
-cost_post=$(cost native_post masto_post ok_per_s) cost_tag=$(cost native_posts masto_tag rps)
+cost_post=$(cost native_post masto_post ok_per_s) cost_post64=$(cost native_post64 masto_post64 ok_per_s)
+cost_tag=$(cost native_posts masto_tag rps)
 cost_tagz=$(cost native_posts_gz masto_tag_gz rps)
 {
     echo "| what (median of $REPS x ${SECS} s) | Mastodon API | native API | cost (native/Mastodon, median of the $REPS runs' ratios) | goal |"
     echo "| --- | --- | --- | --- | --- |"
     echo "| posting, 8 connections (posts/s) | $mp | $np | $cost_post | <= 1.20: $(verdict "$cost_post" '<=' 1.20) |"
+    echo "| posting, 64 connections (posts/s) | $mp64 | $np64 | $cost_post64 | <= 1.20: $(verdict "$cost_post64" '<=' 1.20) |"
     echo "| reading 20 posts, 64 connections, plain (pages/s) | $mt | $nt | $cost_tag | <= 1.20: $(verdict "$cost_tag" '<=' 1.20) |"
     echo "| reading 20 posts, 64 connections, Accept-Encoding: gzip as apps send (pages/s) | $mtz | $ntz | $cost_tagz | <= 1.20: $(verdict "$cost_tagz" '<=' 1.20) |"
     echo
     echo "Bytes per answer (headers included): plain $(kb masto_tag) KB (Mastodon) and $(kb native_posts) KB (native); gzip $(kb masto_tag_gz) KB and $(kb native_posts_gz) KB. Answers of the gzip runs that came plain: $ungz."
     echo
-    echo "| against snac2 (950 posts/s, 240 tag pages/s) | gazouillis | x snac2 | goal |"
+    echo "| against snac2 (950 posts/s, 240 tag pages/s, at 64 connections) | gazouillis | x snac2 | goal |"
     echo "| --- | --- | --- | --- |"
-    echo "| POST /api/v1/statuses | $mp | $(ratio "$mp" 950) | >= 10: $(verdict "$(ratio "$mp" 950)" '>=' 10) |"
+    echo "| POST /api/v1/statuses, 64 connections | $mp64 | $(ratio "$mp64" 950) | >= 10: $(verdict "$(ratio "$mp64" 950)" '>=' 10) |"
+    echo "| POST /api/v1/statuses, 8 connections | $mp | $(ratio "$mp" 950) | (fewer clients than snac2's figure) |"
     echo "| GET /api/v1/timelines/tag/innover, plain | $mt | $(ratio "$mt" 240) | >= 10: $(verdict "$(ratio "$mt" 240)" '>=' 10) |"
     echo "| GET /api/v1/timelines/tag/innover, gzip | $mtz | $(ratio "$mtz" 240) | >= 10: $(verdict "$(ratio "$mtz" 240)" '>=' 10) |"
     echo
-    echo "Answers other than 200/201 over all runs: $bad. p99 (ms), median: statuses $(awk -v u="$(med masto_post p99_us)" 'BEGIN{printf "%.1f", u/1000}'), native posts $(awk -v u="$(med native_post p99_us)" 'BEGIN{printf "%.1f", u/1000}'), tag timeline $(awk -v u="$(med masto_tag p99_us)" 'BEGIN{printf "%.1f", u/1000}') (gzip $(awk -v u="$(med masto_tag_gz p99_us)" 'BEGIN{printf "%.1f", u/1000}')), native list $(awk -v u="$(med native_posts p99_us)" 'BEGIN{printf "%.1f", u/1000}') (gzip $(awk -v u="$(med native_posts_gz p99_us)" 'BEGIN{printf "%.1f", u/1000}'))."
+    echo "Answers other than 200/201 over all runs: $bad. p99 (ms), median: statuses $(awk -v u="$(med masto_post p99_us)" 'BEGIN{printf "%.1f", u/1000}') (64 connections: $(awk -v u="$(med masto_post64 p99_us)" 'BEGIN{printf "%.1f", u/1000}')), native posts $(awk -v u="$(med native_post p99_us)" 'BEGIN{printf "%.1f", u/1000}') ($(awk -v u="$(med native_post64 p99_us)" 'BEGIN{printf "%.1f", u/1000}')), tag timeline $(awk -v u="$(med masto_tag p99_us)" 'BEGIN{printf "%.1f", u/1000}') (gzip $(awk -v u="$(med masto_tag_gz p99_us)" 'BEGIN{printf "%.1f", u/1000}')), native list $(awk -v u="$(med native_posts p99_us)" 'BEGIN{printf "%.1f", u/1000}') (gzip $(awk -v u="$(med native_posts_gz p99_us)" 'BEGIN{printf "%.1f", u/1000}'))."
 } >"$OUT/summary.md"
 cat "$OUT/summary.md"
 if [ "${BENCH_UPDATE_RESULTS:-0}" = 1 ]; then

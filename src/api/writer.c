@@ -213,7 +213,9 @@ writer_defer(struct request *req, struct response *res, writer_fn fn)
         /* no writer thread (a test calling handlers directly): here and now */
         if ((st = app_store(req->app)) == NULL)
             return response_error_rc(res, RC_IO);
-        return fn(st, req, res);
+        if (fn(st, req, res) < 0)
+            return -1;
+        return response_finish(req, res);
     }
     if ((j = arena_alloc(&req->arena, sizeof(*j))) == NULL)
         return -1;

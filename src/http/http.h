@@ -87,6 +87,8 @@ struct response {
     size_t n_headers;
     void (*defer_start)(void *arg); /* set by response_defer() */
     void *defer_arg;
+    /* set by response_finish_later(): makes the body on the connection's own thread */
+    int (*finish)(struct request *req, struct response *res);
     bool detached; /* set by response_detach() */
 };
 
@@ -145,6 +147,19 @@ void response_body_drop(struct response *res);
  */
 int response_defer(struct response *res, void (*start)(void *arg), void *arg);
 void http_resume(struct request *req);
+/*
+ * For the answerer of a deferred request whose own part is done (a write
+ * committed, say) but whose answer is still to be made: the status is set
+ * now (the writer keeps a write that answers a success) and fn makes the
+ * rest on the connection's own thread once resumed, as a handler would
+ * (0, or -1 for a 500). A single serial thread is kept free of the work
+ * any thread can do, such as rendering what was stored.
+ */
+void response_finish_later(struct response *res, int status,
+                           int (*fn)(struct request *req, struct response *res));
+/* Runs, once, what response_finish_later() left (0 when nothing): the server does before sending.
+ */
+int response_finish(struct request *req, struct response *res);
 
 /*
  * Takes the request's connection out of the server, for a response that

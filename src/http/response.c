@@ -58,6 +58,23 @@ response_defer(struct response *res, void (*start)(void *arg), void *arg)
     return 0;
 }
 
+void
+response_finish_later(struct response *res, int status,
+                      int (*fn)(struct request *req, struct response *res))
+{
+    res->status = status;
+    res->finish = fn;
+}
+
+int
+response_finish(struct request *req, struct response *res)
+{
+    int (*fn)(struct request *, struct response *) = res->finish;
+
+    res->finish = NULL;
+    return fn != NULL ? fn(req, res) : 0;
+}
+
 int
 response_body(struct response *res, int status, const char *content_type, const char *s, size_t len)
 {

@@ -537,7 +537,7 @@ exchange_finish(struct exchange *ex, struct MHD_Connection *conn)
         return MHD_YES;
     if (ex->suspended) {
         ex->suspended = false;
-        return answer(ex, conn, 0);
+        return answer(ex, conn, response_finish(&ex->req, &ex->res));
     }
     if (ex->too_big)
         return reply(ex, conn); /* the 413 exchange_body prepared */

@@ -145,5 +145,5 @@ masto_account_statuses(struct request *req, struct response *res)
     if (masto_link_header(req, res, req->path, posts, n) != 0)
         return -1;
     n = only_visible(req, st, &a, posts, n);
-    return masto_json(res, 200, masto_statuses(req, st, posts, n, a.has_account ? a.acc.id : 0));
+    return masto_statuses_answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
 }

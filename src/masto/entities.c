@@ -5,75 +5,235 @@
  * times with milliseconds, absolute URLs. A post of an event is a status
  * whose links point at the event page.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/rc.h"
 #include "masto/masto.h"
 
-static json_t *
-str_or_null(const char *s)
+/* The author of a post whose account is gone. */
+#define GHOST_ACCOUNT                                                                              \
+    "{\"id\":\"0\",\"username\":\"ghost\",\"acct\":\"ghost\",\"display_name\":\"\"}"
+
+/* An Account, into w; statuses_count from the store. */
+void
+masto_account_write(struct json_writer *w, struct request *req, struct store *st,
+                    const struct account *a)
 {
-    return s != NULL ? json_string(s) : json_null();
+    struct arena *ar = &req->arena;
+    const char *base = masto_base(req), *last = NULL;
+    int64_t count = 0;
+
+    if (st != NULL && store_account_posts(st, ar, a->id, &count, &last) != RC_OK)
+        count = 0, last = NULL;
+    jw_object(w);
+    jw_key(w, "id");
+    jw_id(w, a->id);
+    jw_key(w, "username");
+    jw_string(w, a->username);
+    jw_key(w, "acct");
+    jw_string(w, a->username);
+    jw_key(w, "display_name");
+    jw_string(w, a->display_name != NULL && a->display_name[0] != '\0' ? a->display_name
+                                                                       : a->username);
+    jw_key(w, "locked");
+    jw_bool(w, false);
+    jw_key(w, "bot");
+    jw_bool(w, false);
+    jw_key(w, "discoverable");
+    jw_bool(w, true);
+    jw_key(w, "group");
+    jw_bool(w, false);
+    jw_key(w, "created_at");
+    jw_string(w, masto_time(ar, a->created_at));
+    jw_key(w, "note");
+    jw_string(w, "");
+    jw_key(w, "url");
+    jw_string_cat(w, base, "/@", a->username, NULL);
+    jw_key(w, "uri");
+    jw_string_cat(w, base, "/users/", a->username, NULL);
+    jw_key(w, "avatar");
+    jw_string_cat(w, base, "/users/", a->username, "/avatar.png", NULL);
+    jw_key(w, "avatar_static");
+    jw_string_cat(w, base, "/users/", a->username, "/avatar.png", NULL);
+    jw_key(w, "header");
+    jw_string_cat(w, base, "/static/header.png", NULL);
+    jw_key(w, "header_static");
+    jw_string_cat(w, base, "/static/header.png", NULL);
+    jw_key(w, "followers_count");
+    jw_int(w, 0);
+    jw_key(w, "following_count");
+    jw_int(w, 0);
+    jw_key(w, "statuses_count");
+    jw_int(w, count);
+    jw_key(w, "last_status_at");
+    if (last != NULL)
+        jw_stringn(w, last, strnlen(last, 10));
+    else
+        jw_null(w);
+    jw_key(w, "emojis");
+    jw_array(w);
+    jw_end_array(w);
+    jw_key(w, "fields");
+    jw_array(w);
+    jw_end_array(w);
+    jw_end_object(w);
 }
 
 json_t *
 masto_account(struct request *req, struct store *st, const struct account *a)
 {
-    struct arena *ar = &req->arena;
-    const char *base = masto_base(req), *last = NULL, *avatar;
-    int64_t count = 0;
-    json_t *j;
+    struct json_writer w;
 
-    if (st != NULL && store_account_posts(st, ar, a->id, &count, &last) != RC_OK)
-        count = 0, last = NULL;
-    avatar = arena_printf(ar, "%s/users/%s/avatar.png", base, a->username);
-    j = json_pack(
-        "{s:o, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:s, s:o, s:o, s:o, s:o, s:o, "
-        "s:o, s:i, s:i, s:I, s:o, s:[], s:[]}",
-        "id", document_id(a->id), "username", a->username, "acct", a->username, "display_name",
-        a->display_name != NULL && a->display_name[0] != '\0' ? a->display_name : a->username,
-        "locked", 0, "bot", 0, "discoverable", 1, "group", 0, "created_at",
-        str_or_null(masto_time(ar, a->created_at)), "note", "", "url",
-        str_or_null(arena_printf(ar, "%s/@%s", base, a->username)), "uri",
-        str_or_null(arena_printf(ar, "%s/users/%s", base, a->username)), "avatar",
-        str_or_null(avatar), "avatar_static", str_or_null(avatar), "header",
-        str_or_null(arena_printf(ar, "%s/static/header.png", base)), "header_static",
-        str_or_null(arena_printf(ar, "%s/static/header.png", base)), "followers_count", 0,
-        "following_count", 0, "statuses_count", (json_int_t)count, "last_status_at",
-        last != NULL ? json_stringn(last, 10) : json_null(), "emojis", "fields");
-    return j;
+    jw_init(&w);
+    masto_account_write(&w, req, st, a);
+    return jw_parse(&w);
 }
 
 /* The post's HTML in a paragraph, its site-relative links made absolute. */
-static json_t *
-content(struct request *req, const char *html)
+static void
+content(struct json_writer *w, struct request *req, const char *html)
 {
-    const char *base = masto_base(req), *p;
-    size_t extra = 0, blen = strlen(base), i = 0;
-    char *out;
-    json_t *j;
+    const char *base = masto_base(req), *p, *link;
 
-    for (p = html; (p = strstr(p, "href=\"/")) != NULL; p += 7)
-        extra += blen;
-    if ((out = arena_alloc(&req->arena, strlen(html) + extra + 8)) == NULL)
-        return NULL;
-    memcpy(out, "<p>", 3);
-    i = 3;
-    for (p = html; *p != '\0';) {
-        if (strncmp(p, "href=\"/", 7) == 0) {
-            memcpy(out + i, "href=\"", 6);
-            i += 6;
-            memcpy(out + i, base, blen);
-            i += blen;
-            p += 6;
-            continue;
-        }
-        out[i++] = *p++;
+    jw_string_open(w);
+    jw_string_part(w, "<p>", 3);
+    for (p = html; (link = strstr(p, "href=\"/")) != NULL; p = link + 6) {
+        jw_string_part(w, p, (size_t)(link - p) + 6);
+        jw_string_part(w, base, strlen(base));
     }
-    memcpy(out + i, "</p>", 5);
-    j = json_string(out);
-    return j;
+    jw_string_part(w, p, strlen(p));
+    jw_string_part(w, "</p>", 4);
+    jw_string_close(w);
+}
+
+void
+masto_status_write(struct json_writer *w, struct request *req, struct store *st,
+                   const struct post *p, int64_t viewer, const struct status_known *k)
+{
+    struct arena *ar = &req->arena;
+    const char *base = masto_base(req);
+    struct post_counts counts = {0};
+    struct account acc = {0};
+    struct event e = {0};
+    struct media *media;
+    size_t n_media = 0, i;
+    int64_t reply_account = 0;
+    char id[24];
+
+    /* a status just posted: no reply, reblog or favourite yet; its author and event known */
+    if ((k == NULL || !k->fresh) && store_post_counts(st, p->id, viewer, &counts) != RC_OK)
+        memset(&counts, 0, sizeof(counts));
+    if (k != NULL && k->author != NULL)
+        acc = *k->author;
+    if (p->account_id == 0 ||
+        (acc.id != p->account_id && store_account_by_id(st, ar, p->account_id, &acc) != RC_OK))
+        memset(&acc, 0, sizeof(acc)); /* the ghost */
+    if (p->in_reply_to_id != 0) {
+        struct post parent;
+        if (store_post_get(st, ar, p->in_reply_to_id, &parent) == RC_OK)
+            reply_account = parent.account_id;
+    }
+    if (k != NULL && k->event != NULL && k->event->id == p->event_id)
+        e = *k->event;
+    if (p->event_id != 0 && e.id != p->event_id &&
+        store_event_find_id(st, ar, p->event_id, &e) != RC_OK)
+        memset(&e, 0, sizeof(e));
+    snprintf(id, sizeof(id), "%lld", (long long)p->id);
+
+    jw_object(w);
+    jw_key(w, "id");
+    jw_id(w, p->id);
+    jw_key(w, "created_at");
+    jw_string(w, masto_time(ar, p->created_at));
+    jw_key(w, "in_reply_to_id");
+    if (p->in_reply_to_id != 0)
+        jw_id(w, p->in_reply_to_id);
+    else
+        jw_null(w);
+    jw_key(w, "in_reply_to_account_id");
+    if (reply_account != 0)
+        jw_id(w, reply_account);
+    else
+        jw_null(w);
+    jw_key(w, "sensitive");
+    jw_bool(w, p->sensitive);
+    jw_key(w, "spoiler_text");
+    jw_string(w, p->spoiler_text != NULL ? p->spoiler_text : "");
+    jw_key(w, "visibility");
+    jw_string(w, p->visibility != NULL ? p->visibility : "public");
+    jw_key(w, "language");
+    jw_string(w, p->lang);
+    jw_key(w, "uri");
+    jw_string_cat(w, base, "/users/", acc.id != 0 ? acc.username : "ghost", "/statuses/", id, NULL);
+    jw_key(w, "url");
+    if (e.id != 0)
+        jw_string_cat(w, base, "/e/", e.slug, "#p", id, NULL);
+    else
+        jw_string_cat(w, base, "/@", acc.id != 0 ? acc.username : "", "#p", id, NULL);
+    jw_key(w, "replies_count");
+    jw_int(w, counts.replies);
+    jw_key(w, "reblogs_count");
+    jw_int(w, counts.reblogs);
+    jw_key(w, "favourites_count");
+    jw_int(w, p->likes);
+    jw_key(w, "edited_at");
+    jw_string(w, masto_time(ar, p->edited_at));
+    jw_key(w, "favourited");
+    jw_bool(w, counts.favourited);
+    jw_key(w, "reblogged");
+    jw_bool(w, counts.reblogged);
+    jw_key(w, "muted");
+    jw_bool(w, false);
+    jw_key(w, "bookmarked");
+    jw_bool(w, false);
+    jw_key(w, "content");
+    content(w, req, p->html != NULL ? p->html : "");
+    jw_key(w, "filtered");
+    jw_array(w);
+    jw_end_array(w);
+    jw_key(w, "reblog");
+    jw_null(w);
+    jw_key(w, "account");
+    if (acc.id != 0)
+        masto_account_write(w, req, st, &acc);
+    else
+        jw_raw_value(w, GHOST_ACCOUNT, strlen(GHOST_ACCOUNT));
+    jw_key(w, "tags");
+    jw_array(w);
+    for (i = 0; i < p->n_tags; i++) {
+        jw_object(w);
+        jw_key(w, "name");
+        jw_string(w, p->tags[i]);
+        jw_key(w, "url");
+        jw_string_cat(w, base, "/tags/", p->tags[i], NULL);
+        jw_end_object(w);
+    }
+    jw_end_array(w);
+    jw_key(w, "media_attachments");
+    jw_array(w);
+    if ((k == NULL || !k->fresh || k->has_media) &&
+        store_media_of_post(st, ar, p->id, &media, &n_media) == RC_OK)
+        for (i = 0; i < n_media; i++) {
+            json_t *m = masto_media_json(req, &media[i]);
+            jw_json(w, m);
+            json_decref(m);
+        }
+    jw_end_array(w);
+    jw_key(w, "mentions");
+    jw_array(w);
+    jw_end_array(w);
+    jw_key(w, "application");
+    jw_null(w);
+    jw_key(w, "emojis");
+    jw_array(w);
+    jw_end_array(w);
+    jw_key(w, "card");
+    jw_null(w);
+    jw_key(w, "poll");
+    jw_null(w);
+    jw_end_object(w);
 }
 
 json_t *
@@ -86,88 +246,59 @@ json_t *
 masto_status_known(struct request *req, struct store *st, const struct post *p, int64_t viewer,
                    const struct status_known *k)
 {
-    struct arena *ar = &req->arena;
-    const char *base = masto_base(req);
-    struct post_counts counts = {0};
-    struct account acc = {0};
-    struct event e = {0};
-    json_t *j, *tags, *account, *attachments = NULL;
-    struct media *media;
-    size_t n_media = 0;
-    const char *url;
-    size_t i;
-    int64_t reply_account = 0;
+    struct json_writer w;
 
-    /* a status just posted: no reply, reblog or favourite yet; its author and event known */
-    if ((k == NULL || !k->fresh) && store_post_counts(st, p->id, viewer, &counts) != RC_OK)
-        memset(&counts, 0, sizeof(counts));
-    if (k != NULL && k->author != NULL)
-        acc = *k->author;
-    if (p->account_id != 0 &&
-        (acc.id == p->account_id || store_account_by_id(st, ar, p->account_id, &acc) == RC_OK))
-        account = masto_account(req, st, &acc);
-    else
-        account = json_pack("{s:s, s:s, s:s, s:s}", "id", "0", "username", "ghost", "acct", "ghost",
-                            "display_name", "");
-    if (p->in_reply_to_id != 0) {
-        struct post parent;
-        if (store_post_get(st, ar, p->in_reply_to_id, &parent) == RC_OK)
-            reply_account = parent.account_id;
-    }
-    if (k != NULL && k->event != NULL && k->event->id == p->event_id)
-        e = *k->event;
-    if (p->event_id != 0 &&
-        (e.id == p->event_id || store_event_find_id(st, ar, p->event_id, &e) == RC_OK))
-        url = arena_printf(ar, "%s/e/%s#p%lld", base, e.slug, (long long)p->id);
-    else
-        url = arena_printf(ar, "%s/@%s#p%lld", base, acc.username != NULL ? acc.username : "",
-                           (long long)p->id);
-    if ((tags = json_array()) == NULL || (attachments = json_array()) == NULL) {
-        json_decref(tags);
-        return NULL;
-    }
-    if ((k == NULL || !k->fresh || k->has_media) &&
-        store_media_of_post(st, ar, p->id, &media, &n_media) == RC_OK)
-        for (i = 0; i < n_media; i++)
-            json_array_append_new(attachments, masto_media_json(req, &media[i]));
-    for (i = 0; i < p->n_tags; i++)
-        json_array_append_new(
-            tags, json_pack("{s:s, s:o}", "name", p->tags[i], "url",
-                            str_or_null(arena_printf(ar, "%s/tags/%s", base, p->tags[i]))));
-    j = json_pack(
-        "{s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:b, "
-        "s:b, s:b, s:b, s:o, s:[], s:n, s:o, s:o, s:o, s:[], s:o, s:[], s:n, s:n}",
-        "id", document_id(p->id), "created_at", str_or_null(masto_time(ar, p->created_at)),
-        "in_reply_to_id", p->in_reply_to_id != 0 ? document_id(p->in_reply_to_id) : json_null(),
-        "in_reply_to_account_id", reply_account != 0 ? document_id(reply_account) : json_null(),
-        "sensitive", p->sensitive, "spoiler_text", p->spoiler_text != NULL ? p->spoiler_text : "",
-        "visibility", p->visibility != NULL ? p->visibility : "public", "language",
-        str_or_null(p->lang), "uri",
-        str_or_null(arena_printf(ar, "%s/users/%s/statuses/%lld", base,
-                                 acc.username != NULL ? acc.username : "ghost", (long long)p->id)),
-        "url", str_or_null(url), "replies_count", (json_int_t)counts.replies, "reblogs_count",
-        (json_int_t)counts.reblogs, "favourites_count", (json_int_t)p->likes, "edited_at",
-        str_or_null(masto_time(ar, p->edited_at)), "favourited", counts.favourited, "reblogged",
-        counts.reblogged, "muted", 0, "bookmarked", 0, "content",
-        content(req, p->html != NULL ? p->html : ""), "filtered", "reblog", "account", account,
-        "tags", tags, "media_attachments", attachments, "mentions", "application", json_null(),
-        "emojis", "card", "poll");
-    return j;
+    jw_init(&w);
+    masto_status_write(&w, req, st, p, viewer, k);
+    return jw_parse(&w);
+}
+
+int
+masto_status_answer(struct request *req, struct response *res, struct store *st,
+                    const struct post *p, int64_t viewer, const struct status_known *k)
+{
+    struct json_writer w;
+
+    jw_init(&w);
+    masto_status_write(&w, req, st, p, viewer, k);
+    if (jw_answer(&w, res, 200) != 0)
+        return masto_error(res, 500, "out of memory");
+    return 0;
+}
+
+/* The statuses of posts (in order) as an array, into w. */
+static void
+statuses_write(struct json_writer *w, struct request *req, struct store *st,
+               const struct post *posts, size_t n, int64_t viewer)
+{
+    size_t i;
+
+    jw_array(w);
+    for (i = 0; i < n; i++)
+        masto_status_write(w, req, st, &posts[i], viewer, NULL);
+    jw_end_array(w);
 }
 
 json_t *
 masto_statuses(struct request *req, struct store *st, const struct post *posts, size_t n,
                int64_t viewer)
 {
-    json_t *arr = json_array();
-    size_t i;
+    struct json_writer w;
 
-    if (arr == NULL)
-        return NULL;
-    for (i = 0; i < n; i++)
-        if (json_array_append_new(arr, masto_status(req, st, &posts[i], viewer)) != 0) {
-            json_decref(arr);
-            return NULL;
-        }
-    return arr;
+    jw_init(&w);
+    statuses_write(&w, req, st, posts, n, viewer);
+    return jw_parse(&w);
+}
+
+int
+masto_statuses_answer(struct request *req, struct response *res, struct store *st,
+                      const struct post *posts, size_t n, int64_t viewer)
+{
+    struct json_writer w;
+
+    jw_init(&w);
+    statuses_write(&w, req, st, posts, n, viewer);
+    if (jw_answer(&w, res, 200) != 0)
+        return masto_error(res, 500, "out of memory");
+    return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "api/json_write.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -94,7 +95,15 @@ const char *masto_base(struct request *req);
 
 /* ---- entities (masto/entities.c) ---- */
 
+/*
+ * The entities are written straight as JSON text (api/json_write.h): a
+ * status is rendered for every post made and every timeline page read.
+ * The json_t forms parse that text back, for the few answers that compose
+ * entities into larger trees (notifications, search, reblogs).
+ */
 /* An Account; statuses_count from the store. */
+void masto_account_write(struct json_writer *w, struct request *req, struct store *st,
+                         const struct account *a);
 json_t *masto_account(struct request *req, struct store *st, const struct account *a);
 /*
  * A Status of post p. viewer: the account asking (0: nobody), for
@@ -110,11 +119,20 @@ struct status_known {
 };
 json_t *masto_status_known(struct request *req, struct store *st, const struct post *p,
                            int64_t viewer, const struct status_known *k);
+/* The status into w (k may be NULL). */
+void masto_status_write(struct json_writer *w, struct request *req, struct store *st,
+                        const struct post *p, int64_t viewer, const struct status_known *k);
+/* The status as a 200 answer (k may be NULL); 0, a 500 when out of memory. */
+int masto_status_answer(struct request *req, struct response *res, struct store *st,
+                        const struct post *p, int64_t viewer, const struct status_known *k);
 /* A MediaAttachment. */
 json_t *masto_media_json(struct request *req, const struct media *m);
 /* The statuses of posts (in order) as an array. */
 json_t *masto_statuses(struct request *req, struct store *st, const struct post *posts, size_t n,
                        int64_t viewer);
+/* The same array as a 200 answer; 0, a 500 when out of memory. */
+int masto_statuses_answer(struct request *req, struct response *res, struct store *st,
+                          const struct post *posts, size_t n, int64_t viewer);
 
 /*
  * Link: <…?max_id=X>; rel="next", <…?min_id=Y>; rel="prev" for a page of

@@ -158,18 +158,19 @@ masto_change_publish(struct store *st, struct arena *ar, const struct post_chang
         kind = "delete";
         payload = arena_printf(ar, "%lld", (long long)c->post_id);
     } else {
-        json_t *j;
+        struct json_writer w;
+        size_t len;
         char *json;
         if (!exists || strcmp(p.state, "visible") != 0 || strcmp(p.visibility, "public") != 0)
             return RC_OK;
-        /* masto_status renders with a request: one of its own, with the server's address */
+        /* a status renders with a request: one of its own, with the server's address */
         memset(&req, 0, sizeof(req));
         req.app = (void *)streaming_app;
-        j = masto_status(&req, st, &p, 0);
-        json = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
-        payload = json != NULL ? arena_strndup(ar, json, strlen(json)) : NULL;
+        jw_init(&w);
+        masto_status_write(&w, &req, st, &p, 0, NULL);
+        json = jw_take(&w, &len);
+        payload = json != NULL ? arena_strndup(ar, json, len) : NULL;
         free(json);
-        json_decref(j);
         arena_release(&req.arena);
         kind = strcmp(c->kind, "post") == 0 ? "update" : "status.update";
     }

@@ -141,7 +141,7 @@ answer(struct request *req, struct response *res, struct store *st, const struct
     if (masto_link_header(req, res, req->path, posts, n) != 0)
         return -1;
     response_header(res, "Cache-Control", "no-store");
-    if ((rc = masto_json(res, 200, masto_statuses(req, st, posts, n, viewer))) == 0)
+    if ((rc = masto_statuses_answer(req, res, st, posts, n, viewer)) == 0)
         keep(key, gen, req, res);
     return rc;
 }

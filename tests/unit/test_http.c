@@ -550,13 +550,60 @@ h_deferred(struct request *req, struct response *res)
     return response_defer(res, answerer_start, l);
 }
 
+/*
+ * An answer finished later (response_finish_later): the answerer sets the
+ * status, the connection's own thread makes the body once resumed.
+ */
+static pthread_t finisher_thread, answerer_thread;
+
+static int
+finish_body(struct request *req, struct response *res)
+{
+    finisher_thread = pthread_self();
+    if (strcmp(req->path, "/finished/failing") == 0)
+        return -1;
+    return response_body(res, res->status, "text/plain", "finished", 8);
+}
+
+static void *
+finisher_run(void *arg)
+{
+    struct later *l = arg;
+
+    answerer_thread = pthread_self();
+    response_finish_later(l->res, 201, finish_body);
+    http_resume(l->req);
+    return NULL;
+}
+
+static void
+finisher_start(void *arg)
+{
+    pthread_t t;
+
+    if (pthread_create(&t, NULL, finisher_run, arg) == 0)
+        pthread_detach(t);
+}
+
+static int
+h_finished(struct request *req, struct response *res)
+{
+    struct later *l = arena_alloc(&req->arena, sizeof(*l));
+
+    if (l == NULL)
+        return -1;
+    l->req = req;
+    l->res = res;
+    return response_defer(res, finisher_start, l);
+}
+
 static const struct route server_routes[] = {
     {"GET", "/hello", h_hello, 0, 0},         {"POST", "/echo", h_echo, ROUTE_JSON_BODY, 16},
     {"POST", "/big", h_echo, 0, 0},           {"GET", "/p/:id", h_param, 0, 0},
     {"GET", "/fail", h_fail, 0, 0},           {"GET", "/nostatus", h_nostatus, 0, 0},
     {"GET", "/badheader", h_badheader, 0, 0}, {"PUT", "/headers", h_headers, 0, 0},
     {"GET", "/metrics", h_metrics, 0, 0},     {"GET", "/slow", h_slow, 0, 0},
-    {"GET", "/deferred", h_deferred, 0, 0},
+    {"GET", "/deferred", h_deferred, 0, 0},   {"GET", "/finished/:how", h_finished, 0, 0},
 };
 
 static struct http_server *
@@ -1168,6 +1215,33 @@ server_defers_answers_without_a_thread(void **state)
     free(c[0].answer);
 }
 
+/* The body of an answer finished later is made on the connection's thread, not the answerer's. */
+static void
+server_finishes_a_deferred_answer_on_the_connections_thread(void **state)
+{
+    struct http_config cfg = {.address = "127.0.0.1",
+                              .threads = 1,
+                              .routes = server_routes,
+                              .n_routes = sizeof(server_routes) / sizeof(server_routes[0])};
+    struct http_server *srv = NULL;
+    char *answer;
+
+    (void)state;
+    assert_int_equal(http_server_start(&cfg, &srv), 0);
+    answer = exchange(http_server_port(srv), GET("/finished/well"));
+    assert_int_equal(status_of(answer), 201);
+    assert_string_equal(body_of(answer), "finished");
+    assert_common_headers(answer);
+    assert_false(pthread_equal(finisher_thread, answerer_thread));
+    free(answer);
+    /* a finisher that fails: a 500, never an empty 201 */
+    answer = exchange(http_server_port(srv), GET("/finished/failing"));
+    assert_int_equal(status_of(answer), 500);
+    assert_non_null(strstr(body_of(answer), "internal server error"));
+    free(answer);
+    http_server_stop(srv, 5000);
+}
+
 int
 main(void)
 {
@@ -1187,6 +1261,7 @@ main(void)
         cmocka_unit_test(server_logs_without_query_or_secrets),
         cmocka_unit_test(server_stop_finishes_requests_in_flight),
         cmocka_unit_test(server_defers_answers_without_a_thread),
+        cmocka_unit_test(server_finishes_a_deferred_answer_on_the_connections_thread),
         cmocka_unit_test(server_refuses_requests_begun_while_stopping),
     };
 
