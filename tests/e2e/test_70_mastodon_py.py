@@ -485,6 +485,25 @@ def test_a_status_as_mastodon_shapes_it(server, people):
                         timeout=10).json()["id"] == raw["id"]
 
 
+def test_the_answer_to_a_new_status_is_the_status_as_read_back(server, people):
+    """The answer to POST is made after the commit, apart from the write:
+    it must be the very status a GET reads, every character of it kept."""
+    spoiler = 'Des "guillemets", une \\ barre\tune tabulation et 🙂'
+    text = 'Elle a dit "coopérer" \\ <b>pas du gras</b> & 🙂\nà la ligne'
+    r = requests.post(server.url("/api/v1/statuses"), headers=auth(people.mia.access_token),
+                      json={"status": text, "spoiler_text": spoiler}, timeout=10)
+    assert r.status_code == 200, r.text
+    posted = r.json()
+    read = requests.get(server.url(f"/api/v1/statuses/{posted['id']}"),
+                        headers=auth(people.mia.access_token), timeout=10).json()
+    assert posted == read
+    assert posted["spoiler_text"] == spoiler
+    assert "&lt;b&gt;pas du gras&lt;/b&gt;" in posted["content"]
+    assert "<b>" not in posted["content"] and "🙂" in posted["content"]
+    assert "&quot;coopérer&quot;" in posted["content"] or '"coopérer"' in posted["content"]
+    assert posted["account"]["statuses_count"] >= 1
+
+
 def test_the_same_idempotency_key_gives_the_same_status(server, people):
     before = posts_stored(server)
     a = people.mia.status_post("Une seule fois", idempotency_key="clef-1")
