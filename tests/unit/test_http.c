@@ -538,8 +538,9 @@ answerer_start(void *arg)
         pthread_detach(t);
 }
 
+/* Defers the answer to whoever start hands it to. */
 static int
-h_deferred(struct request *req, struct response *res)
+defer_to(struct request *req, struct response *res, void (*start)(void *arg))
 {
     struct later *l = arena_alloc(&req->arena, sizeof(*l));
 
@@ -547,7 +548,13 @@ h_deferred(struct request *req, struct response *res)
         return -1;
     l->req = req;
     l->res = res;
-    return response_defer(res, answerer_start, l);
+    return response_defer(res, start, l);
+}
+
+static int
+h_deferred(struct request *req, struct response *res)
+{
+    return defer_to(req, res, answerer_start);
 }
 
 /*
@@ -588,13 +595,7 @@ finisher_start(void *arg)
 static int
 h_finished(struct request *req, struct response *res)
 {
-    struct later *l = arena_alloc(&req->arena, sizeof(*l));
-
-    if (l == NULL)
-        return -1;
-    l->req = req;
-    l->res = res;
-    return response_defer(res, finisher_start, l);
+    return defer_to(req, res, finisher_start);
 }
 
 static const struct route server_routes[] = {
