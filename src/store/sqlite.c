@@ -2086,11 +2086,8 @@ store_fts_index_pending(struct store *st)
         return RC_OK;
     if ((rc = sq_begin(st, true)) != RC_OK)
         return rc;
-    if (sqlite3_exec(st->db,
-                     "INSERT INTO posts_fts (rowid, text) SELECT p.id, p.text"
-                     " FROM posts_fts_pending q JOIN posts p ON p.id = q.post_id;"
-                     "DELETE FROM posts_fts_pending;",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(st->db, SQ_FTS_INDEX_BATCH "; DELETE FROM posts_fts_pending;", NULL, NULL,
+                     NULL) != SQLITE_OK)
         rc = sq_fail(st, "index posts for search");
     return sq_end(st, rc);
 }

@@ -33,6 +33,16 @@ int sq_prepare_sql(struct store *st, int slot, const char *sql, sqlite3_stmt **o
 
 /* The connection, for sqlite3_changes() and the like. */
 sqlite3 *sq_db(struct store *st);
+/*
+ * The search indexer's batch (store_fts_index_pending): the pending posts
+ * drive the join (CROSS JOIN fixes SQLite's order). Left to the planner,
+ * statistics that PRAGMA optimize wrote when the posts were few made it
+ * scan every post for each batch, the server growing slower with every
+ * post after a restart.
+ */
+#define SQ_FTS_INDEX_BATCH                                                                         \
+    "INSERT INTO posts_fts (rowid, text) SELECT p.id, p.text"                                      \
+    " FROM posts_fts_pending q CROSS JOIN posts p ON p.id = q.post_id"
 
 /* Errors: keep SQLite's message for store_errmsg() (logged when not the caller's doing). */
 int sq_fail(struct store *st, const char *what);

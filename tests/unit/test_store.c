@@ -1045,6 +1045,50 @@ post_list_by_account(void **state)
 
 /* ---- search ---- */
 
+static int
+plan_row(void *arg, int n, char **values, char **names)
+{
+    char *plan = arg;
+
+    (void)names;
+    if (n >= 4 && values[3] != NULL && strlen(plan) + strlen(values[3]) + 2 < 512) {
+        strcat(plan, values[3]);
+        strcat(plan, "; ");
+    }
+    return 0;
+}
+
+/*
+ * Statistics taken while the posts were few (PRAGMA optimize at a close)
+ * must not turn the indexer's batch into a scan of every post: the pending
+ * posts lead, and every post is still indexed.
+ */
+static void
+search_indexing_reads_only_the_pending_posts(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "ev");
+    char plan[512] = "", *sql;
+    struct post *found;
+    size_t n;
+    int i;
+
+    for (i = 0; i < 20; i++)
+        add_post(f, ev, 0, "Avant les statistiques", NULL, 0);
+    assert_int_equal(store_fts_index_pending(f->st), RC_OK);
+    assert_int_equal(sql_exec(f, "ANALYZE"), SQLITE_OK);
+    for (i = 0; i < 200; i++)
+        add_post(f, ev, 0, "Après les statistiques #innover", NULL, 0);
+    sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", SQ_FTS_INDEX_BATCH);
+    assert_non_null(sql);
+    assert_int_equal(sqlite3_exec(sq_db(f->st), sql, plan_row, plan, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    assert_non_null(strstr(plan, "SCAN q"));
+    assert_null(strstr(plan, "SCAN p"));
+    assert_int_equal(store_post_search(f->st, &f->ar, "apres", 500, &found, &n), RC_OK);
+    assert_int_equal(n, 200);
+}
+
 static void
 search_ignores_accents_and_case(void **state)
 {
@@ -1676,6 +1720,8 @@ main(void)
         cmocka_unit_test_setup_teardown(post_list_visible_only, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_by_account, setup, teardown),
         cmocka_unit_test_setup_teardown(search_ignores_accents_and_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_indexing_reads_only_the_pending_posts, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(search_survives_hostile_input, setup, teardown),
         cmocka_unit_test_setup_teardown(search_follows_updates_and_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(search_indexes_pending_posts_in_batches, setup, teardown),
