@@ -17,8 +17,9 @@ jw_init(struct json_writer *w)
     memset(w, 0, sizeof(*w));
 }
 
-void
-jw_drop(struct json_writer *w)
+/* Frees what was written. */
+static void
+drop(struct json_writer *w)
 {
     free(w->buf);
     jw_init(w);
@@ -206,24 +207,27 @@ jw_string_cat(struct json_writer *w, ...)
     jw_string_close(w);
 }
 
-void
-jw_int(struct json_writer *w, int64_t v)
+/* An integer, quoted or not. */
+static void
+put_integer(struct json_writer *w, int64_t v, bool quoted)
 {
-    char s[24];
-    int n = snprintf(s, sizeof(s), "%lld", (long long)v);
+    char s[26];
+    int n = snprintf(s, sizeof(s), quoted ? "\"%lld\"" : "%lld", (long long)v);
 
     separate(w);
     put(w, s, (size_t)n);
 }
 
 void
+jw_int(struct json_writer *w, int64_t v)
+{
+    put_integer(w, v, false);
+}
+
+void
 jw_id(struct json_writer *w, int64_t v)
 {
-    char s[26];
-    int n = snprintf(s, sizeof(s), "\"%lld\"", (long long)v);
-
-    separate(w);
-    put(w, s, (size_t)n);
+    put_integer(w, v, true);
 }
 
 void
@@ -260,7 +264,7 @@ jw_json(struct json_writer *w, const json_t *j)
         return;
     }
     if ((s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
-        jw_drop(w);
+        drop(w);
         w->failed = true;
         return;
     }

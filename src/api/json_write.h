@@ -25,8 +25,6 @@ struct json_writer {
 };
 
 void jw_init(struct json_writer *w);
-/* Frees what was written (after a failure, or when not handed on). */
-void jw_drop(struct json_writer *w);
 
 void jw_object(struct json_writer *w);     /* { */
 void jw_end_object(struct json_writer *w); /* } */

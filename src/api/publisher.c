@@ -6,10 +6,11 @@
  * the last one it published, formats each once as a server-sent event -
  * the post as the API shows it - and hands it to the hub (live/) with its
  * topics; or, when no stream is open on any of its topics, only marks it
- * published (live_skip_unheard), rendering it for nobody. A change is published only after its
- * commit and in seq order, so a stream never shows what was rolled back nor gets two changes out of
- * order. The stream handlers format with the same function to replay what a reconnecting client
- * missed, so a replayed event is the live one.
+ * published (live_skip_unheard), rendering it for nobody. A change is
+ * published only after its commit and in seq order, so a stream never
+ * shows what was rolled back nor gets two changes out of order. The stream
+ * handlers format with the same function to replay what a reconnecting
+ * client missed, so a replayed event is the live one.
  */
 #include <pthread.h>
 #include <stdatomic.h>

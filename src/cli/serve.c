@@ -1,8 +1,8 @@
 /*
  * cli/serve.c - "gazouillis serve": opens the store (creating the first
  * admin of an empty one and printing its password once), starts the HTTP
- * server, and on SIGTERM or SIGINT serves no new connection, lets requests in flight
- * finish, checkpoints the database and exits 0.
+ * server, and on SIGTERM or SIGINT serves no new connection, lets
+ * requests in flight finish, checkpoints the database and exits 0.
  *
  * Signals are blocked before any thread starts, so only this thread, in
  * sigwait(), ever sees them: no handler runs in the middle of a request.

@@ -157,8 +157,7 @@ void http_resume(struct request *req);
  */
 void response_finish_later(struct response *res, int status,
                            int (*fn)(struct request *req, struct response *res));
-/* Runs, once, what response_finish_later() left (0 when nothing): the server does before sending.
- */
+/* Runs, once, what response_finish_later() left (0 when nothing): the server, before sending. */
 int response_finish(struct request *req, struct response *res);
 
 /*

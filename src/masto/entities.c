@@ -236,20 +236,22 @@ masto_status_write(struct json_writer *w, struct request *req, struct store *st,
     jw_end_object(w);
 }
 
-json_t *
-masto_status(struct request *req, struct store *st, const struct post *p, int64_t viewer)
+/* The writer's text as a 200 answer; a 500 when memory ran out on the way. */
+static int
+answer_written(struct json_writer *w, struct response *res)
 {
-    return masto_status_known(req, st, p, viewer, NULL);
+    if (jw_answer(w, res, 200) != 0)
+        return masto_error(res, 500, "out of memory");
+    return 0;
 }
 
 json_t *
-masto_status_known(struct request *req, struct store *st, const struct post *p, int64_t viewer,
-                   const struct status_known *k)
+masto_status(struct request *req, struct store *st, const struct post *p, int64_t viewer)
 {
     struct json_writer w;
 
     jw_init(&w);
-    masto_status_write(&w, req, st, p, viewer, k);
+    masto_status_write(&w, req, st, p, viewer, NULL);
     return jw_parse(&w);
 }
 
@@ -261,9 +263,7 @@ masto_status_answer(struct request *req, struct response *res, struct store *st,
 
     jw_init(&w);
     masto_status_write(&w, req, st, p, viewer, k);
-    if (jw_answer(&w, res, 200) != 0)
-        return masto_error(res, 500, "out of memory");
-    return 0;
+    return answer_written(&w, res);
 }
 
 /* The statuses of posts (in order) as an array, into w. */
@@ -298,7 +298,5 @@ masto_statuses_answer(struct request *req, struct response *res, struct store *s
 
     jw_init(&w);
     statuses_write(&w, req, st, posts, n, viewer);
-    if (jw_answer(&w, res, 200) != 0)
-        return masto_error(res, 500, "out of memory");
-    return 0;
+    return answer_written(&w, res);
 }

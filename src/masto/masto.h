@@ -117,8 +117,6 @@ struct status_known {
     bool fresh;                   /* just posted: no replies, reblogs or favourites yet */
     bool has_media;               /* fresh, with media attached */
 };
-json_t *masto_status_known(struct request *req, struct store *st, const struct post *p,
-                           int64_t viewer, const struct status_known *k);
 /* The status into w (k may be NULL). */
 void masto_status_write(struct json_writer *w, struct request *req, struct store *st,
                         const struct post *p, int64_t viewer, const struct status_known *k);
