@@ -910,6 +910,7 @@ store_open(const char *dir, struct store **out)
 
     *out = NULL;
     open_error[0] = '\0';
+    store_memory_install();
     if (sqlite3_threadsafe() == 0) {
         open_fail("this SQLite is built without thread support");
         return RC_INVALID;
@@ -943,11 +944,6 @@ store_open(const char *dir, struct store **out)
         goto out;
     }
     sqlite3_extended_result_codes(st->db, 1);
-    /* 500 lookaside slots, not SQLite's 100: a post's insert runs four triggers, and each
-     * small allocation past the slots goes through malloc and SQLite's global memory-
-     * statistics mutex, which every thread's connection shares (+4% statuses/s at 64
-     * connections, median of 16 alternated runs; 600 KB per connection at most) */
-    sqlite3_db_config(st->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1200, 500);
     sqlite3_busy_timeout(st->db, SQ_BUSY_TIMEOUT_MS);
     /* journal_mode answers with the mode it got: anything but "wal" is a failure. */
     if (sq_pragma(st->db, "PRAGMA journal_mode = WAL", mode, sizeof(mode)) != SQLITE_OK ||
@@ -1880,12 +1876,6 @@ int
 store_post_count(struct store *st, int64_t *n_out)
 {
     return sq_count(st, SQ_POST_COUNT, n_out);
-}
-
-int64_t
-store_memory_used(void)
-{
-    return (int64_t)sqlite3_memory_used();
 }
 
 int

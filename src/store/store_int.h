@@ -81,4 +81,10 @@ int sq_end(struct store *st, int rc);
  */
 int sq_data_lock(const char *dir, bool exclusive, int *fd_out, char *err, size_t err_size);
 
+/*
+ * Gives SQLite the allocator of sqlite_memory.c (its statistics lock-free)
+ * if SQLite has not initialised yet; once per process, any thread.
+ */
+void store_memory_install(void);
+
 #endif

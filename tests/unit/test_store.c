@@ -204,6 +204,28 @@ open_uses_wal_and_foreign_keys(void **state)
     assert_int_equal(store_editor_add(f->st, 12345, 67890), RC_NOTFOUND);
 }
 
+/* What /metrics reports as SQLite's memory follows what connections hold. */
+static void
+memory_used_counts_what_connections_hold(void **state)
+{
+    struct fixture *f = *state;
+    struct store *second = NULL;
+    int64_t one, two, back;
+
+    one = store_memory_used();
+    assert_true(one > 0);
+    /* A connection holds its parsed schema and prepared statements: 170 KB here. */
+    assert_int_equal(store_open(f->data, &second), RC_OK);
+    two = store_memory_used();
+    assert_true(two - one >= 50000);
+    store_close(second);
+    back = store_memory_used();
+    assert_true(two - back >= 50000);
+    assert_true(back > 0);
+    /* SQLite's own statistics are off: the count is ours (sqlite_memory.c). */
+    assert_int_equal(sqlite3_memory_used(), 0);
+}
+
 static void
 open_refuses_a_newer_schema(void **state)
 {
@@ -1696,6 +1718,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_creates_and_reopen_keeps_data, setup, teardown),
         cmocka_unit_test_setup_teardown(open_uses_wal_and_foreign_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(memory_used_counts_what_connections_hold, setup, teardown),
         cmocka_unit_test_setup_teardown(open_refuses_a_newer_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(open_takes_no_write_lock_when_up_to_date, setup, teardown),
         cmocka_unit_test_setup_teardown(open_refuses_a_file_as_directory, setup, teardown),
