@@ -756,7 +756,7 @@ sq_version(struct store *st, const char *path, long *out)
 static int
 sq_migrate(struct store *st, const char *path)
 {
-    char sql[64];
+    char sql[96], cookie[32];
     long version, from;
     int rc;
 
@@ -795,7 +795,18 @@ sq_migrate(struct store *st, const char *path)
             goto out;
         }
     }
-    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+    /*
+     * A script may edit sqlite_schema itself (schema 6), which does not tell
+     * other connections to reload the schema as DDL does: the schema cookie,
+     * bumped here, does. A cookie one higher than needed is harmless.
+     */
+    if (sq_pragma(st->db, "PRAGMA schema_version", cookie, sizeof(cookie)) != SQLITE_OK) {
+        rc = sq_rc(st->db);
+        open_fail("cannot upgrade '%s': %s", path, sqlite3_errmsg(st->db));
+        goto out;
+    }
+    snprintf(sql, sizeof(sql), "PRAGMA schema_version = %lld; PRAGMA user_version = %d",
+             strtoll(cookie, NULL, 10) + 1, STORE_SCHEMA_VERSION);
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = sq_rc(st->db);

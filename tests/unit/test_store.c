@@ -1431,6 +1431,134 @@ upgrade_to_5_keeps_every_row(void **state)
     sqlite3_close(db);
 }
 
+/* The one integer sql returns on db. */
+static int64_t
+db_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+/* How many times the program of sql uses opcode (EXPLAIN), on db. */
+static int
+opcode_count(sqlite3 *db, const char *sql, const char *opcode)
+{
+    char explain[512];
+    sqlite3_stmt *stmt;
+    int n = 0;
+
+    snprintf(explain, sizeof(explain), "EXPLAIN %s", sql);
+    assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &stmt, NULL), SQLITE_OK);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        n += strcmp((const char *)sqlite3_column_text(stmt, 1), opcode) == 0;
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+/*
+ * Schema 6 writes the CHECKs of posts.state and post_changes.kind without
+ * IN lists, which made SQLite fill two ephemeral tables per post stored: the
+ * rows stay, the same values are refused, and no table is made any more.
+ */
+static void
+upgrade_to_6_checks_states_without_tables(void **state)
+{
+    struct fixture *f = *state;
+    static const char insert_post[] = "INSERT INTO posts (id, text, created_at, state) "
+                                      "VALUES (12, 'trois', 'x', 'visible')";
+    char dir[160], path[192];
+    struct store *st = NULL;
+    struct post p, more = {.text = "après", .html = "après", .account_id = 1};
+    struct arena ar = {0};
+    sqlite3 *db = NULL;
+    int64_t id = 0;
+    int v;
+
+    snprintf(dir, sizeof(dir), "%s/v5", f->dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof(path), "%s/gazouillis.db", dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL),
+                     SQLITE_OK);
+    for (v = 0; v < 5; v++)
+        assert_int_equal(sqlite3_exec(db, sq_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x');"
+                     "INSERT INTO posts (id, account_id, text, created_at, state) "
+                     "VALUES (10, 1, 'un', 'x', 'visible'), (11, 1, 'deux', 'x', 'pending');"
+                     "PRAGMA user_version = 5; COMMIT",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    /* What schema 5 did: one ephemeral table per CHECK with an IN list. */
+    assert_int_equal(opcode_count(db, insert_post, "OpenEphemeral"), 2);
+    sqlite3_close(db);
+
+    /* Opened by the server while a connection of an older schema is open. */
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(opcode_count(db, insert_post, "OpenEphemeral"), 2);
+    assert_int_equal(store_open(dir, &st), RC_OK);
+    assert_int_equal(store_post_add(st, &more, &id), RC_OK);
+    assert_int_equal(store_post_get(st, &ar, 11, &p), RC_OK);
+    assert_string_equal(p.state, "pending");
+
+    /* The connection open meanwhile reloads the schema at its next read (the cookie). */
+    assert_int_equal(sqlite3_exec(db, "SELECT count(*) FROM posts", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(opcode_count(db, insert_post, "OpenEphemeral"), 0);
+    store_close(st);
+    arena_release(&ar);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO posts (id, text, created_at, state) "
+                                  "VALUES (13, 'quatre', 'x', 'bogus')",
+                                  NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO post_changes (post_id, event_id, kind) "
+                                  "VALUES (10, 0, 'bogus')",
+                                  NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO posts (id, text, created_at, state) "
+                                  "VALUES (13, 'quatre', 'x', 'hidden');"
+                                  "INSERT INTO post_changes (post_id, event_id, kind) "
+                                  "VALUES (13, 0, 'moderated')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_open(dir, &st), RC_OK);
+    store_close(st);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(db_int(db, "PRAGMA user_version"), 6);
+    assert_int_equal(db_int(db, "SELECT count(*) FROM posts"), 4);
+    assert_int_equal(
+        db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+    sqlite3_close(db);
+}
+
+/* A new database has schema 6's CHECKs from the start. */
+static void
+new_database_stores_a_post_without_ephemeral_tables(void **state)
+{
+    struct fixture *f = *state;
+    char path[192];
+    sqlite3 *db = NULL;
+
+    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(opcode_count(db,
+                                  "INSERT INTO posts (id, text, created_at, state) "
+                                  "VALUES (12, 'trois', 'x', 'visible')",
+                                  "OpenEphemeral"),
+                     0);
+    sqlite3_close(db);
+}
+
 /* ---- comments (schema 4) ---- */
 
 static int64_t
@@ -1735,6 +1863,9 @@ main(void)
         cmocka_unit_test_setup_teardown(savepoints_undo_one_part, setup, teardown),
         cmocka_unit_test_setup_teardown(event_by_id, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_to_5_keeps_every_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(upgrade_to_6_checks_states_without_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(new_database_stores_a_post_without_ephemeral_tables, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(comments_round_trip_and_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(likes_one_per_account, setup, teardown),
         cmocka_unit_test_setup_teardown(bans_and_known_guests, setup, teardown),
