@@ -413,6 +413,7 @@ post_create_ex(struct store *st, struct arena *ar, const struct event *e, const 
     bool editor = e == &post_no_event || api_may_edit(st, acc, e);
     struct prepared pr;
     struct post p = {.state = state};
+    char now[STORE_TIME_SIZE];
     int rc;
 
     if (extra != NULL) {
@@ -450,12 +451,24 @@ post_create_ex(struct store *st, struct arena *ar, const struct event *e, const 
     p.html = pr.html;
     p.tags = pr.tags;
     p.n_tags = pr.n_tags;
+    /* The time is given, not left to SQL, so the post is known without reading it back. */
+    if (p.created_at == NULL && (p.created_at = arena_strdup(ar, store_time_now(now))) == NULL) {
+        response_error_rc(res, RC_NOMEM);
+        return false;
+    }
     rc = store_post_add(st, &p, &p.id);
     cache_event_changed(e->slug);
-    if (rc != RC_OK || (rc = store_post_get(st, ar, p.id, &p)) != RC_OK) {
+    if (rc != RC_OK) {
         response_error_rc(res, rc);
         return false;
     }
+    /* What store_post_add stores for what was left unset (sq_read_post reads the same). */
+    p.html = p.html != NULL ? p.html : "";
+    p.state = p.state != NULL ? p.state : "visible";
+    p.visibility = p.visibility != NULL ? p.visibility : "public";
+    p.spoiler_text = p.spoiler_text != NULL ? p.spoiler_text : "";
+    if (p.n_tags == 0)
+        p.tags = NULL;
     *out = p;
     return true;
 }

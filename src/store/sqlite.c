@@ -1056,6 +1056,18 @@ store_new_id(void)
     return (int64_t)next;
 }
 
+const char *
+store_time_now(char buf[STORE_TIME_SIZE])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (gmtime_r(&now, &tm) == NULL ||
+        strftime(buf, STORE_TIME_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm) != STORE_TIME_SIZE - 1)
+        snprintf(buf, STORE_TIME_SIZE, "1970-01-01T00:00:00Z");
+    return buf;
+}
+
 /* ---- accounts ---- */
 
 static int

@@ -86,6 +86,9 @@ void store_checkpoint_elsewhere(void (*notify)(void));
 void store_commit_notify(void (*notify)(void));
 int store_checkpoint_passive(struct store *st);
 int64_t store_new_id(void); /* a fresh time-sortable id, thread-safe */
+/* Now as the store writes its times ("2026-11-26T17:45:50Z"), in buf; returns buf. */
+#define STORE_TIME_SIZE 21
+const char *store_time_now(char buf[STORE_TIME_SIZE]);
 
 /*
  * Several writes as one: after store_begin(), every write joins one

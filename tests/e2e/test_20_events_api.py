@@ -164,6 +164,27 @@ def test_the_hashtag_is_added_and_links_are_made(server):
     assert r.json()["text"] == "Vive #INNOVER"
 
 
+def test_the_answer_to_a_new_post_is_the_post_as_read_back(server):
+    # The writer answers from what it stored without reading the row back:
+    # every field must be what a later read finds.
+    token = server.token("admin")
+    make_event(server, token, "readback")
+    bodies = [{"text": "Jacques Beaudet: \"il faut\" travailler\tensemble \\ <b> "
+                       "http://groupedde.com/ #Un #deux 🎉",
+               "speaker": {"name": "JBeaudet"}},
+              {"text": "sans orateur ni lien"},
+              {"text": "Question de la salle", "speaker": {"audience": True}}]
+    for body in bodies:
+        r = requests.post(server.url("/api/v1/events/readback/posts"), json=body,
+                          headers=auth(token), timeout=10)
+        assert r.status_code == 201, r.text
+        answer = r.json()
+        read = requests.get(server.url(f"/api/v1/posts/{answer['id']}"), timeout=10)
+        assert read.status_code == 200
+        assert answer == read.json()
+        assert answer["created_at"].endswith("Z") and answer["likes"] == 0
+
+
 def test_pagination(server):
     token = server.token("admin")
     make_event(server, token, "pages")
