@@ -16,17 +16,14 @@
 #define GHOST_ACCOUNT                                                                              \
     "{\"id\":\"0\",\"username\":\"ghost\",\"acct\":\"ghost\",\"display_name\":\"\"}"
 
-/* An Account, into w; statuses_count from the store. */
-void
-masto_account_write(struct json_writer *w, struct request *req, struct store *st,
-                    const struct account *a)
+/* An Account, into w, with its posts' count and last time as given. */
+static void
+account_write_counted(struct json_writer *w, struct request *req, const struct account *a,
+                      int64_t count, const char *last)
 {
     struct arena *ar = &req->arena;
-    const char *base = masto_base(req), *last = NULL;
-    int64_t count = 0;
+    const char *base = masto_base(req);
 
-    if (st != NULL && store_account_posts(st, ar, a->id, &count, &last) != RC_OK)
-        count = 0, last = NULL;
     jw_object(w);
     jw_key(w, "id");
     jw_id(w, a->id);
@@ -79,6 +76,19 @@ masto_account_write(struct json_writer *w, struct request *req, struct store *st
     jw_array(w);
     jw_end_array(w);
     jw_end_object(w);
+}
+
+/* An Account, into w; statuses_count from the store. */
+void
+masto_account_write(struct json_writer *w, struct request *req, struct store *st,
+                    const struct account *a)
+{
+    const char *last = NULL;
+    int64_t count = 0;
+
+    if (st != NULL && store_account_posts(st, &req->arena, a->id, &count, &last) != RC_OK)
+        count = 0, last = NULL;
+    account_write_counted(w, req, a, count, last);
 }
 
 json_t *
@@ -196,7 +206,9 @@ masto_status_write(struct json_writer *w, struct request *req, struct store *st,
     jw_key(w, "reblog");
     jw_null(w);
     jw_key(w, "account");
-    if (acc.id != 0)
+    if (acc.id != 0 && k != NULL && k->author_counted && k->author->id == acc.id)
+        account_write_counted(w, req, &acc, k->author_posts, k->author_last_at);
+    else if (acc.id != 0)
         masto_account_write(w, req, st, &acc);
     else
         jw_raw_value(w, GHOST_ACCOUNT, strlen(GHOST_ACCOUNT));

@@ -116,6 +116,10 @@ struct status_known {
     const struct event *event;    /* the post's event, or NULL */
     bool fresh;                   /* just posted: no replies, reblogs or favourites yet */
     bool has_media;               /* fresh, with media attached */
+    /* the author's statuses_count and last_status_at, read where the post was stored */
+    bool author_counted;
+    int64_t author_posts;
+    const char *author_last_at;
 };
 /* The status into w (k may be NULL). */
 void masto_status_write(struct json_writer *w, struct request *req, struct store *st,

@@ -245,6 +245,10 @@ struct status_plan {
     int64_t ids[MAX_MEDIA];
     size_t n_ids;
     struct post stored; /* what the writer stored, for the answer */
+    /* the author's posts counted by the writer after storing (posts_counted: read) */
+    bool posts_counted;
+    int64_t posts;
+    const char *last_post_at;
 };
 
 /* s copied into the request's arena (the parameters' JSON does not outlive the worker's part). */
@@ -268,7 +272,10 @@ answer_stored_status(struct request *req, struct response *res)
     struct status_known k = {.author = &plan->a.acc,
                              .event = plan->to_event ? &plan->e : NULL,
                              .fresh = true,
-                             .has_media = plan->n_ids > 0};
+                             .has_media = plan->n_ids > 0,
+                             .author_counted = plan->posts_counted,
+                             .author_posts = plan->posts,
+                             .author_last_at = plan->last_post_at};
 
     if (st == NULL)
         return masto_error(res, 500,
@@ -315,6 +322,13 @@ create_status(struct store *st, struct request *req, struct response *res)
         return masto_store_error(res, rc,
                                  "the status could not be stored with its Idempotency-Key");
     plan->stored = p;
+    /*
+     * The author's count, read here inside the writer's transaction (a
+     * lookup by id), saves the answer a read transaction of its own on the
+     * connection's thread; if it fails, the answer reads it there.
+     */
+    plan->posts_counted = store_account_posts(st, &req->arena, plan->a.acc.id, &plan->posts,
+                                              &plan->last_post_at) == RC_OK;
     response_finish_later(res, 200, answer_stored_status);
     return 0;
 }

@@ -502,6 +502,10 @@ def test_the_answer_to_a_new_status_is_the_status_as_read_back(server, people):
     assert "<b>" not in posted["content"] and "🙂" in posted["content"]
     assert "&quot;coopérer&quot;" in posted["content"] or '"coopérer"' in posted["content"]
     assert posted["account"]["statuses_count"] >= 1
+    # the author's count in the answer includes the status just posted
+    again = requests.post(server.url("/api/v1/statuses"), headers=auth(people.mia.access_token),
+                          json={"status": "encore"}, timeout=10).json()
+    assert again["account"]["statuses_count"] == posted["account"]["statuses_count"] + 1
 
 
 def test_the_same_idempotency_key_gives_the_same_status(server, people):
