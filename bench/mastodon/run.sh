@@ -64,11 +64,18 @@ done
 TOKEN=$("$BIN" token create admin --scopes "read write" --data "$DATA/data" 2>/dev/null | awk '{ print $NF }')
 timeout 60 $GZ setup "$BASE" "$TOKEN" "$SLUG" 20 "$SHARED" >"$OUT/setup.txt" || { say "setup failed"; exit 1; }
 
+# The server's CPU time (user + system, every thread: the writer, workers,
+# indexer, publisher), in clock ticks, read around each wrk run: the cost of
+# an answer to the server alone, apart from wrk's work on the same cores.
+TICKS_PER_S=$(getconf CLK_TCK)
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat"; }
 run() { # NAME CONNS URL LUA ARGS...
     name=$1 c=$2 url=$3 lua=$4
     shift 4
+    t0=$(server_ticks)
     timeout -k 5 $((SECS + 30)) wrk -t2 -c"$c" -d"${SECS}s" --latency "$url" -s "$lua" -- "$@" \
         >"$OUT/$name.txt" 2>&1
+    echo "server_cpu_ticks=$(($(server_ticks) - t0))" >>"$OUT/$name.txt"
 }
 say "warm-up"
 run warm_masto_post 8 "$BASE/api/v1/statuses" $HERE/status.lua "$TOKEN" /api/v1/statuses status w
@@ -117,7 +124,26 @@ cost() { # NATIVE_PREFIX MASTO_PREFIX KEY
         i=$((i + 1))
     done | grep -v n/a | median
 }
-verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? (v <= l) : (v >= l);
+# Microseconds of server CPU per answer of one run file.
+cpu_us() { # FILE
+    awk -v t="$(get "$1" server_cpu_ticks)" -v n="$(get "$1" requests)" -v hz="$TICKS_PER_S" \
+        'BEGIN { if (n > 0 && t != "") printf "%.1f", t * 1e6 / hz / n; else print "n/a" }'
+}
+cpu_med() { # PREFIX
+    i=1
+    while [ $i -le "$REPS" ]; do cpu_us "$OUT/$1_$i.txt"; echo; i=$((i + 1)); done | grep -v n/a | median
+}
+# Server CPU per Mastodon answer over per native answer, median of the repetitions' ratios.
+cpu_cost() { # NATIVE_PREFIX MASTO_PREFIX
+    i=1
+    while [ $i -le "$REPS" ]; do
+        ratio "$(cpu_us "$OUT/$2_$i.txt")" "$(cpu_us "$OUT/$1_$i.txt")"
+        echo
+        i=$((i + 1))
+    done | grep -v n/a | median
+}
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { if (v == "" || v == "n/a") { print "not measured"; exit }
+    ok = (op == "<=") ? (v <= l) : (v >= l);
     print ok ? "met" : "**NOT met**" }'; }
 mp=$(med masto_post ok_per_s) np=$(med native_post ok_per_s)
 mp64=$(med masto_post64 ok_per_s) np64=$(med native_post64 ok_per_s)
@@ -139,6 +165,18 @@ cost_tagz=$(cost native_posts_gz masto_tag_gz rps)
     echo "| posting, 64 connections (posts/s) | $mp64 | $np64 | $cost_post64 | <= 1.20: $(verdict "$cost_post64" '<=' 1.20) |"
     echo "| reading 20 posts, 64 connections, plain (pages/s) | $mt | $nt | $cost_tag | <= 1.20: $(verdict "$cost_tag" '<=' 1.20) |"
     echo "| reading 20 posts, 64 connections, Accept-Encoding: gzip as apps send (pages/s) | $mtz | $ntz | $cost_tagz | <= 1.20: $(verdict "$cost_tagz" '<=' 1.20) |"
+    echo
+    echo "The server's own cost: its CPU time (every thread) per answer, read from /proc around each run, so that wrk's work on the same two cores is left out:"
+    echo
+    echo "| server CPU per answer (us, median of $REPS) | Mastodon API | native API | cost (Mastodon/native, median of the $REPS runs' ratios) | goal |"
+    echo "| --- | --- | --- | --- | --- |"
+    for row in "posting, 8 connections:masto_post:native_post" "posting, 64 connections:masto_post64:native_post64" \
+        "reading, plain:masto_tag:native_posts" "reading, gzip:masto_tag_gz:native_posts_gz"; do
+        label=${row%%:*} rest=${row#*:}
+        m=${rest%%:*} n=${rest#*:}
+        c=$(cpu_cost "$n" "$m")
+        echo "| $label | $(cpu_med "$m") | $(cpu_med "$n") | $c | <= 1.20: $(verdict "$c" '<=' 1.20) |"
+    done
     echo
     echo "Bytes per answer (headers included): plain $(kb masto_tag) KB (Mastodon) and $(kb native_posts) KB (native); gzip $(kb masto_tag_gz) KB and $(kb native_posts_gz) KB. Answers of the gzip runs that came plain: $ungz."
     echo

@@ -16,16 +16,26 @@ static void log_line(const char *level, const char *fmt, va_list ap)
 static void
 log_line(const char *level, const char *fmt, va_list ap)
 {
+    /*
+     * The date and time to the second, made once a second per thread:
+     * gmtime_r takes glibc's time-zone lock, which every worker's access
+     * log line would otherwise contend for.
+     */
+    static _Thread_local time_t second = -1;
+    static _Thread_local char stamp[64];
     char line[1024];
     struct timespec ts;
     struct tm tm;
     int n, m;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
-                 level);
+    if (ts.tv_sec != second) {
+        gmtime_r(&ts.tv_sec, &tm);
+        snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        second = ts.tv_sec;
+    }
+    n = snprintf(line, sizeof(line), "%s.%03ldZ %s", stamp, ts.tv_nsec / 1000000, level);
     m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
     if (m < 0)
         return;

@@ -5,7 +5,9 @@
  * Mastodon's shape; the bearer token and its scopes; times with
  * milliseconds; and the Link header of paginated timelines.
  */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -223,12 +225,56 @@ masto_authorize_as(struct request *req, struct response *res, struct store *st, 
 
 /* ---- times and addresses ---- */
 
+/* The number of 2 digits at s. */
+static int
+two_digits(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Whether iso is a time as the store writes it ("2026-11-26T17:45:50Z"), a real one. */
+static bool
+store_time_shape(const char *iso)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    static const int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int year, month, day;
+    size_t i;
+
+    for (i = 0; shape[i] != '\0'; i++)
+        if (shape[i] == 'd' ? !isdigit((unsigned char)iso[i]) : iso[i] != shape[i])
+            return false;
+    if (iso[i] != '\0')
+        return false;
+    year = two_digits(iso) * 100 + two_digits(iso + 2);
+    month = two_digits(iso + 5);
+    day = two_digits(iso + 8);
+    if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] ||
+        (month == 2 && day == 29 && (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))))
+        return false;
+    return two_digits(iso + 11) < 24 && two_digits(iso + 14) < 60 && two_digits(iso + 17) < 60;
+}
+
 const char *
 masto_time(struct arena *ar, const char *iso)
 {
     time_t t;
     struct tm tm;
+    char *out;
 
+    /*
+     * The store's own times only gain the milliseconds: no parsing, and no
+     * gmtime_r/timegm, which take glibc's time-zone lock (every status has
+     * two times, every page forty). Anything else (another zone, a date
+     * that does not exist) is read and normalised as before.
+     */
+    if (iso != NULL && store_time_shape(iso)) {
+        if ((out = arena_alloc(ar, 25)) == NULL)
+            return NULL;
+        memcpy(out, iso, 19);
+        memcpy(out + 19, ".000Z", 6);
+        return out;
+    }
     if (iso == NULL || !comment_time(iso, &t))
         return iso;
     gmtime_r(&t, &tm);
