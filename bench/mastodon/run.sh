@@ -12,9 +12,11 @@
 #     plain bytes, then with "Accept-Encoding: gzip" as the apps' HTTP
 #     libraries send it;
 # and prints the medians, the cost of the Mastodon endpoints over the
-# native ones (goal: at most 1.20) and against snac2's figures on this kind
+# native ones (goal: at most 1.20) both by throughput and by the server's
+# own CPU time per answer (read from /proc around each run, which leaves out
+# wrk's work on the same cores), and against snac2's figures on this kind
 # of machine (950 posts/s, 240 tag pages/s at 64 connections: goal ten
-# times). `make bench-mastodon` runs it.
+# times). `make bench-mastodon` runs it; ab.sh compares two builds.
 #
 # Environment (optional): BUILD (default build), SHARED (../shared), PYTHON,
 # BENCH_MASTO_SECONDS (per wrk run, default 8), BENCH_MASTO_REPS (default 3),
