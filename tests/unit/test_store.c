@@ -1350,6 +1350,36 @@ struct id_run {
 };
 
 /*
+ * A database at schema version `version` in f->dir/name (its path in
+ * path_out), made by the released scripts, with rows_sql run in the same
+ * transaction; left open in *db_out when db_out is not NULL.
+ */
+static void
+old_database(struct fixture *f, const char *name, int version, const char *rows_sql, char *dir_out,
+             size_t dir_size, char *path_out, size_t path_size, sqlite3 **db_out)
+{
+    char commit[64];
+    sqlite3 *db = NULL;
+    int v;
+
+    snprintf(dir_out, dir_size, "%s/%s", f->dir, name);
+    assert_int_equal(mkdir(dir_out, 0700), 0);
+    snprintf(path_out, path_size, "%s/gazouillis.db", dir_out);
+    assert_int_equal(sqlite3_open(path_out, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL),
+                     SQLITE_OK);
+    for (v = 0; v < version; v++)
+        assert_int_equal(sqlite3_exec(db, sq_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, rows_sql, NULL, NULL, NULL), SQLITE_OK);
+    snprintf(commit, sizeof(commit), "PRAGMA user_version = %d; COMMIT", version);
+    assert_int_equal(sqlite3_exec(db, commit, NULL, NULL, NULL), SQLITE_OK);
+    if (db_out != NULL)
+        *db_out = db;
+    else
+        sqlite3_close(db);
+}
+
+/*
  * Schema 5 rebuilds posts: a database of schema 4 with posts, tags, likes,
  * replies and comments comes out whole, and a post may then have no event.
  */
@@ -1363,32 +1393,18 @@ upgrade_to_5_keeps_every_row(void **state)
     struct arena ar = {0};
     sqlite3 *db = NULL;
     int64_t id = 0;
-    int v;
 
-    (void)f;
-    snprintf(dir, sizeof(dir), "%s/old", f->dir);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    snprintf(path, sizeof(path), "%s/gazouillis.db", dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL),
-                     SQLITE_OK);
-    for (v = 0; v < 4; v++)
-        assert_int_equal(sqlite3_exec(db, sq_migrations[v], NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(db,
-                     "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x');"
-                     "INSERT INTO events (id, slug, title, created_at) VALUES (2, 'e', 'E', 'x');"
-                     "INSERT INTO posts (id, event_id, account_id, text, created_at) "
-                     "VALUES (10, 2, 1, 'un #innover', 'x'), (11, 2, 1, 'deux', 'x');"
-                     "UPDATE posts SET in_reply_to_id = 10 WHERE id = 11;"
-                     "INSERT INTO post_tags (post_id, position, tag) VALUES (10, 0, 'innover');"
-                     "INSERT INTO favourites (account_id, post_id, created_at) VALUES (1, 10, 'x');"
-                     "INSERT INTO comments (id, event_id, account_id, body, html, created_at) "
-                     "VALUES (20, 2, 1, 'merci', 'merci', 'x');"
-                     "PRAGMA user_version = 4; COMMIT",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
-    sqlite3_close(db);
+    old_database(f, "old", 4,
+                 "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x');"
+                 "INSERT INTO events (id, slug, title, created_at) VALUES (2, 'e', 'E', 'x');"
+                 "INSERT INTO posts (id, event_id, account_id, text, created_at) "
+                 "VALUES (10, 2, 1, 'un #innover', 'x'), (11, 2, 1, 'deux', 'x');"
+                 "UPDATE posts SET in_reply_to_id = 10 WHERE id = 11;"
+                 "INSERT INTO post_tags (post_id, position, tag) VALUES (10, 0, 'innover');"
+                 "INSERT INTO favourites (account_id, post_id, created_at) VALUES (1, 10, 'x');"
+                 "INSERT INTO comments (id, event_id, account_id, body, html, created_at) "
+                 "VALUES (20, 2, 1, 'merci', 'merci', 'x');",
+                 dir, sizeof(dir), path, sizeof(path), NULL);
 
     assert_int_equal(store_open(dir, &st), RC_OK);
     assert_int_equal(store_post_get(st, &ar, 10, &p), RC_OK);
@@ -1478,24 +1494,12 @@ upgrade_to_6_checks_states_without_tables(void **state)
     struct arena ar = {0};
     sqlite3 *db = NULL;
     int64_t id = 0;
-    int v;
 
-    snprintf(dir, sizeof(dir), "%s/v5", f->dir);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    snprintf(path, sizeof(path), "%s/gazouillis.db", dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL),
-                     SQLITE_OK);
-    for (v = 0; v < 5; v++)
-        assert_int_equal(sqlite3_exec(db, sq_migrations[v], NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(db,
-                     "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x');"
-                     "INSERT INTO posts (id, account_id, text, created_at, state) "
-                     "VALUES (10, 1, 'un', 'x', 'visible'), (11, 1, 'deux', 'x', 'pending');"
-                     "PRAGMA user_version = 5; COMMIT",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
+    old_database(f, "v5", 5,
+                 "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x');"
+                 "INSERT INTO posts (id, account_id, text, created_at, state) "
+                 "VALUES (10, 1, 'un', 'x', 'visible'), (11, 1, 'deux', 'x', 'pending');",
+                 dir, sizeof(dir), path, sizeof(path), &db);
     /* What schema 5 did: one ephemeral table per CHECK with an IN list. */
     assert_int_equal(opcode_count(db, insert_post, "OpenEphemeral"), 2);
     sqlite3_close(db);
