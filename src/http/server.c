@@ -670,6 +670,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct exchange *ex = *con_cls;
     char method[24], path[256];
     double seconds;
+    long long micros;
 
     (void)conn;
     if (ex == NULL)
@@ -680,8 +681,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         metrics_count(&srv->m, ex->status, seconds);
     log_safe(method, sizeof(method), ex->req.method);
     log_safe(path, sizeof(path), ex->req.path);
-    log_info("%s %s %d %.3fms%s", method[0] ? method : "-", path[0] ? path : "-", ex->status,
-             seconds * 1e3, ex->detached ? " (handed over)" : termination_note(toe));
+    /* milliseconds to the microsecond, in integers: printf's %f was a third of the line's cost */
+    micros = (long long)(seconds * 1e6 + 0.5);
+    log_info("%s %s %d %lld.%03lldms%s", method[0] ? method : "-", path[0] ? path : "-", ex->status,
+             micros / 1000, micros % 1000, ex->detached ? " (handed over)" : termination_note(toe));
     free(ex->body);
     response_body_drop(&ex->res);
     arena_release(&ex->req.arena);

@@ -5,6 +5,7 @@ round trip, and what bad input gets (status and message, nothing stored).
 """
 import copy
 import json
+import re
 import signal
 import time
 
@@ -67,6 +68,8 @@ def test_the_log_says_each_request_and_no_secret(server):
     log = server.read_log()
     assert "GET /api/v1/events/nothing 404" in log
     assert token not in log and "xyz" not in log
+    # and how long it took, in milliseconds to the microsecond
+    assert re.search(r"GET /api/v1/events/nothing 404 \d+\.\d{3}ms$", log, re.M), log
 
 
 def test_event_fields_round_trip(server):
