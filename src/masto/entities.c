@@ -206,7 +206,8 @@ masto_status_write(struct json_writer *w, struct request *req, struct store *st,
     jw_key(w, "reblog");
     jw_null(w);
     jw_key(w, "account");
-    if (acc.id != 0 && k != NULL && k->author_counted && k->author->id == acc.id)
+    if (acc.id != 0 && k != NULL && k->author_counted && k->author != NULL &&
+        k->author->id == acc.id)
         account_write_counted(w, req, &acc, k->author_posts, k->author_last_at);
     else if (acc.id != 0)
         masto_account_write(w, req, st, &acc);
