@@ -244,7 +244,7 @@ masto_authorize_as(struct request *req, struct response *res, struct store *st, 
 
 /* ---- times and addresses ---- */
 
-/* The number of 2 digits at s. */
+/* The number the two digits at s make. */
 static int
 two_digits(const char *s)
 {

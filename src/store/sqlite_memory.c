@@ -8,10 +8,12 @@
  * a second, all the more as Debian's SQLite is built without lookaside
  * (SQLITE_OMIT_LOOKASIDE: sqlite3_compileoption_get lists it), so that even
  * its smallest allocations go to the allocator. Turning the statistics off
- * (SQLITE_CONFIG_MEMSTATUS) made a Mastodon status ~10% cheaper to post, but sqlite3_memory_used()
- * then reads 0, and /metrics says how much SQLite holds (gazouillis_sqlite_memory_bytes). So SQLite
- * gets these functions as its allocator, with its statistics off, and the bytes are counted here
- * with a relaxed atomic: no lock, and the figure is what malloc really gave SQLite (usable sizes).
+ * (SQLITE_CONFIG_MEMSTATUS) made a Mastodon status ~9% cheaper to post, but
+ * sqlite3_memory_used() then reads 0, and /metrics says how much SQLite
+ * holds (gazouillis_sqlite_memory_bytes). So SQLite gets these functions as
+ * its allocator, with its statistics off, and the bytes are counted here
+ * with a relaxed atomic: no lock, and the figure is what malloc really gave
+ * SQLite (usable sizes).
  *
  * store_memory_install() must run before SQLite initialises (store_open()
  * calls it first); if SQLite was initialised before it, SQLite keeps its own
@@ -20,7 +22,6 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -29,7 +30,7 @@
 #include "store/store_int.h"
 
 static _Atomic int64_t held_bytes;
-static bool installed;
+static atomic_bool installed; /* set once, by install() */
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -117,7 +118,7 @@ install(void)
         sqlite3_config(SQLITE_CONFIG_MALLOC, &sqlites_own);
         return;
     }
-    installed = true;
+    atomic_store(&installed, true);
 }
 
 void
@@ -129,6 +130,6 @@ store_memory_install(void)
 int64_t
 store_memory_used(void)
 {
-    return installed ? atomic_load_explicit(&held_bytes, memory_order_relaxed)
-                     : (int64_t)sqlite3_memory_used();
+    return atomic_load(&installed) ? atomic_load_explicit(&held_bytes, memory_order_relaxed)
+                                   : (int64_t)sqlite3_memory_used();
 }

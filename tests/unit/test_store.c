@@ -77,20 +77,30 @@ teardown(void **state)
 }
 
 /* One integer that sql returns, read with a connection of our own. */
+/* The one integer sql returns on db. */
+static int64_t
+db_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+}
+
 static int64_t
 sql_int(struct fixture *f, const char *sql)
 {
     char path[192];
     sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    int64_t v = -1;
+    int64_t v;
 
     snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    v = db_int(db, sql);
     sqlite3_close(db);
     return v;
 }
@@ -1445,20 +1455,6 @@ upgrade_to_5_keeps_every_row(void **state)
         sqlite3_finalize(stmt);
     }
     sqlite3_close(db);
-}
-
-/* The one integer sql returns on db. */
-static int64_t
-db_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *stmt;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return v;
 }
 
 /* How many times the program of sql uses opcode (EXPLAIN), on db. */
