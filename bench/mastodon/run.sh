@@ -11,16 +11,22 @@
 #     /api/v1/events/SLUG/posts (20 posts each), 64 connections, first as
 #     plain bytes, then with "Accept-Encoding: gzip" as the apps' HTTP
 #     libraries send it;
-# and prints the medians, the cost of the Mastodon endpoints over the
-# native ones (goal: at most 1.20) both by throughput and by the server's
-# own CPU time per answer (read from /proc around each run, which leaves out
-# wrk's work on the same cores), and against snac2's figures on this kind
-# of machine (950 posts/s, 240 tag pages/s at 64 connections: goal ten
-# times). `make bench-mastodon` runs it; ab.sh compares two builds.
+# then serves the same four reading bodies (plain and gzipped, as
+# gazouillis sent them) from nginx as static files and reads them the same
+# way: what those bytes cost a server that does nothing else, the floor
+# under the reading ratio. It prints the medians, the cost of the Mastodon
+# endpoints over the native ones (goal: at most 1.20) both by throughput
+# and by the server's own CPU time per answer (read from /proc around each
+# run, which leaves out wrk's work on the same cores), nginx's ratio for
+# the same bytes, and the figures against snac2's on this kind of machine
+# (950 posts/s, 240 tag pages/s at 64 connections: goal ten times).
+# `make bench-mastodon` runs it; ab.sh compares two builds.
 #
 # Environment (optional): BUILD (default build), SHARED (../shared), PYTHON,
 # BENCH_MASTO_SECONDS (per wrk run, default 8), BENCH_MASTO_REPS (default 3),
 # BENCH_UPDATE_RESULTS=1 (rewrite the Mastodon table of bench/RESULTS.md).
+# Without nginx (Debian's nginx package) the floor's rows say so and the
+# rest runs as before.
 # Only 127.0.0.1 is contacted; every process started is stopped on exit.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -44,9 +50,10 @@ get() { [ -f "$1" ] && sed -n "s/^$2=//p" "$1" | tail -n 1; }
 command -v wrk >/dev/null || { say "wrk is missing (apt-get install wrk)"; exit 1; }
 
 DATA=$(mktemp -d /tmp/gz-bench-masto.XXXXXX)
-SRV_PID=""
+SRV_PID="" NGX_PID=""
 cleanup() {
     [ -n "$SRV_PID" ] && kill -TERM "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
+    [ -n "$NGX_PID" ] && kill -TERM "$NGX_PID" 2>/dev/null && wait "$NGX_PID" 2>/dev/null
     rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -67,10 +74,15 @@ TOKEN=$("$BIN" token create admin --scopes "read write" --data "$DATA/data" 2>/d
 timeout 60 $GZ setup "$BASE" "$TOKEN" "$SLUG" 20 "$SHARED" >"$OUT/setup.txt" || { say "setup failed"; exit 1; }
 
 # The server's CPU time (user + system, every thread: the writer, workers,
-# indexer, publisher), in clock ticks, read around each wrk run: the cost of
-# an answer to the server alone, apart from wrk's work on the same cores.
+# indexer, publisher; for nginx its master and workers: $CPU_PIDS), in
+# clock ticks, read around each wrk run: the cost of an answer to the
+# server alone, apart from wrk's work on the same cores.
 TICKS_PER_S=$(getconf CLK_TCK)
-server_ticks() { awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat"; }
+CPU_PIDS=$SRV_PID
+server_ticks() {
+    for p in $CPU_PIDS; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done |
+        awk '{ t += $1 } END { print t + 0 }'
+}
 run() { # NAME CONNS URL LUA ARGS...
     name=$1 c=$2 url=$3 lua=$4
     shift 4
@@ -109,6 +121,101 @@ while [ $r -le "$REPS" ]; do
         "/api/v1/events/$SLUG/posts" gzip
     r=$((r + 1))
 done
+
+# ---- the same bytes from nginx: what they cost a server doing nothing else ----
+NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+NGX_DIR=$ROOT/$OUT/nginx
+NGX_PORT=$($PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+NGX_BASE=http://127.0.0.1:$NGX_PORT
+NGX_COPY_PORT=$($PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+NGX_COPY_BASE=http://127.0.0.1:$NGX_COPY_PORT
+TAG_PATH=/api/v1/timelines/tag/innover LIST_PATH=/api/v1/events/$SLUG/posts
+floor=no
+# fetch_body NAME PATH ENCODING: the body as gazouillis sends it to the bench's reader
+fetch_body() {
+    timeout 30 $GZ fetch-as "$BASE$2" "$TOKEN" "$3" "$NGX_DIR/www/$1" >"$OUT/fetch_$1.txt" &&
+        [ "$(get "$OUT/fetch_$1.txt" status)" = 200 ]
+}
+if [ -x "$NGINX" ]; then
+    mkdir -p "$NGX_DIR/tmp" "$NGX_DIR/www"
+    # nginx's gzip_static sends NAME.gz: byte for byte what gazouillis gzipped
+    if fetch_body tag.json "$TAG_PATH" identity && fetch_body tag.json.gz "$TAG_PATH" gzip &&
+        fetch_body list.json "$LIST_PATH" identity && fetch_body list.json.gz "$LIST_PATH" gzip &&
+        [ "$(get "$OUT/fetch_tag.json.gz.txt" content_encoding)" = gzip ] &&
+        [ "$(get "$OUT/fetch_list.json.gz.txt" content_encoding)" = gzip ]; then
+        chmod -R a+rX "$NGX_DIR/www"
+        cat >"$NGX_DIR/nginx.conf" <<EOF
+# written by bench/mastodon/run.sh: gazouillis's reading bodies as static files
+worker_processes auto;
+daemon off;
+pid $NGX_DIR/nginx.pid;
+error_log $NGX_DIR/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    default_type application/json;
+    gzip_static on;
+    client_body_temp_path $NGX_DIR/tmp/client;
+    proxy_temp_path $NGX_DIR/tmp/proxy;
+    fastcgi_temp_path $NGX_DIR/tmp/fastcgi;
+    uwsgi_temp_path $NGX_DIR/tmp/uwsgi;
+    scgi_temp_path $NGX_DIR/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NGX_PORT;
+        location = $TAG_PATH { alias $NGX_DIR/www/tag.json; }
+        location = $LIST_PATH { alias $NGX_DIR/www/list.json; }
+    }
+    # the bytes copied into the socket, as gazouillis sends them, not spliced from the file
+    server {
+        listen 127.0.0.1:$NGX_COPY_PORT;
+        sendfile off;
+        open_file_cache max=16;
+        location = $TAG_PATH { alias $NGX_DIR/www/tag.json; }
+        location = $LIST_PATH { alias $NGX_DIR/www/list.json; }
+    }
+}
+EOF
+        "$NGINX" -p "$NGX_DIR/" -c "$NGX_DIR/nginx.conf" -e "$NGX_DIR/error.log" &
+        NGX_PID=$!
+        n=0
+        until timeout 5 $GZ fetch-as "$NGX_BASE$TAG_PATH" "$TOKEN" gzip "$OUT/nginx_tag.json.gz" \
+            >"$OUT/nginx_fetch.txt" 2>/dev/null && [ "$(get "$OUT/nginx_fetch.txt" status)" = 200 ]; do
+            n=$((n + 1))
+            [ $n -lt 100 ] && kill -0 "$NGX_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        if cmp -s "$OUT/nginx_tag.json.gz" "$NGX_DIR/www/tag.json.gz"; then
+            floor=yes
+        else
+            say "nginx did not serve the gzipped tag page (see $NGX_DIR/error.log): no floor"
+        fi
+    else
+        say "could not fetch the reading bodies: no nginx floor"
+    fi
+else
+    say "nginx is missing (apt-get install nginx): no floor"
+fi
+if [ $floor = yes ]; then
+    CPU_PIDS="$NGX_PID $(pgrep -P "$NGX_PID" | tr '\n' ' ')"
+    run warm_nginx_tag 64 "$NGX_BASE$TAG_PATH" $HERE/get.lua "$TOKEN" "$TAG_PATH"
+    r=1
+    while [ $r -le "$REPS" ]; do
+        say "run $r of $REPS: the same bytes from nginx ($SECS s each, 64 connections)"
+        run "nginx_tag_$r" 64 "$NGX_BASE$TAG_PATH" $HERE/get.lua "$TOKEN" "$TAG_PATH"
+        run "nginx_list_$r" 64 "$NGX_BASE$LIST_PATH" $HERE/get.lua "$TOKEN" "$LIST_PATH"
+        run "nginx_tag_copy_$r" 64 "$NGX_COPY_BASE$TAG_PATH" $HERE/get.lua "$TOKEN" "$TAG_PATH"
+        run "nginx_list_copy_$r" 64 "$NGX_COPY_BASE$LIST_PATH" $HERE/get.lua "$TOKEN" "$LIST_PATH"
+        run "nginx_tag_gz_$r" 64 "$NGX_BASE$TAG_PATH" $HERE/get.lua "$TOKEN" "$TAG_PATH" gzip
+        run "nginx_list_gz_$r" 64 "$NGX_BASE$LIST_PATH" $HERE/get.lua "$TOKEN" "$LIST_PATH" gzip
+        r=$((r + 1))
+    done
+    kill -TERM "$NGX_PID" 2>/dev/null && wait "$NGX_PID" 2>/dev/null
+    NGX_PID=""
+    CPU_PIDS=$SRV_PID
+fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 med() { # PREFIX KEY
@@ -152,7 +259,7 @@ mp64=$(med masto_post64 ok_per_s) np64=$(med native_post64 ok_per_s)
 mt=$(med masto_tag rps) nt=$(med native_posts rps)
 mtz=$(med masto_tag_gz rps) ntz=$(med native_posts_gz rps)
 kb() { awk -v b="$(med "$1" bytes_per_answer)" 'BEGIN { printf "%.1f", b / 1000 }'; }
-bad=$(for f in "$OUT"/masto_*_*.txt "$OUT"/native_*_*.txt; do get "$f" answers_other; get "$f" err_status; done |
+bad=$(for f in "$OUT"/masto_*_*.txt "$OUT"/native_*_*.txt "$OUT"/nginx_*_*.txt; do get "$f" answers_other; get "$f" err_status; done |
     awk '{ s += $1 } END { print s + 0 }')
 # every answer of the gzip runs came gzipped (else the row measures plain bytes)
 ungz=$(for f in "$OUT"/*_gz_*.txt; do echo "$(get "$f" answers_ok) $(get "$f" answers_gzip)"; done |
@@ -179,6 +286,21 @@ cost_tagz=$(cost native_posts_gz masto_tag_gz rps)
         c=$(cpu_cost "$n" "$m")
         echo "| $label | $(cpu_med "$m") | $(cpu_med "$n") | $c | <= 1.20: $(verdict "$c" '<=' 1.20) |"
     done
+    echo
+    if [ $floor = yes ]; then
+        echo "The floor: the same bodies, byte for byte, as static files from nginx (gzip_static, no access log; 64 connections, median of $REPS): what those bytes cost a server that does nothing else. With sendfile (nginx's way) the page's pages are lent to the socket, a cost that hardly grows with the size but is high for each answer; copied into the socket (sendfile off, gazouillis's way) the cost grows with the bytes:"
+        echo
+        echo "| the same bytes from nginx | Mastodon tag page | native list | cost by throughput | cost by nginx's CPU per answer (us: Mastodon / native) |"
+        echo "| --- | --- | --- | --- | --- |"
+        for row in "plain, sendfile:nginx_tag:nginx_list" "plain, copied:nginx_tag_copy:nginx_list_copy" \
+            "gzip, sendfile:nginx_tag_gz:nginx_list_gz"; do
+            label=${row%%:*} rest=${row#*:}
+            m=${rest%%:*} n=${rest#*:}
+            echo "| $label (pages/s) | $(med "$m" rps) | $(med "$n" rps) | $(cost "$n" "$m" rps) | $(cpu_cost "$n" "$m") ($(cpu_med "$m") / $(cpu_med "$n")) |"
+        done
+    else
+        echo "The floor (the same bytes from nginx) was not measured: see the messages above."
+    fi
     echo
     echo "Bytes per answer (headers included): plain $(kb masto_tag) KB (Mastodon) and $(kb native_posts) KB (native); gzip $(kb masto_tag_gz) KB and $(kb native_posts_gz) KB. Answers of the gzip runs that came plain: $ungz."
     echo

@@ -17,6 +17,10 @@ easier in Python than in sh. Standard library only; every request goes to
         streams that stay idle (bench/live/run.sh).
   gz.py fetch URL BODYFILE
         GET URL: status, content_type, bytes; the body saved as it came.
+  gz.py fetch-as URL TOKEN ENCODING BODYFILE
+        the same with a bearer token and "Accept-Encoding: ENCODING" (gzip
+        or identity), as an app asks; also content_encoding. The body is
+        saved as it came (gzipped when the server gzipped it).
   gz.py metrics BASE
         posts (gazouillis_posts) and status_201 (requests answered 201).
   gz.py rss PID
@@ -92,11 +96,13 @@ def supervise(binary, data, port, stdout_path, log_path, pidfile, readyfile, exi
     os.rename(exitfile + ".tmp", exitfile)
 
 
-def request(method, url, token=None, body=None, timeout=10):
+def request(method, url, token=None, body=None, timeout=10, encoding=None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(loopback(url), data=data, method=method)
     if token:
         req.add_header("Authorization", f"Bearer {token}")
+    if encoding:
+        req.add_header("Accept-Encoding", encoding)
     if data is not None:
         req.add_header("Content-Type", "application/json")
     try:
@@ -146,6 +152,14 @@ def fetch(url, bodyfile):
     print(f"status={status}\ncontent_type={headers.get('Content-Type', '')}\nbytes={len(body)}")
 
 
+def fetch_as(url, token, encoding, bodyfile):
+    status, headers, body = request("GET", url, token, encoding=encoding)
+    with open(bodyfile, "wb") as f:
+        f.write(body)
+    print(f"status={status}\ncontent_type={headers.get('Content-Type', '')}\n"
+          f"content_encoding={headers.get('Content-Encoding', '')}\nbytes={len(body)}")
+
+
 def metrics(base):
     status, _, body = request("GET", f"{base}/metrics")
     posts = s201 = ""
@@ -171,6 +185,7 @@ def rss(pid):
 def main():
     cmds = {"supervise": (supervise, 8), "setup": (setup, 5),
             "empty-event": (empty_event, 3), "fetch": (fetch, 2),
+            "fetch-as": (fetch_as, 4),
             "metrics": (metrics, 1), "rss": (rss, 1)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) - 2 != cmds[sys.argv[1]][1]:
         sys.exit(__doc__)
