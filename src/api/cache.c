@@ -221,6 +221,51 @@ refused:
     return false;
 }
 
+/* Copies s to at, percent-encoding what cache_key() says: the new end, NULL when it does not fit.
+ */
+static char *
+key_append(char *at, const char *end, const char *s, bool escape)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; at != NULL && *s != '\0'; s++) {
+        bool special = escape && (*s == '%' || *s == '&' || *s == '=' || *s == '?');
+
+        if (end - at <= (special ? 3 : 1)) /* room for a NUL after */
+            return NULL;
+        if (special) {
+            *at++ = '%';
+            *at++ = hex[(unsigned char)*s >> 4];
+            *at++ = hex[*s & 0xf];
+        } else {
+            *at++ = *s;
+        }
+    }
+    return at;
+}
+
+const char *
+cache_key(struct arena *ar, const char *prefix, const char *const *values, size_t n)
+{
+    char *key = arena_alloc(ar, MAX_KEY), *at;
+    size_t i;
+
+    if (key == NULL)
+        return NULL;
+    at = key_append(key, key + MAX_KEY, prefix, false);
+    for (i = 0; i < n; i++) {
+        at = key_append(at, key + MAX_KEY, "&", false);
+        if (values[i] != NULL) {
+            at = key_append(at, key + MAX_KEY, "=", false);
+            at = key_append(at, key + MAX_KEY, values[i], true);
+        }
+    }
+    if (at == NULL)
+        return NULL;
+    *at = '\0';
+    return key;
+}
+
 /*
  * Puts kept in slot s. With claim, the caller is to gzip it: the slot says
  * so to the others, and the stored body is returned with a count the

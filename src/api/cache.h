@@ -52,6 +52,16 @@ void cache_hold(void);
 void cache_release(void);
 
 /*
+ * The key of an entry: prefix, then each of the n values as "&=VALUE", or
+ * "&" alone for a NULL one, with '%', '&', '=' and '?' inside values
+ * percent-encoded, so that no two lists of values make the same key (a
+ * query's values come decoded: "max_id=1%26x" must not read as "max_id=1",
+ * "x"; an empty value must not read as an absent one). In ar; NULL when
+ * longer than an entry's key can be (nothing is cached then).
+ */
+const char *cache_key(struct arena *ar, const char *prefix, const char *const *values, size_t n);
+
+/*
  * Answers from the cache when key (e.g. "posts:SLUG?limit=20") holds a
  * response of the event rendered at its current generation: its status,
  * headers and body, copied. True when it did.

@@ -560,8 +560,8 @@ api_posts_list(struct request *req, struct response *res)
                *since_id = request_query(req, "since_id");
     /* read before rendering: a write meanwhile makes what we render stale */
     uint64_t gen = cache_event_generation(slug);
-    const char *key = arena_printf(&req->arena, "posts:%s?%s&%s&%s", slug, max_id ? max_id : "",
-                                   since_id ? since_id : "", limit ? limit : "");
+    const char *key =
+        cache_key(&req->arena, "posts:", (const char *const[]){slug, max_id, since_id, limit}, 4);
 
     if (key != NULL && cache_answer(key, slug, req, res))
         return 0;

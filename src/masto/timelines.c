@@ -6,6 +6,7 @@
  * viewer's own private posts left out like everyone else's. A post of a
  * draft event is in none of them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,17 +89,25 @@ timeline_list(struct store *st, struct arena *ar, const struct timeline_page *pa
 
 /*
  * The cache key of a timeline page as viewer sees it (favourited and
- * reblogged are the viewer's): path and query. NULL when too long to keep.
+ * reblogged are the viewer's): its path and its query's names and values.
+ * NULL when too long to keep.
  */
 static const char *
 page_key(struct request *req, int64_t viewer)
 {
-    const char *key = arena_printf(&req->arena, "m:%lld:%s?", (long long)viewer, req->path);
+    const char **values = arena_alloc(&req->arena, (1 + 2 * req->n_query) * sizeof(*values));
+    char prefix[32];
     size_t i;
 
-    for (i = 0; key != NULL && i < req->n_query; i++)
-        key = arena_printf(&req->arena, "%s%s=%s&", key, req->query[i].name, req->query[i].value);
-    return key != NULL && strlen(key) < 150 ? key : NULL;
+    if (values == NULL)
+        return NULL;
+    snprintf(prefix, sizeof(prefix), "m:%lld:", (long long)viewer);
+    values[0] = req->path;
+    for (i = 0; i < req->n_query; i++) {
+        values[1 + 2 * i] = req->query[i].name;
+        values[2 + 2 * i] = req->query[i].value;
+    }
+    return cache_key(&req->arena, prefix, values, 1 + 2 * req->n_query);
 }
 
 /* Answers from the cache (rendered at the current generation of everything); true when it did. */

@@ -541,8 +541,7 @@ web_event(struct request *req, struct response *res)
         request_cookie(req, "gz_session") == NULL && request_header(req, "Authorization") == NULL;
     uint64_t gen = cache_event_generation(slug);
     const char *max_id = request_query(req, "max_id"), *who = request_query(req, "speaker");
-    const char *key = arena_printf(&req->arena, "page:%s?%s&%s", slug, max_id ? max_id : "",
-                                   who != NULL ? who : "");
+    const char *key = cache_key(&req->arena, "page:", (const char *const[]){slug, max_id, who}, 3);
 
     if (anonymous && key != NULL && cache_answer(key, slug, req, res))
         return 0;

@@ -405,6 +405,21 @@ def test_the_moderation_queue_holds_audience_posts(server):
         queue_.close()
 
 
+def test_an_odd_query_does_not_take_the_live_page_from_other_visitors(server):
+    # the page is kept for anonymous visitors; "?max_id=" (empty) is an older
+    # page, not live, and must not be kept as the page everyone else gets
+    admin = server.token("admin")
+    make_event(server, admin, "cle-vide")
+    post(server, admin, "cle-vide", "Premier message")
+    live = '<script src="/static/live.js"'
+    for odd in ("?max_id=", "?max_id=9&speaker=", "?speaker=x%26y"):
+        r = requests.get(server.url("/e/cle-vide" + odd), timeout=10)
+        assert r.status_code == 200
+        assert (live in r.text) == (odd == "?speaker=x%26y"), odd  # an unknown name filters nothing
+        r = requests.get(server.url("/e/cle-vide"), timeout=10)
+        assert r.status_code == 200 and live in r.text, odd
+
+
 def test_limits_keepalives_and_shutdown(gazouillis_asan, tmp_path):
     srv = Server(gazouillis_asan, tmp_path / "data", tmp_path / "server.log",
                  "--max-streams-per-address", "3", "--stream-keepalive", "1")

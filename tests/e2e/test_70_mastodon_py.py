@@ -989,3 +989,17 @@ def test_markers(server, people):
                      headers=auth(people.mia.access_token), timeout=10)
     assert r.status_code == 200 and r.json()["home"]["last_read_id"] == str(s["id"])
     assert requests.get(server.url("/api/v1/markers"), timeout=10).status_code == 401
+
+
+def test_a_query_value_that_spells_another_query_is_another_page(server, people):
+    # query values come decoded: "x=1%26limit%3D1" is one unknown parameter, not limit=1
+    for i in range(3):
+        people.mia.status_post(f"Clé de page {i} #clefs")
+    url, whole = "/api/v1/timelines/tag/clefs?", 3
+    for first, second in [("x=1%26limit%3D1", "x=1&limit=1"), ("x=2&limit=1", "x=2%26limit%3D1")]:
+        a = requests.get(server.url(url + first), timeout=10)  # kept for the next asker
+        b = requests.get(server.url(url + second), timeout=10)
+        assert a.status_code == b.status_code == 200
+        got = {q: len(r.json()) for q, r in ((first, a), (second, b))}
+        assert got == {first: 1 if "&" in first else whole,
+                       second: 1 if "&" in second else whole}, got

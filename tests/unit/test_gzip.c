@@ -4,7 +4,8 @@
  * inflates back to the input, and the response cache (api/cache.c) that
  * shares one body between answers and keeps its gzipped form: the right
  * headers, the same bytes, bodies alive as long as an answer holds them
- * (ASan checks), nothing served from a stale or replaced entry.
+ * (ASan checks), nothing served from a stale or replaced entry; and the
+ * keys of its entries, one per list of values.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -326,6 +327,49 @@ cache_sends_plain_what_gzip_would_not_shrink(void **state)
     cache_clear();
 }
 
+/* The key of the first n of v0, v1, v2 in a, under the prefix "p:". */
+static const char *
+key_of(struct arena *a, size_t n, const char *v0, const char *v1, const char *v2)
+{
+    const char *values[] = {v0, v1, v2};
+
+    return cache_key(a, "p:", values, n);
+}
+
+static void
+cache_keys_tell_every_list_of_values_apart(void **state)
+{
+    struct arena a = {0};
+    char long_value[200];
+    const char *keys[] = {
+        key_of(&a, 2, "1&2", NULL, NULL), /* one value with a '&' in it */
+        key_of(&a, 2, "1", "2", NULL),         key_of(&a, 2, NULL, "2", NULL), /* absent */
+        key_of(&a, 2, "", "2", NULL),                                          /* empty */
+        key_of(&a, 2, "1=2", "", NULL),        key_of(&a, 2, "1", "=2", NULL),
+        key_of(&a, 2, "1%262", NULL, NULL), /* the encoded form is another value */
+        key_of(&a, 3, "a", "b", "c"),          key_of(&a, 3, "a&=b", "c", NULL),
+        key_of(&a, 1, "/tag/x?y", NULL, NULL), key_of(&a, 1, "/tag/x", NULL, NULL),
+    };
+    size_t i, j;
+
+    (void)state;
+    for (i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+        assert_non_null(keys[i]);
+        for (j = 0; j < i; j++)
+            if (strcmp(keys[i], keys[j]) == 0)
+                fail_msg("keys %zu and %zu are both \"%s\"", j, i, keys[i]);
+    }
+    assert_string_equal(key_of(&a, 3, "slug", NULL, "20"), "p:&=slug&&=20");
+    assert_string_equal(key_of(&a, 1, "a%b&c=d?e", NULL, NULL), "p:&=a%25b%26c%3Dd%3Fe");
+    /* the same values, the same key */
+    assert_string_equal(key_of(&a, 2, "1", "2", NULL), keys[1]);
+    /* too long for an entry: no key, so nothing is kept */
+    memset(long_value, 'x', sizeof(long_value) - 1);
+    long_value[sizeof(long_value) - 1] = '\0';
+    assert_null(key_of(&a, 1, long_value, NULL, NULL));
+    arena_release(&a);
+}
+
 int
 main(void)
 {
@@ -336,6 +380,7 @@ main(void)
         cmocka_unit_test(cache_shares_its_body_and_sends_it_gzipped_to_who_accepts),
         cmocka_unit_test(the_render_that_fills_the_cache_goes_out_gzipped_too),
         cmocka_unit_test(cache_sends_plain_what_gzip_would_not_shrink),
+        cmocka_unit_test(cache_keys_tell_every_list_of_values_apart),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
