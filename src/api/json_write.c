@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/json_write.h"
+#include "core/decimal.h"
 #include "http/http.h"
 
 void
@@ -211,11 +212,16 @@ jw_string_cat(struct json_writer *w, ...)
 static void
 put_integer(struct json_writer *w, int64_t v, bool quoted)
 {
-    char s[26];
-    int n = snprintf(s, sizeof(s), quoted ? "\"%lld\"" : "%lld", (long long)v);
+    char s[DECIMAL_SIZE + 2];
+    size_t n = 0;
 
+    if (quoted)
+        s[n++] = '"';
+    n += decimal_format(s + n, v);
+    if (quoted)
+        s[n++] = '"';
     separate(w);
-    put(w, s, (size_t)n);
+    put(w, s, n);
 }
 
 void

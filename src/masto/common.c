@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sodium.h>
 #include <time.h>
 
 #include "api/api.h"
@@ -166,18 +167,22 @@ masto_authorize(struct request *req, struct response *res, struct store *st, con
 /*
  * The hash of a well-formed bearer token, remembered for the last token this
  * thread saw: an app sends the same token with every request, and hashing it
- * was a tenth of the answer to a cached page. The token is compared in
- * constant time (auth_csrf_equal); the memo never leaves the thread.
+ * was a tenth of the answer to a cached page. token is well-formed
+ * (auth_secret_wellformed) and compared in constant time; the memo never
+ * leaves the thread.
  */
 static void
 token_hash(const char *token, unsigned char hash[AUTH_SECRET_HASH])
 {
     static _Thread_local char last[AUTH_SECRET_SIZE];
     static _Thread_local unsigned char last_hash[AUTH_SECRET_HASH];
+    static _Thread_local bool known;
 
-    if (!auth_csrf_equal(last, token)) { /* false too while last is empty */
+    /* both well-formed (the caller checked token): AUTH_SECRET_LEN bytes each */
+    if (!known || sodium_memcmp(last, token, AUTH_SECRET_LEN) != 0) {
         auth_secret_hash(token, last_hash);
         memcpy(last, token, AUTH_SECRET_SIZE);
+        known = true;
     }
     memcpy(hash, last_hash, AUTH_SECRET_HASH);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/decimal.h"
 #include "core/hash.h"
 #include "masto/masto.h"
 
@@ -55,7 +56,7 @@ masto_rate_check(struct request *req, struct response *res, const char *authz)
     static _Thread_local time_t reset_for;
     static _Thread_local unsigned limit_for;
     unsigned used, remaining;
-    char n[24];
+    char n[DECIMAL_SIZE];
     struct tm tm;
     time_t ends;
     size_t i;
@@ -96,9 +97,9 @@ masto_rate_check(struct request *req, struct response *res, const char *authz)
         snprintf(limit_text, sizeof(limit_text), "%u", limit);
         limit_for = limit;
     }
-    snprintf(n, sizeof(n), "%u", remaining);
     response_header(res, "X-RateLimit-Limit", arena_strdup(&req->arena, limit_text));
-    response_header(res, "X-RateLimit-Remaining", arena_strndup(&req->arena, n, strlen(n)));
+    response_header(res, "X-RateLimit-Remaining",
+                    arena_strndup(&req->arena, n, decimal_format(n, remaining)));
     response_header(res, "X-RateLimit-Reset", arena_strdup(&req->arena, reset));
     if (used <= limit)
         return true;

@@ -6,12 +6,12 @@
  * viewer's own private posts left out like everyone else's. A post of a
  * draft event is in none of them.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "api/cache.h"
+#include "core/decimal.h"
 #include "core/rc.h"
 #include "masto/masto.h"
 #include "masto/masto_int.h"
@@ -96,12 +96,13 @@ static const char *
 page_key(struct request *req, int64_t viewer)
 {
     const char **values = arena_alloc(&req->arena, (1 + 2 * req->n_query) * sizeof(*values));
-    char prefix[32];
-    size_t i;
+    char prefix[2 + DECIMAL_SIZE + 1] = "m:";
+    size_t i, len = 2;
 
     if (values == NULL)
         return NULL;
-    snprintf(prefix, sizeof(prefix), "m:%lld:", (long long)viewer);
+    len += decimal_format(prefix + len, viewer);
+    memcpy(prefix + len, ":", 2);
     values[0] = req->path;
     for (i = 0; i < req->n_query; i++) {
         values[1 + 2 * i] = req->query[i].name;
