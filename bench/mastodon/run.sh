@@ -42,6 +42,7 @@ ROOT=$(pwd)
 BIN=$ROOT/$BUILD/gazouillis
 GZ="$PYTHON bench/server/gz.py"
 HERE=bench/mastodon
+. bench/server/nginx_head.sh
 
 mkdir -p "$OUT"
 rm -rf "${OUT:?}"/*
@@ -144,25 +145,11 @@ if [ -x "$NGINX" ]; then
         [ "$(get "$OUT/fetch_tag.json.gz.txt" content_encoding)" = gzip ] &&
         [ "$(get "$OUT/fetch_list.json.gz.txt" content_encoding)" = gzip ]; then
         chmod -R a+rX "$NGX_DIR/www"
-        cat >"$NGX_DIR/nginx.conf" <<EOF
-# written by bench/mastodon/run.sh: gazouillis's reading bodies as static files
-worker_processes auto;
-daemon off;
-pid $NGX_DIR/nginx.pid;
-error_log $NGX_DIR/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
+        {
+            nginx_conf_head "$NGX_DIR" bench/mastodon/run.sh
+            cat <<EOF
     default_type application/json;
     gzip_static on;
-    client_body_temp_path $NGX_DIR/tmp/client;
-    proxy_temp_path $NGX_DIR/tmp/proxy;
-    fastcgi_temp_path $NGX_DIR/tmp/fastcgi;
-    uwsgi_temp_path $NGX_DIR/tmp/uwsgi;
-    scgi_temp_path $NGX_DIR/tmp/scgi;
     server {
         listen 127.0.0.1:$NGX_PORT;
         location = $TAG_PATH { alias $NGX_DIR/www/tag.json; }
@@ -178,6 +165,7 @@ http {
     }
 }
 EOF
+        } >"$NGX_DIR/nginx.conf"
         "$NGINX" -p "$NGX_DIR/" -c "$NGX_DIR/nginx.conf" -e "$NGX_DIR/error.log" &
         NGX_PID=$!
         n=0

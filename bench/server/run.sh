@@ -46,6 +46,7 @@ ROOT=$(pwd)
 BIN=$ROOT/$BUILD/gazouillis
 HERE=bench/server
 GZ="$PYTHON $HERE/gz.py"
+. "$HERE/nginx_head.sh"
 WRK_LIMIT=$((SECS + 30))
 
 mkdir -p "$OUT"
@@ -189,23 +190,8 @@ chmod -R a+rX "$NGX_DIR/www"
 posts_type=$(get "$OUT/fetch_posts.txt" content_type)
 page_type=$(get "$OUT/fetch_page.txt" content_type)
 {
+    nginx_conf_head "$NGX_DIR" bench/server/run.sh
     cat <<EOF
-# written by bench/server/run.sh: the same bytes as gazouillis, as static files
-worker_processes auto;
-daemon off;
-pid $NGX_DIR/nginx.pid;
-error_log $NGX_DIR/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path $NGX_DIR/tmp/client;
-    proxy_temp_path $NGX_DIR/tmp/proxy;
-    fastcgi_temp_path $NGX_DIR/tmp/fastcgi;
-    uwsgi_temp_path $NGX_DIR/tmp/uwsgi;
-    scgi_temp_path $NGX_DIR/tmp/scgi;
     server {
         listen 127.0.0.1:$NGX_PORT;
         location = /api/v1/events/$SLUG/posts {

@@ -221,7 +221,9 @@ refused:
     return false;
 }
 
-/* Copies s to at, percent-encoding what cache_key() says: the new end, NULL when it does not fit.
+/*
+ * Copies s to at (percent-encoding what cache_key() says when escape): the
+ * new end, NULL when it does not fit before end with room for a NUL.
  */
 static char *
 key_append(char *at, const char *end, const char *s, bool escape)
@@ -231,7 +233,7 @@ key_append(char *at, const char *end, const char *s, bool escape)
     for (; at != NULL && *s != '\0'; s++) {
         bool special = escape && (*s == '%' || *s == '&' || *s == '=' || *s == '?');
 
-        if (end - at <= (special ? 3 : 1)) /* room for a NUL after */
+        if (end - at <= (special ? 3 : 1))
             return NULL;
         if (special) {
             *at++ = '%';
