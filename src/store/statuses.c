@@ -22,12 +22,30 @@ enum status_stmt {
     S_ACCOUNT_SEARCH,
     S_TAG_SEARCH,
     S_NOTIFICATIONS,
+    S_NOTIFICATIONS_SCAN,
     S_MARKER_GET,
     S_MARKER_SET,
     S_N
 };
 
 _Static_assert(S_N <= SQ_SLOT_MEDIA - SQ_SLOT_MASTO, "statuses.c has more statements than slots");
+
+/* The notifications' query; candidates narrows the posts read for mentions and replies. */
+#define NOTIFICATIONS_SQL(candidates)                                                              \
+    "SELECT * FROM ("                                                                              \
+    " SELECT p.id AS nid, 'mention' AS type, p.account_id AS who, p.id AS post_id, "               \
+    "  p.created_at AS at FROM posts p WHERE " candidates "p.state = 'visible' AND "               \
+    "  p.account_id <> ?1 AND (EXISTS (SELECT 1 FROM posts q WHERE q.id = p.in_reply_to_id AND "   \
+    "  q.account_id = ?1) OR p.text LIKE ?2 ESCAPE '\\')"                                          \
+    " UNION ALL"                                                                                   \
+    " SELECT ((CAST(strftime('%s', f.created_at) AS INTEGER) * 1000) << 16) | "                    \
+    "  (f.account_id & 65535), 'favourite', f.account_id, f.post_id, f.created_at "                \
+    "  FROM favourites f JOIN posts q ON q.id = f.post_id WHERE q.account_id = ?1 AND "            \
+    "  f.account_id <> ?1"                                                                         \
+    " UNION ALL"                                                                                   \
+    " SELECT r.id, 'reblog', r.account_id, r.post_id, r.created_at FROM reblogs r "                \
+    "  JOIN posts q ON q.id = r.post_id WHERE q.account_id = ?1 AND r.account_id <> ?1"            \
+    ") WHERE nid < ?3 AND nid > ?4 ORDER BY nid DESC LIMIT ?5"
 
 static const char *const status_sql[S_N] = {
     /* ?1 post, ?2 viewer (0: nobody) */
@@ -63,24 +81,19 @@ static const char *const status_sql[S_N] = {
     /*
      * What happened to an account's posts, newest first: replies and
      * mentions of it (the post's id), favourites (an id made of the
-     * time and the favouriter, so pages hold). ?1 account, ?2 "%@name%",
-     * ?3 max id (exclusive), ?4 min id (exclusive), ?5 limit.
+     * time and the favouriter, so pages hold). ?1 account, ?2 "%@name%"
+     * (a LIKE pattern), ?3 max id (exclusive), ?4 min id (exclusive), ?5
+     * limit, ?6 the name as a search query (mention_query()). The LIKE
+     * decides what is a mention; the search index only says which posts
+     * to look at (with those not indexed yet), where a scan of every post
+     * took 110 ms at 150,000 posts.
      */
-    [S_NOTIFICATIONS] =
-        "SELECT * FROM ("
-        " SELECT p.id AS nid, 'mention' AS type, p.account_id AS who, p.id AS post_id, "
-        "  p.created_at AS at FROM posts p WHERE p.state = 'visible' AND p.account_id <> ?1 AND "
-        "  (p.in_reply_to_id IN (SELECT id FROM posts WHERE account_id = ?1) OR p.text LIKE ?2 "
-        "  ESCAPE '\\')"
-        " UNION ALL"
-        " SELECT ((CAST(strftime('%s', f.created_at) AS INTEGER) * 1000) << 16) | "
-        "  (f.account_id & 65535), 'favourite', f.account_id, f.post_id, f.created_at "
-        "  FROM favourites f JOIN posts q ON q.id = f.post_id WHERE q.account_id = ?1 AND "
-        "  f.account_id <> ?1"
-        " UNION ALL"
-        " SELECT r.id, 'reblog', r.account_id, r.post_id, r.created_at FROM reblogs r "
-        "  JOIN posts q ON q.id = r.post_id WHERE q.account_id = ?1 AND r.account_id <> ?1"
-        ") WHERE nid < ?3 AND nid > ?4 ORDER BY nid DESC LIMIT ?5",
+    [S_NOTIFICATIONS] = NOTIFICATIONS_SQL(
+        "p.id IN (SELECT r.id FROM posts r JOIN posts q ON q.id = r.in_reply_to_id WHERE "
+        "r.in_reply_to_id IS NOT NULL AND q.account_id = ?1 UNION SELECT rowid FROM posts_fts "
+        "WHERE posts_fts MATCH ?6 UNION SELECT post_id FROM posts_fts_pending) AND "),
+    /* the same for a name the search index cannot look up: every post is read */
+    [S_NOTIFICATIONS_SCAN] = NOTIFICATIONS_SQL(""),
     [S_MARKER_GET] = "SELECT last_read_id, version, updated_at FROM markers WHERE account_id = ?1 "
                      "AND timeline = ?2",
     [S_MARKER_SET] = "INSERT INTO markers (account_id, timeline, last_read_id, version, "
@@ -342,6 +355,41 @@ store_tag_search(struct store *st, struct arena *ar, const char *prefix, int lim
     return rc;
 }
 
+/*
+ * The posts_fts query that finds every post whose text holds "@username"
+ * (with others, which the LIKE then leaves out): the name's words as the
+ * tokenizer cuts them ('_' separates), the last one as a prefix, since
+ * "@mia" is also in "@miamoto". A username is [a-z0-9_]: nothing to quote.
+ * "" when the name has no word (only '_'), NULL when out of memory.
+ */
+static const char *
+mention_query(struct arena *ar, const char *username)
+{
+    size_t len = strlen(username), i, o = 0;
+    char *q = arena_alloc(ar, len + 4);
+    bool words = false;
+
+    if (q == NULL)
+        return NULL;
+    q[o++] = '"';
+    for (i = 0; i < len; i++) {
+        if (username[i] != '_') {
+            words = true;
+            q[o++] = username[i];
+        } else if (o > 1 && q[o - 1] != ' ') {
+            q[o++] = ' ';
+        }
+    }
+    if (!words)
+        return "";
+    if (q[o - 1] == ' ')
+        o--;
+    q[o++] = '"';
+    q[o++] = '*';
+    q[o] = '\0';
+    return q;
+}
+
 int
 store_notifications(struct store *st, struct arena *ar, const struct account *acc, int64_t max_id,
                     int64_t min_id, int limit, struct notification **out, size_t *n_out)
@@ -349,16 +397,20 @@ store_notifications(struct store *st, struct arena *ar, const struct account *ac
     sqlite3_stmt *stmt;
     struct notification *v = NULL;
     char *mention = arena_printf(ar, "@%s", acc->username);
+    const char *query = mention_query(ar, acc->username);
     size_t n = 0, cap = 0;
     bool nomem = false;
     int rc, src;
 
-    if (mention == NULL || (mention = like_prefix(ar, mention, true)) == NULL)
+    if (mention == NULL || query == NULL || (mention = like_prefix(ar, mention, true)) == NULL)
         return sq_nomem(st, "list notifications");
-    if ((rc = prepare(st, S_NOTIFICATIONS, &stmt)) != RC_OK)
+    if ((rc = prepare(st, query[0] != '\0' ? S_NOTIFICATIONS : S_NOTIFICATIONS_SCAN, &stmt)) !=
+        RC_OK)
         return rc;
     sqlite3_bind_int64(stmt, 1, acc->id);
     sqlite3_bind_text(stmt, 2, mention, -1, SQLITE_STATIC);
+    if (query[0] != '\0')
+        sqlite3_bind_text(stmt, 6, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 3, max_id != 0 ? max_id : INT64_MAX);
     sqlite3_bind_int64(stmt, 4, min_id);
     sqlite3_bind_int(stmt, 5, limit);

@@ -1121,6 +1121,74 @@ search_indexing_reads_only_the_pending_posts(void **state)
     assert_int_equal(n, 200);
 }
 
+/* Whether the notifications of acc are exactly the posts of ids (any order), all mentions. */
+static void
+assert_mentions(struct fixture *f, int64_t account_id, const char *username, const int64_t *ids,
+                size_t n_ids)
+{
+    struct account acc = {.id = account_id, .username = username};
+    struct notification *got;
+    size_t n, i, j;
+
+    assert_int_equal(store_notifications(f->st, &f->ar, &acc, 0, 0, 100, &got, &n), RC_OK);
+    if (n != n_ids)
+        fail_msg("%s: %zu notifications, %zu expected", username, n, n_ids);
+    for (i = 0; i < n_ids; i++) {
+        for (j = 0; j < n && got[j].post_id != ids[i]; j++)
+            ;
+        if (j == n)
+            fail_msg("%s: post %zu of the expected is not notified", username, i);
+        assert_string_equal(got[j].type, "mention");
+    }
+}
+
+/*
+ * A mention is found through the search index, indexed or still pending,
+ * in every form the text can hold it (case, a longer name, inside an
+ * address, words joined by '_'), and a name the index has no word for is
+ * still found by reading every post.
+ */
+static void
+notifications_find_mentions_indexed_or_not(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ev = add_event(f, "ev"), bob = add_account(f, "bob", "member");
+    int64_t mia = add_account(f, "mia", "member"), jp = add_account(f, "jean_pierre", "member");
+    int64_t under = add_account(f, "___", "member"), mine, reply, m[8];
+    struct post r = {.event_id = ev, .account_id = bob, .text = "Je réponds sans nommer"};
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) { /* first indexed for search, then pending */
+        size_t k = 0;
+
+        mine = add_post(f, ev, mia, "Un message de mia", NULL, 0);
+        r.in_reply_to_id = mine;
+        assert_int_equal(store_post_add(f->st, &r, &reply), RC_OK);
+        m[k++] = add_post(f, ev, bob, "Bonjour @mia, bienvenue", NULL, 0);
+        m[k++] = add_post(f, ev, bob, "@MIA en capitales", NULL, 0);
+        m[k++] = add_post(f, ev, bob, "@miamoto seulement", NULL, 0);
+        m[k++] = add_post(f, ev, bob, "Écrire à contact@mia.org", NULL, 0);
+        add_post(f, ev, bob, "mia sans arobase, jean pierre sans trait", NULL, 0);
+        m[k++] = add_post(f, ev, bob, "Merci @jean_pierre !", NULL, 0);
+        m[k++] = add_post(f, ev, bob, "Et @___ aussi", NULL, 0);
+        add_post(f, ev, mia, "@mia se cite elle-même", NULL, 0); /* one's own: no notification */
+        if (pass == 0)
+            assert_int_equal(store_fts_index_pending(f->st), RC_OK);
+        else
+            assert_true(sql_int(f, "SELECT count(*) FROM posts_fts_pending") >= 8);
+        {
+            int64_t for_mia[] = {reply, m[0], m[1], m[2], m[3]}, for_jp[] = {m[4]},
+                    for_under[] = {m[5]};
+
+            assert_mentions(f, mia, "mia", for_mia, 5);
+            assert_mentions(f, jp, "jean_pierre", for_jp, 1);
+            assert_mentions(f, under, "___", for_under, 1);
+        }
+        /* the next pass adds the same again: clear these away */
+        assert_int_equal(sql_exec(f, "DELETE FROM posts"), SQLITE_OK);
+    }
+}
+
 static void
 search_ignores_accents_and_case(void **state)
 {
@@ -1874,6 +1942,8 @@ main(void)
         cmocka_unit_test_setup_teardown(post_list_visible_only, setup, teardown),
         cmocka_unit_test_setup_teardown(post_list_by_account, setup, teardown),
         cmocka_unit_test_setup_teardown(search_ignores_accents_and_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(notifications_find_mentions_indexed_or_not, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(search_indexing_reads_only_the_pending_posts, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(search_survives_hostile_input, setup, teardown),
