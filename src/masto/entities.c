@@ -5,12 +5,15 @@
  * times with milliseconds, absolute URLs. A post of an event is a status
  * whose links point at the event page.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "core/rc.h"
 #include "masto/masto.h"
+#include "text/text.h"
 
 /* The author of a post whose account is gone. */
 #define GHOST_ACCOUNT                                                                              \
@@ -116,6 +119,68 @@ content(struct json_writer *w, struct request *req, const char *html)
     jw_string_part(w, p, strlen(p));
     jw_string_part(w, "</p>", 4);
     jw_string_close(w);
+}
+
+/* Whether name (len bytes) is already among the first n mentions of text. */
+static bool
+mentioned_before(const char *text, const struct text_entities *es, size_t n, const char *name,
+                 size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (es->v[i].value_end - es->v[i].value_start == len &&
+            strncasecmp(text + es->v[i].value_start, name, len) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * The accounts of this server that the post mentions ("@name", each once,
+ * in text order), as Mastodon's Mention: apps open an account in the app
+ * when a link of the content has its url, and start a reply with them. A
+ * name no account has, a disabled account, and accounts of other servers
+ * (no federation yet) are left out.
+ */
+static void
+mentions_write(struct json_writer *w, struct request *req, struct store *st, const struct post *p)
+{
+    struct text_entities es = {0};
+    struct arena *ar = &req->arena;
+    const char *base = masto_base(req);
+    size_t i, j;
+
+    jw_array(w);
+    /* most posts mention nobody: no extraction for them */
+    if (st != NULL && p->text != NULL && strchr(p->text, '@') != NULL &&
+        text_extract_mentions(p->text, strlen(p->text), TEXT_FEDIVERSE, &es) == 0)
+        for (i = 0; i < es.n; i++) {
+            const struct text_entity *m = &es.v[i];
+            size_t len = m->value_end - m->value_start;
+            struct account acc;
+            char *name;
+
+            if (m->domain_end > m->domain_start || m->list_end > m->list_start ||
+                mentioned_before(p->text, &es, i, p->text + m->value_start, len) ||
+                (name = arena_strndup(ar, p->text + m->value_start, len)) == NULL)
+                continue;
+            for (j = 0; j < len; j++) /* usernames are lower case; "@MIA" is mia */
+                name[j] = (char)tolower((unsigned char)name[j]);
+            if (store_account_by_name(st, ar, name, &acc) != RC_OK || acc.disabled)
+                continue;
+            jw_object(w);
+            jw_key(w, "id");
+            jw_id(w, acc.id);
+            jw_key(w, "username");
+            jw_string(w, acc.username);
+            jw_key(w, "url");
+            jw_string_cat(w, base, "/@", acc.username, NULL);
+            jw_key(w, "acct");
+            jw_string(w, acc.username);
+            jw_end_object(w);
+        }
+    text_entities_release(&es);
+    jw_end_array(w);
 }
 
 void
@@ -235,8 +300,7 @@ masto_status_write(struct json_writer *w, struct request *req, struct store *st,
         }
     jw_end_array(w);
     jw_key(w, "mentions");
-    jw_array(w);
-    jw_end_array(w);
+    mentions_write(w, req, st, p);
     jw_key(w, "application");
     jw_null(w);
     jw_key(w, "emojis");

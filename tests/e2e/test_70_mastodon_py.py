@@ -980,6 +980,29 @@ def test_notifications(server, people):
     assert fav["status"]["id"] == s["id"]
 
 
+def test_a_status_lists_who_it_mentions_and_a_reply_names_them(server, people):
+    add_user(server, "zoe")
+    zoe = server.token("zoe")
+    s = people.mia.status_post("Bonjour @ed et @ZOE (@ed encore), ni @personne ni "
+                               "@zoe@ailleurs.example")
+    ed_id = people.ed.account_verify_credentials()["id"]
+    zoe_id = requests.get(server.url("/api/v1/accounts/lookup?acct=zoe"), timeout=10).json()["id"]
+    # each account of this server once, in text order; nobody for an unknown or remote name
+    assert [(str(m["id"]), m["username"], m["acct"]) for m in s["mentions"]] == \
+        [(str(ed_id), "ed", "ed"), (zoe_id, "zoe", "zoe")]
+    ed = s["mentions"][0]
+    assert ed["url"] == server.url("/@ed") and f'href="{ed["url"]}"' in s["content"]
+    # Mastodon.py starts a reply with the author and everyone mentioned but oneself
+    r = people.ed.status_reply(s, "D'accord")
+    assert "@mia" in r["content"] and "@zoe" in r["content"] and "@ed" not in r["content"]
+    assert {m["username"] for m in r["mentions"]} == {"mia", "zoe"}
+    # and zoe is told, both times
+    got = requests.get(server.url("/api/v1/notifications"), headers=auth(zoe), timeout=10)
+    assert got.status_code == 200, got.text
+    mentions = {n["status"]["id"] for n in got.json() if n["type"] == "mention"}
+    assert mentions == {str(s["id"]), str(r["id"])}, got.json()
+
+
 def test_markers(server, people):
     s = people.mia.status_post("Lu jusqu'ici")
     people.mia.markers_set(["home"], [s["id"]])
