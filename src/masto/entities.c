@@ -121,7 +121,14 @@ content(struct json_writer *w, struct request *req, const char *html)
     jw_string_close(w);
 }
 
-/* Whether name (len bytes) is already among the first n mentions of text. */
+/* Whether mention m names an account of this server: no domain, not a list. */
+static bool
+mention_is_local(const struct text_entity *m)
+{
+    return m->domain_end == m->domain_start && m->list_end == m->list_start;
+}
+
+/* Whether name (len bytes) is already among the first n local mentions of text. */
 static bool
 mentioned_before(const char *text, const struct text_entities *es, size_t n, const char *name,
                  size_t len)
@@ -129,7 +136,7 @@ mentioned_before(const char *text, const struct text_entities *es, size_t n, con
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (es->v[i].value_end - es->v[i].value_start == len &&
+        if (mention_is_local(&es->v[i]) && es->v[i].value_end - es->v[i].value_start == len &&
             strncasecmp(text + es->v[i].value_start, name, len) == 0)
             return true;
     return false;
@@ -160,7 +167,7 @@ mentions_write(struct json_writer *w, struct request *req, struct store *st, con
             struct account acc;
             char *name;
 
-            if (m->domain_end > m->domain_start || m->list_end > m->list_start ||
+            if (!mention_is_local(m) ||
                 mentioned_before(p->text, &es, i, p->text + m->value_start, len) ||
                 (name = arena_strndup(ar, p->text + m->value_start, len)) == NULL)
                 continue;

@@ -983,8 +983,8 @@ def test_notifications(server, people):
 def test_a_status_lists_who_it_mentions_and_a_reply_names_them(server, people):
     add_user(server, "zoe")
     zoe = server.token("zoe")
-    s = people.mia.status_post("Bonjour @ed et @ZOE (@ed encore), ni @personne ni "
-                               "@zoe@ailleurs.example")
+    s = people.mia.status_post("Bonjour @ed@ailleurs.example, @ed et @ZOE (@ed encore), ni "
+                               "@personne ni @zoe@ailleurs.example")
     ed_id = people.ed.account_verify_credentials()["id"]
     zoe_id = requests.get(server.url("/api/v1/accounts/lookup?acct=zoe"), timeout=10).json()["id"]
     # each account of this server once, in text order; nobody for an unknown or remote name
