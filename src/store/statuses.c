@@ -359,8 +359,10 @@ store_tag_search(struct store *st, struct arena *ar, const char *prefix, int lim
  * The posts_fts query that finds every post whose text holds "@username"
  * (with others, which the LIKE then leaves out): the name's words as the
  * tokenizer cuts them ('_' separates), the last one as a prefix, since
- * "@mia" is also in "@miamoto". A username is [a-z0-9_]: nothing to quote.
- * "" when the name has no word (only '_'), NULL when out of memory.
+ * "@mia" is also in "@miamoto". "" (read every post) when the name has no
+ * word (only '_') or holds anything but [a-z0-9_], which accounts made
+ * here cannot but the store does not refuse: a quote would break the
+ * query, a letter the tokenizer folds would miss. NULL when out of memory.
  */
 static const char *
 mention_query(struct arena *ar, const char *username)
@@ -373,9 +375,13 @@ mention_query(struct arena *ar, const char *username)
         return NULL;
     q[o++] = '"';
     for (i = 0; i < len; i++) {
-        if (username[i] != '_') {
+        char c = username[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return "";
+        if (c != '_') {
             words = true;
-            q[o++] = username[i];
+            q[o++] = c;
         } else if (o > 1 && q[o - 1] != ' ') {
             q[o++] = ' ';
         }

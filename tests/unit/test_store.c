@@ -76,7 +76,6 @@ teardown(void **state)
     return 0;
 }
 
-/* One integer that sql returns, read with a connection of our own. */
 /* The one integer sql returns on db. */
 static int64_t
 db_int(sqlite3 *db, const char *sql)
@@ -91,16 +90,25 @@ db_int(sqlite3 *db, const char *sql)
     return v;
 }
 
-static int64_t
-sql_int(struct fixture *f, const char *sql)
+/* A connection of our own to the fixture's database, beside the store's. */
+static sqlite3 *
+own_db(struct fixture *f)
 {
     char path[192];
     sqlite3 *db = NULL;
-    int64_t v;
 
     snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    v = db_int(db, sql);
+    return db;
+}
+
+/* One integer that sql returns, read with a connection of our own. */
+static int64_t
+sql_int(struct fixture *f, const char *sql)
+{
+    sqlite3 *db = own_db(f);
+    int64_t v = db_int(db, sql);
+
     sqlite3_close(db);
     return v;
 }
@@ -109,13 +117,9 @@ sql_int(struct fixture *f, const char *sql)
 static int
 sql_exec(struct fixture *f, const char *sql)
 {
-    char path[192];
-    sqlite3 *db = NULL;
-    int src;
+    sqlite3 *db = own_db(f);
+    int src = sqlite3_exec(db, sql, NULL, NULL, NULL);
 
-    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    src = sqlite3_exec(db, sql, NULL, NULL, NULL);
     sqlite3_close(db);
     return src;
 }
@@ -263,12 +267,9 @@ open_takes_no_write_lock_when_up_to_date(void **state)
     struct fixture *f = *state;
     struct store *st = NULL;
     struct timespec t0, t1;
-    char path[192];
-    sqlite3 *db;
+    sqlite3 *db = own_db(f);
     int64_t n;
 
-    snprintf(path, sizeof(path), "%s/gazouillis.db", f->data);
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(store_open(f->data, &st), RC_OK);
@@ -1154,7 +1155,9 @@ notifications_find_mentions_indexed_or_not(void **state)
     struct fixture *f = *state;
     int64_t ev = add_event(f, "ev"), bob = add_account(f, "bob", "member");
     int64_t mia = add_account(f, "mia", "member"), jp = add_account(f, "jean_pierre", "member");
-    int64_t under = add_account(f, "___", "member"), mine, reply, m[8];
+    int64_t under = add_account(f, "___", "member"), mine, reply, m[9];
+    /* not a name accounts get here, but the store keeps it: the query must not break */
+    int64_t quoted = add_account(f, "o\"neil", "member");
     struct post r = {.event_id = ev, .account_id = bob, .text = "Je réponds sans nommer"};
     int pass;
 
@@ -1171,6 +1174,7 @@ notifications_find_mentions_indexed_or_not(void **state)
         add_post(f, ev, bob, "mia sans arobase, jean pierre sans trait", NULL, 0);
         m[k++] = add_post(f, ev, bob, "Merci @jean_pierre !", NULL, 0);
         m[k++] = add_post(f, ev, bob, "Et @___ aussi", NULL, 0);
+        m[k++] = add_post(f, ev, bob, "Salut @o\"neil", NULL, 0);
         add_post(f, ev, mia, "@mia se cite elle-même", NULL, 0); /* one's own: no notification */
         if (pass == 0)
             assert_int_equal(store_fts_index_pending(f->st), RC_OK);
@@ -1178,11 +1182,12 @@ notifications_find_mentions_indexed_or_not(void **state)
             assert_true(sql_int(f, "SELECT count(*) FROM posts_fts_pending") >= 8);
         {
             int64_t for_mia[] = {reply, m[0], m[1], m[2], m[3]}, for_jp[] = {m[4]},
-                    for_under[] = {m[5]};
+                    for_under[] = {m[5]}, for_quoted[] = {m[6]};
 
             assert_mentions(f, mia, "mia", for_mia, 5);
             assert_mentions(f, jp, "jean_pierre", for_jp, 1);
             assert_mentions(f, under, "___", for_under, 1);
+            assert_mentions(f, quoted, "o\"neil", for_quoted, 1);
         }
         /* the next pass adds the same again: clear these away */
         assert_int_equal(sql_exec(f, "DELETE FROM posts"), SQLITE_OK);
