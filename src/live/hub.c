@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,12 +46,13 @@
 #include "live/live.h"
 #include "live/ws_read.h"
 
-#define N_BUCKETS         1024
-#define BACKLOG_MAX       (256 << 10) /* unsent bytes of one stream; beyond, it is too slow */
-#define DEFAULT_PER_ADDR  2000
-#define DEFAULT_KEEPALIVE 15000
-#define MAX_EVENTS        256
-#define MAX_SHARDS        16
+#define N_BUCKETS            1024
+#define BACKLOG_MAX          (256 << 10) /* unsent bytes of one stream; beyond, it is too slow */
+#define DEFAULT_PER_ADDR     2000
+#define DEFAULT_KEEPALIVE    15000
+#define MAX_EVENTS           256
+#define MAX_SHARDS           16
+#define WS_MAX_SUBSCRIPTIONS 32 /* topics of one WebSocket */
 
 /* What a stream says first: its HTTP head (the body ends when the connection does). */
 static const char head[] = "HTTP/1.1 200 OK\r\n"
@@ -64,23 +66,39 @@ static const char head[] = "HTTP/1.1 200 OK\r\n"
 static const char retry[] = "retry: 3000\n\n";
 
 /*
- * A topic "M:…" is a stream of the Mastodon API (masto/streaming.c): no
- * retry field, and its keep-alive is Mastodon's ":thump" comment, which
- * some clients look for. A topic "W:…" is a WebSocket of it: its own head
- * (101), and a ping frame to keep it alive; what its client sends is read
- * as frames (live/ws_read.c): a ping is answered with a pong, a close with
- * a close before the connection ends, anything else is dropped.
+ * The kinds of stream. gazouillis's own event streams; the Mastodon API's
+ * event streams (topics "M:…", masto/streaming.c): no retry field, and
+ * their keep-alive is Mastodon's ":thump" comment, which some clients look
+ * for; and the Mastodon API's WebSockets: their own head (101), a ping
+ * frame to keep them alive, and what their client sends read as frames
+ * (live/ws_read.c): a ping is answered with a pong, a close with a close
+ * before the connection ends, a text message handed to the Mastodon API
+ * (a subscription to add or end), a binary one answered by a close.
  */
-static bool
-mastodon_topic(const char *topic)
-{
-    return strncmp(topic, "M:", 2) == 0;
-}
+enum stream_kind { EVENTS, MASTO_EVENTS, WEBSOCKET };
 
 struct topic {
     char *name;
-    struct live_stream *first;
+    struct membership *first;
     struct topic *next; /* in its bucket */
+};
+
+/*
+ * A stream on a topic. An event stream has one, a WebSocket as many as its
+ * client subscribed to (up to WS_MAX_SUBSCRIPTIONS), each with its label:
+ * the start of its frames' text, {"stream":["hashtag","Innover"], -
+ * naming the stream as the client did, so that a client telling its
+ * subscriptions apart by that name (masto.js) knows its own. What is
+ * published to a WebSocket's topic is the rest of the text, the same for
+ * every label.
+ */
+struct membership {
+    struct topic *topic;
+    struct live_stream *stream;
+    struct membership *prev, *next; /* in its topic */
+    struct membership *next_of_stream;
+    size_t label_len;
+    char label[]; /* empty for an event stream */
 };
 
 struct address {
@@ -91,8 +109,10 @@ struct address {
 
 struct live_stream {
     struct shard *shard;
-    struct topic *topic;
-    struct live_stream *prev, *next; /* in its topic */
+    enum stream_kind kind;
+    struct membership *members;              /* its topics */
+    unsigned n_members;                      /* of a WebSocket: at most WS_MAX_SUBSCRIPTIONS */
+    struct live_stream *all_prev, *all_next; /* in its shard's list of streams */
     struct address *address;
     int fd;    /* -1 until started */
     char *out; /* bytes not sent yet: the backlog, then what a socket refused */
@@ -107,6 +127,8 @@ struct live_stream {
     bool tag;             /* on a tag's topic: counted in its shard's n_tag_streams */
     struct ws_reader *ws; /* a WebSocket's: its client's frames so far (made when it speaks) */
     bool ws_closing;      /* its client said close: answered, then the connection ends */
+    live_ws_message_fn ws_message; /* a WebSocket's: reads its client's text messages */
+    unsigned ws_rights;            /* what its token may, for ws_message */
 };
 
 /* A message on its way to the shards: bytes and topics, formatted once. */
@@ -122,6 +144,7 @@ struct message {
 struct shard {
     pthread_mutex_t lock;
     struct topic *topics[N_BUCKETS];
+    struct live_stream *all; /* its open streams */
     /* Streams closed, freed by the shard's thread once the events it is
      * handling can no longer point at them (linked through next). */
     struct live_stream *graveyard;
@@ -223,6 +246,64 @@ address_release(struct address *a)
 
 /* ---- one stream (under its shard's lock) ---- */
 
+/* Adds s to topic name, with label (a WebSocket subscription's; empty for others). */
+static struct membership *
+member_add(struct live_stream *s, const char *name, const char *label, size_t label_len)
+{
+    struct membership *m;
+    struct topic *t;
+
+    if ((m = calloc(1, sizeof(*m) + label_len + 1)) == NULL)
+        return NULL;
+    if ((t = topic_find(s->shard, name, true)) == NULL) {
+        free(m);
+        return NULL;
+    }
+    memcpy(m->label, label, label_len);
+    m->label_len = label_len;
+    m->topic = t;
+    m->stream = s;
+    m->next = t->first;
+    if (t->first != NULL)
+        t->first->prev = m;
+    t->first = m;
+    m->next_of_stream = s->members;
+    s->members = m;
+    s->n_members++;
+    return m;
+}
+
+/* s's membership of topic name, or NULL. */
+static struct membership **
+member_find(struct live_stream *s, const char *name)
+{
+    struct membership **p;
+
+    for (p = &s->members; *p != NULL; p = &(*p)->next_of_stream)
+        if (strcmp((*p)->topic->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+/* Takes *p out of its topic (freed with its last stream) and its stream's list; frees it. */
+static void
+member_remove(struct membership **p)
+{
+    struct membership *m = *p;
+    struct topic *t = m->topic;
+
+    if (m->prev != NULL)
+        m->prev->next = m->next;
+    else
+        t->first = m->next;
+    if (m->next != NULL)
+        m->next->prev = m->prev;
+    topic_free_if_empty(m->stream->shard, t);
+    *p = m->next_of_stream;
+    m->stream->n_members--;
+    free(m);
+}
+
 /*
  * Unlinks s and closes its socket (out of the epoll set first); the memory
  * waits in the graveyard, since the shard's thread may hold an event for
@@ -233,13 +314,14 @@ stream_forget(struct live_stream *s)
 {
     struct shard *sh = s->shard;
 
-    if (s->prev != NULL)
-        s->prev->next = s->next;
+    while (s->members != NULL)
+        member_remove(&s->members);
+    if (s->all_prev != NULL)
+        s->all_prev->all_next = s->all_next;
     else
-        s->topic->first = s->next;
-    if (s->next != NULL)
-        s->next->prev = s->prev;
-    topic_free_if_empty(sh, s->topic);
+        sh->all = s->all_next;
+    if (s->all_next != NULL)
+        s->all_next->all_prev = s->all_prev;
     pthread_mutex_lock(&lock);
     address_release(s->address);
     pthread_mutex_unlock(&lock);
@@ -250,10 +332,12 @@ stream_forget(struct live_stream *s)
     }
     free(s->out);
     s->out = NULL;
+    if (s->ws != NULL)
+        ws_reader_release(s->ws);
     free(s->ws);
     s->ws = NULL;
     s->dead = true;
-    s->next = sh->graveyard;
+    s->all_next = sh->graveyard;
     sh->graveyard = s;
     sh->n_streams--;
     if (s->tag)
@@ -269,14 +353,14 @@ graveyard_free(struct shard *sh)
     struct live_stream *s;
 
     while ((s = sh->graveyard) != NULL) {
-        sh->graveyard = s->next;
+        sh->graveyard = s->all_next;
         free(s);
     }
 }
 
-/* Appends to what s has to send. False when that would pass BACKLOG_MAX or memory runs out. */
+/* Room for len more bytes in what s has to send. False past BACKLOG_MAX or without memory. */
 static bool
-out_append(struct live_stream *s, const char *bytes, size_t len)
+out_reserve(struct live_stream *s, size_t len)
 {
     size_t cap;
     char *p;
@@ -300,9 +384,38 @@ out_append(struct live_stream *s, const char *bytes, size_t len)
             s->out_cap = cap;
         }
     }
-    memcpy(s->out + s->out_len, bytes, len);
-    s->out_len += len;
     return true;
+}
+
+/* Appends the pieces to what s has to send, but their first skip bytes (sent already). */
+static bool
+out_appendv(struct live_stream *s, const struct iovec *iov, size_t n, size_t skip)
+{
+    size_t total = 0, i, len;
+
+    for (i = 0; i < n; i++)
+        total += iov[i].iov_len;
+    if (!out_reserve(s, total - skip))
+        return false;
+    for (i = 0; i < n; i++) {
+        len = iov[i].iov_len;
+        if (skip >= len) {
+            skip -= len;
+            continue;
+        }
+        memcpy(s->out + s->out_len, (const char *)iov[i].iov_base + skip, len - skip);
+        s->out_len += len - skip;
+        skip = 0;
+    }
+    return true;
+}
+
+static bool
+out_append(struct live_stream *s, const char *bytes, size_t len)
+{
+    struct iovec iov = {.iov_base = (void *)bytes, .iov_len = len};
+
+    return out_appendv(s, &iov, 1, 0);
 }
 
 /* Asks epoll to say when s's socket can take more (or not any more). */
@@ -363,65 +476,123 @@ backlog_insert(struct live_stream *s, const char *bytes, size_t len)
     return true;
 }
 
-/* Sends bytes on s: at once when nothing waits before them. False: forget s. */
+/* Sends the pieces on s, in one write when nothing waits before them. False: forget s. */
 static bool
-stream_send(struct live_stream *s, const char *bytes, size_t len)
+stream_sendv(struct live_stream *s, const struct iovec *iov, size_t n)
 {
-    ssize_t n = 0;
+    struct msghdr msg = {.msg_iov = (struct iovec *)iov, .msg_iovlen = n};
+    size_t total = 0, i;
+    ssize_t sent = 0;
 
     if (s->fd < 0) { /* not started: it goes after the backlog (backlog_insert) */
-        if (!out_append(s, bytes, len))
+        if (!out_appendv(s, iov, n, 0))
             s->gap = true; /* its handler holds it: ended at its start instead */
         return true;
     }
+    for (i = 0; i < n; i++)
+        total += iov[i].iov_len;
     if (s->out_sent == s->out_len) {
-        n = send(s->fd, bytes, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        sent = sendmsg(s->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             return false;
-        if (n < 0)
-            n = 0;
-        if ((size_t)n == len)
+        if (sent < 0)
+            sent = 0;
+        if ((size_t)sent == total)
             return true;
     }
-    if (!out_append(s, bytes + n, len - (size_t)n))
+    if (!out_appendv(s, iov, n, (size_t)sent))
         return false; /* it does not read: let it come back with Last-Event-ID */
     return flush(s);
 }
 
+static bool
+stream_send(struct live_stream *s, const char *bytes, size_t len)
+{
+    struct iovec iov = {.iov_base = (void *)bytes, .iov_len = len};
+
+    return stream_sendv(s, &iov, 1);
+}
+
+/* A WebSocket frame's header (server to client: not masked) for len bytes; its length. */
+static size_t
+ws_header(unsigned char *h, unsigned opcode, size_t len)
+{
+    size_t i;
+
+    h[0] = (unsigned char)(0x80 | opcode); /* FIN */
+    if (len < 126) {
+        h[1] = (unsigned char)len;
+        return 2;
+    }
+    if (len < 65536) {
+        h[1] = 126;
+        h[2] = (unsigned char)(len >> 8);
+        h[3] = (unsigned char)len;
+        return 4;
+    }
+    h[1] = 127;
+    for (i = 0; i < 8; i++)
+        h[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+    return 10;
+}
+
+/* Sends a change's bytes to one member: a WebSocket's as a text frame, its label first. */
+static bool
+member_send(struct membership *m, const char *bytes, size_t len)
+{
+    unsigned char frame_head[10];
+    struct iovec iov[3];
+
+    if (m->label_len == 0)
+        return stream_send(m->stream, bytes, len);
+    iov[0].iov_base = frame_head;
+    iov[0].iov_len = ws_header(frame_head, 0x1, m->label_len + len);
+    iov[1].iov_base = m->label;
+    iov[1].iov_len = m->label_len;
+    iov[2].iov_base = (void *)bytes;
+    iov[2].iov_len = len;
+    return stream_sendv(m->stream, iov, 3);
+}
+
+/* A text message of the server's own on a WebSocket (an answer to its client). */
+static bool
+ws_send_text(struct live_stream *s, const char *text, size_t len)
+{
+    unsigned char frame_head[10];
+    struct iovec iov[2] = {{.iov_base = frame_head, .iov_len = ws_header(frame_head, 0x1, len)},
+                           {.iov_base = (void *)text, .iov_len = len}};
+
+    return stream_sendv(s, iov, 2);
+}
+
 /*
- * Sends change seq's bytes on every stream of list, forgetting the dead
- * ones; not to a client that has it already: one back from another shard,
- * which had sent it sooner than this one does.
+ * Sends change seq's bytes to every member of list, forgetting the dead
+ * streams; not to a client that has it already: one back from another
+ * shard, which had sent it sooner than this one does.
  */
 static void
-send_all(struct live_stream *list, int64_t seq, const char *bytes, size_t len)
+send_all(struct membership *list, int64_t seq, const char *bytes, size_t len)
 {
-    struct live_stream *s, *next;
+    struct membership *m, *next;
 
-    for (s = list; s != NULL; s = next) {
-        next = s->next;
-        if (seq > 0 && seq <= s->seen)
+    for (m = list; m != NULL; m = next) {
+        next = m->next; /* another stream's: a stream is on a topic once */
+        if (seq > 0 && seq <= m->stream->seen)
             continue;
-        if (!stream_send(s, bytes, len))
-            stream_forget(s);
+        if (!member_send(m, bytes, len))
+            stream_forget(m->stream);
     }
 }
 
 static void
 each_stream(struct shard *sh, void (*fn)(struct live_stream *s))
 {
-    struct topic *t, *next_t;
     struct live_stream *s, *next;
-    size_t b;
 
-    for (b = 0; b < N_BUCKETS; b++)
-        for (t = sh->topics[b]; t != NULL; t = next_t) {
-            next_t = t->next; /* fn may free t with its last stream */
-            for (s = t->first; s != NULL; s = next) {
-                next = s->next;
-                fn(s);
-            }
-        }
+    for (s = sh->all; s != NULL; s = next) {
+        next = s->all_next; /* fn may forget s, and only s */
+        fn(s);
+    }
 }
 
 /* ---- publishing ---- */
@@ -590,31 +761,18 @@ deliver(struct shard *sh)
 
 /* ---- streams ---- */
 
-static struct live_stream *stream_open(struct request *req, struct response *res, const char *topic,
-                                       int64_t seen, int64_t *seq_out, const char *own_head);
-
-struct live_stream *
-live_stream_open(struct request *req, struct response *res, const char *topic, int64_t seen,
-                 int64_t *seq_out)
-{
-    return stream_open(req, res, topic, seen, seq_out, NULL);
-}
-
-struct live_stream *
-live_stream_open_head(struct request *req, struct response *res, const char *topic,
-                      int64_t *seq_out, const char *own_head)
-{
-    return stream_open(req, res, topic, -1, seq_out, own_head);
-}
-
+/*
+ * Registers a stream of kind for req on topic (NULL for a WebSocket, which
+ * subscribes afterwards), with own_head (a WebSocket's 101) or the event
+ * streams' head; see live_stream_open.
+ */
 static struct live_stream *
-stream_open(struct request *req, struct response *res, const char *topic, int64_t seen,
-            int64_t *seq_out, const char *own_head)
+stream_open(struct request *req, struct response *res, enum stream_kind kind, const char *topic,
+            int64_t seen, int64_t *seq_out, const char *own_head)
 {
     struct live_stream *s = NULL;
     struct address *a;
     struct shard *sh;
-    struct topic *t;
     int64_t published;
 
     pthread_mutex_lock(&lock);
@@ -640,20 +798,15 @@ stream_open(struct request *req, struct response *res, const char *topic, int64_
     pthread_mutex_unlock(&lock);
     sh = &shards[atomic_fetch_add(&next_shard, 1) % n_shards];
     pthread_mutex_lock(&sh->lock);
-    if ((s = calloc(1, sizeof(*s))) == NULL ||
-        !(own_head != NULL ? out_append(s, own_head, strlen(own_head))
+    if ((s = calloc(1, sizeof(*s))) == NULL)
+        goto undo;
+    s->shard = sh;
+    s->kind = kind;
+    if (!(own_head != NULL ? out_append(s, own_head, strlen(own_head))
                            : out_append(s, head, sizeof(head) - 1)) ||
-        (own_head == NULL && !mastodon_topic(topic) && !out_append(s, retry, sizeof(retry) - 1)) ||
-        (t = topic_find(sh, topic, true)) == NULL) {
-        pthread_mutex_unlock(&sh->lock);
-        pthread_mutex_lock(&lock);
-        address_release(a);
-        pthread_mutex_unlock(&lock);
-        if (s != NULL)
-            free(s->out);
-        free(s);
-        goto nomem;
-    }
+        (kind == EVENTS && !out_append(s, retry, sizeof(retry) - 1)) ||
+        (topic != NULL && member_add(s, topic, "", 0) == NULL))
+        goto undo;
     s->fd = -1;
     s->head_end = s->backlog_end = s->out_len;
     /* a client cannot have seen what was not published yet: a Last-Event-ID
@@ -661,25 +814,64 @@ stream_open(struct request *req, struct response *res, const char *topic, int64_
     if (published < sh->last_sent)
         published = sh->last_sent;
     s->seen = seen < published ? seen : published;
-    s->shard = sh;
     s->address = a;
-    s->topic = t;
-    s->next = t->first;
-    if (t->first != NULL)
-        t->first->prev = s;
-    t->first = s;
+    s->all_next = sh->all;
+    if (sh->all != NULL)
+        sh->all->all_prev = s;
+    sh->all = s;
     sh->n_streams++;
-    if ((s->tag = strncmp(topic, "t:", 2) == 0))
+    if ((s->tag = topic != NULL && strncmp(topic, "t:", 2) == 0))
         sh->n_tag_streams++;
     atomic_fetch_add(&n_streams, 1);
-    if ((s->masto = strncmp(topic, "M:", 2) == 0 || strncmp(topic, "W:", 2) == 0))
+    if ((s->masto = kind != EVENTS))
         atomic_fetch_add(&n_masto_streams, 1);
     *seq_out = sh->last_sent; /* what waits in the inbox comes to s live */
     pthread_mutex_unlock(&sh->lock);
     return s;
+undo:
+    if (s != NULL)
+        free(s->out);
+    free(s);
+    pthread_mutex_unlock(&sh->lock);
+    pthread_mutex_lock(&lock);
+    address_release(a);
+    pthread_mutex_unlock(&lock);
 nomem:
     response_error(res, 500, "out of memory");
     return NULL;
+}
+
+struct live_stream *
+live_stream_open(struct request *req, struct response *res, const char *topic, int64_t seen,
+                 int64_t *seq_out)
+{
+    return stream_open(req, res, strncmp(topic, "M:", 2) == 0 ? MASTO_EVENTS : EVENTS, topic, seen,
+                       seq_out, NULL);
+}
+
+struct live_stream *
+live_ws_open(struct request *req, struct response *res, const char *own_head, unsigned rights,
+             live_ws_message_fn on_message)
+{
+    struct live_stream *s;
+    int64_t seq;
+
+    if ((s = stream_open(req, res, WEBSOCKET, NULL, -1, &seq, own_head)) != NULL) {
+        s->ws_message = on_message; /* not started: nothing reads them yet */
+        s->ws_rights = rights;
+    }
+    return s;
+}
+
+int
+live_ws_subscribe(struct live_stream *s, const char *topic, const char *label)
+{
+    bool ok;
+
+    pthread_mutex_lock(&s->shard->lock);
+    ok = member_find(s, topic) != NULL || member_add(s, topic, label, strlen(label)) != NULL;
+    pthread_mutex_unlock(&s->shard->lock);
+    return ok ? 0 : -1;
 }
 
 int
@@ -756,12 +948,24 @@ keepalive(struct live_stream *s)
     const char *bytes = comment;
     size_t len = sizeof(comment) - 1;
 
-    if (strncmp(s->topic->name, "W:", 2) == 0)
+    if (s->kind == WEBSOCKET)
         bytes = ping, len = sizeof(ping) - 1;
-    else if (mastodon_topic(s->topic->name))
+    else if (s->kind == MASTO_EVENTS)
         bytes = thump, len = sizeof(thump) - 1;
     if (s->fd >= 0 && !stream_send(s, bytes, len))
         stream_forget(s);
+}
+
+/* Says close (with code) to a WebSocket's client: nothing more is sent, the connection ends. */
+static void
+ws_close(struct live_stream *s, unsigned code)
+{
+    const unsigned char frame[4] = {0x88, 2, (unsigned char)(code >> 8), (unsigned char)code};
+
+    if (s->ws_closing)
+        return;
+    s->ws_closing = true;
+    stream_send(s, (const char *)frame, sizeof(frame));
 }
 
 /* A WebSocket client's control frame: a ping gets its pong, a close its close. */
@@ -784,17 +988,58 @@ ws_control(void *arg, unsigned opcode, const unsigned char *payload, size_t len)
         s->ws_closing = true;
 }
 
+/*
+ * A WebSocket client's message: a text is read by the Mastodon API
+ * (ws_message), which says what subscription to add or end, or what to
+ * answer; a binary message is refused with a close (1003), as Mastodon
+ * does.
+ */
+static void
+ws_message(void *arg, unsigned opcode, const unsigned char *data, size_t len)
+{
+    struct live_stream *s = arg;
+    struct live_ws_change c;
+    struct membership **m;
+
+    if (s->ws_closing)
+        return;
+    if (opcode != 0x1 || s->ws_message == NULL) {
+        ws_close(s, 1003);
+        return;
+    }
+    c.action = LIVE_WS_NOTHING;
+    c.reply[0] = '\0';
+    s->ws_message(s->ws_rights, (const char *)data, len, &c);
+    if (c.action == LIVE_WS_SUBSCRIBE && member_find(s, c.topic) == NULL) {
+        if (s->n_members >= WS_MAX_SUBSCRIPTIONS)
+            snprintf(c.reply, sizeof(c.reply),
+                     "{\"error\":\"at most %d subscriptions on one connection: "
+                     "unsubscribe from one first\",\"status\":429}",
+                     WS_MAX_SUBSCRIPTIONS);
+        else if (member_add(s, c.topic, c.label, strlen(c.label)) == NULL)
+            snprintf(c.reply, sizeof(c.reply), "{\"error\":\"out of memory\",\"status\":500}");
+    } else if (c.action == LIVE_WS_UNSUBSCRIBE && (m = member_find(s, c.topic)) != NULL) {
+        member_remove(m);
+    }
+    if (c.reply[0] != '\0' && !ws_send_text(s, c.reply, strlen(c.reply)))
+        s->ws_closing = true;
+}
+
 /* Reads what the client of s sent: false when the stream is to end. */
 static bool
 client_said(struct live_stream *s, const char *bytes, size_t n)
 {
-    if (strncmp(s->topic->name, "W:", 2) != 0)
+    static const struct ws_handlers handlers = {ws_control, ws_message};
+    int rc;
+
+    if (s->kind != WEBSOCKET)
         return true; /* a client sends nothing on an event stream: noise, dropped */
     if (s->ws == NULL && (s->ws = calloc(1, sizeof(*s->ws))) == NULL)
         return false;
-    if (ws_read(s->ws, (const unsigned char *)bytes, n, ws_control, s) != 0)
-        return false; /* it breaks the protocol: the connection ends */
-    return !s->ws_closing;
+    rc = ws_read(s->ws, (const unsigned char *)bytes, n, &handlers, s);
+    if (rc != 0) /* it breaks the protocol, or a message is too big: said, then the end */
+        ws_close(s, rc == WS_TOO_BIG ? 1009 : 1002);
+    return rc == 0 && !s->ws_closing;
 }
 
 /* A socket said something: writable (flush), or readable - on an event

@@ -68,12 +68,37 @@ struct live_stream;
 struct live_stream *live_stream_open(struct request *req, struct response *res, const char *topic,
                                      int64_t seen, int64_t *last_seq);
 /*
- * The same with own_head (NUL-terminated) sent first instead of the
- * server-sent events' HTTP head: a WebSocket's 101 (topics "W:…").
+ * A WebSocket of the Mastodon API (its topics "W:…"): what is published
+ * to them is the end of a text message's JSON, which each subscription's
+ * label begins; see live_ws_subscribe. Its client's text messages are read
+ * by the Mastodon API, which says what to do with each.
  */
-struct live_stream *live_stream_open_head(struct request *req, struct response *res,
-                                          const char *topic, int64_t *last_seq,
-                                          const char *own_head);
+#define LIVE_WS_TOPIC_MAX 160
+#define LIVE_WS_LABEL_MAX 320
+#define LIVE_WS_REPLY_MAX 400
+
+struct live_ws_change {
+    enum { LIVE_WS_NOTHING, LIVE_WS_SUBSCRIBE, LIVE_WS_UNSUBSCRIBE } action;
+    char topic[LIVE_WS_TOPIC_MAX]; /* to subscribe to, or unsubscribe from */
+    char label[LIVE_WS_LABEL_MAX]; /* of the subscription: {"stream":[…], */
+    char reply[LIVE_WS_REPLY_MAX]; /* a text message to answer with ("" for none) */
+};
+
+/* Reads a client's text message (len bytes, NUL-terminated) into *change;
+ * rights: what the socket's token may, as the opener said. */
+typedef void (*live_ws_message_fn)(unsigned rights, const char *text, size_t len,
+                                   struct live_ws_change *change);
+
+/*
+ * A new WebSocket for req, own_head (its 101, NUL-terminated) sent first,
+ * on no topic yet. NULL with an answer in res, as live_stream_open.
+ */
+struct live_stream *live_ws_open(struct request *req, struct response *res, const char *own_head,
+                                 unsigned rights, live_ws_message_fn on_message);
+/* Subscribes a WebSocket not started yet to topic, its frames starting with label
+ * (nothing when it is on topic already). -1 when memory runs out. */
+int live_ws_subscribe(struct live_stream *s, const char *topic, const char *label);
+
 /*
  * Adds bytes to the replay, sent before anything published since the
  * stream registered: before live_stream_start(). -1 when the replay would

@@ -62,53 +62,6 @@ tags_of(struct arena *ar, const struct post *p, const char *row_tags, const char
     return true;
 }
 
-/* One WebSocket text frame (server to client: not masked) of text, in ar. */
-static bool
-ws_frame(struct arena *ar, const char *text, const char **out, size_t *out_len)
-{
-    size_t len = strlen(text), head = len < 126 ? 2 : len < 65536 ? 4 : 10, i;
-    unsigned char *f = arena_alloc(ar, head + len);
-
-    if (f == NULL)
-        return false;
-    f[0] = 0x81; /* FIN, text */
-    if (len < 126) {
-        f[1] = (unsigned char)len;
-    } else if (len < 65536) {
-        f[1] = 126;
-        f[2] = (unsigned char)(len >> 8);
-        f[3] = (unsigned char)len;
-    } else {
-        f[1] = 127;
-        for (i = 0; i < 8; i++)
-            f[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
-    }
-    memcpy(f + head, text, len);
-    *out = (const char *)f;
-    *out_len = head + len;
-    return true;
-}
-
-/*
- * Publishes to the WebSocket topic of one stream {"stream": [...], "event",
- * "payload"}; payload comes JSON-escaped already (done once per change).
- */
-static bool
-ws_publish(struct arena *ar, int64_t seq, const char *topic, const char *stream, const char *event,
-           const char *payload)
-{
-    const char *text, *bytes;
-    size_t len;
-
-    if (topic == NULL || stream == NULL ||
-        (text = arena_printf(ar, "{\"stream\":%s,\"event\":\"%s\",\"payload\":%s}", stream, event,
-                             payload)) == NULL ||
-        !ws_frame(ar, text, &bytes, &len))
-        return false;
-    live_publish(seq, &topic, 1, bytes, len);
-    return true;
-}
-
 /* A tag as a JSON string (tags are folded text: escape it all the same). */
 static const char *
 json_text(struct arena *ar, const char *s)
@@ -124,22 +77,23 @@ json_text(struct arena *ar, const char *s)
 
 /*
  * The publisher's other renderings (publisher_also): Mastodon's
- * server-sent events to "M:p" and "M:t:TAG", and WebSocket frames to
- * "W:public", "W:public:local", "W:user", "W:hashtag:TAG" and
- * "W:hashtag:local:TAG", each naming its stream as Mastodon does.
+ * server-sent events to "M:p" and "M:t:TAG", and the end of a WebSocket
+ * message, "event":…,"payload":…}, to "W:public", "W:public:local",
+ * "W:user", "W:hashtag:TAG" and "W:hashtag:local:TAG": the hub puts each
+ * subscription's {"stream":[…], before it and frames it.
  */
 static int
 masto_change_publish(struct store *st, struct arena *ar, const struct post_change *c)
 {
-    static const char *const plain[][2] = {
-        {"W:public", "public"}, {"W:public:local", "public:local"}, {"W:user", "user"}};
-    const char *tags[CHANGE_MAX_TOPICS], *topics[CHANGE_MAX_TOPICS + 1], *kind, *payload, *sse;
-    const char *escaped;
-    size_t n_tags = 0, n_topics = 0, i, k;
+    static const char *const plain[] = {"W:public", "W:public:local", "W:user"};
+    const char *tags[CHANGE_MAX_TOPICS], *topics[CHANGE_MAX_TOPICS + 1];
+    const char *ws_topics[3 + 2 * CHANGE_MAX_TOPICS];
+    const char *kind, *payload, *sse, *escaped, *tail;
+    size_t n_tags = 0, n_topics = 0, n_ws = 0, i;
     struct request req;
     struct event e;
     struct post p;
-    bool exists, ok = true;
+    bool exists;
     int rc;
 
     if (live_masto_stream_count() == 0)
@@ -183,20 +137,17 @@ masto_change_publish(struct store *st, struct arena *ar, const struct post_chang
     if ((sse = arena_printf(ar, "event: %s\ndata: %s\n\n", kind, payload)) == NULL)
         return RC_NOMEM;
     live_publish(c->seq, topics, n_topics, sse, strlen(sse));
-    if ((escaped = json_text(ar, payload)) == NULL)
+    for (i = 0; i < 3; i++)
+        ws_topics[n_ws++] = plain[i];
+    for (i = 0; i < n_tags; i++)
+        if ((ws_topics[n_ws++] = arena_printf(ar, "W:hashtag:%s", tags[i])) == NULL ||
+            (ws_topics[n_ws++] = arena_printf(ar, "W:hashtag:local:%s", tags[i])) == NULL)
+            return RC_NOMEM;
+    if ((escaped = json_text(ar, payload)) == NULL ||
+        (tail = arena_printf(ar, "\"event\":\"%s\",\"payload\":%s}", kind, escaped)) == NULL)
         return RC_NOMEM;
-    for (k = 0; k < 3 && ok; k++)
-        ok = ws_publish(ar, c->seq, plain[k][0], arena_printf(ar, "[\"%s\"]", plain[k][1]), kind,
-                        escaped);
-    for (i = 0; i < n_tags && ok; i++) {
-        const char *tag = json_text(ar, tags[i]);
-        ok = tag != NULL &&
-             ws_publish(ar, c->seq, arena_printf(ar, "W:hashtag:%s", tags[i]),
-                        arena_printf(ar, "[\"hashtag\",%s]", tag), kind, escaped) &&
-             ws_publish(ar, c->seq, arena_printf(ar, "W:hashtag:local:%s", tags[i]),
-                        arena_printf(ar, "[\"hashtag:local\",%s]", tag), kind, escaped);
-    }
-    return ok ? RC_OK : RC_NOMEM;
+    live_publish(c->seq, ws_topics, n_ws, tail, strlen(tail));
+    return RC_OK;
 }
 
 void
@@ -214,17 +165,14 @@ masto_streaming_health(struct request *req, struct response *res)
     return response_body(res, 200, "text/plain; charset=utf-8", "OK", 2);
 }
 
-/*
- * Opens the stream of topic for req; the hub answers from then on, first
- * with own_head (a WebSocket's 101), or the event stream's head when NULL.
- */
+/* Opens the event stream of topic for req; the hub answers from then on. */
 static int
-open_stream(struct request *req, struct response *res, const char *topic_name, const char *own_head)
+open_stream(struct request *req, struct response *res, const char *topic_name)
 {
     struct live_stream *s;
     int64_t last;
 
-    if ((s = live_stream_open_head(req, res, topic_name, &last, own_head)) == NULL)
+    if ((s = live_stream_open(req, res, topic_name, -1, &last)) == NULL)
         return 0;
     if (live_stream_start(s, req, res) != 0) {
         live_stream_cancel(s);
@@ -247,7 +195,7 @@ masto_streaming_public(struct request *req, struct response *res)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "read:statuses", user, !user, &a))
         return 0;
-    return open_stream(req, res, "M:p", NULL);
+    return open_stream(req, res, "M:p");
 }
 
 /* /api/v1/streaming/hashtag?tag=…, /hashtag/local */
@@ -272,7 +220,7 @@ masto_streaming_hashtag(struct request *req, struct response *res)
     }
     t = arena_printf(&req->arena, "M:t:%.*s", (int)folded.len, folded.data);
     text_buf_release(&folded);
-    return t != NULL ? open_stream(req, res, t, NULL) : masto_error(res, 500, "out of memory");
+    return t != NULL ? open_stream(req, res, t) : masto_error(res, 500, "out of memory");
 }
 
 /* Whether the comma-separated header value holds token (any case). */
@@ -292,14 +240,142 @@ header_has(const char *value, const char *token)
     return false;
 }
 
+#define WS_USER 1u /* a WebSocket's rights: its token is an account's (the user streams) */
+
 /*
- * GET /api/v1/streaming (Upgrade: websocket)?access_token=…&stream=…[&tag=…]:
+ * The topic and label of a WebSocket's subscription to stream (tag: the
+ * hashtag streams' parameter, as the client gave it) into c. 0, or the
+ * status Mastodon answers with and *why.
+ */
+static int
+ws_subscription(unsigned rights, const char *stream, const char *tag, struct live_ws_change *c,
+                const char **why)
+{
+    /* Streams of statuses; and those accepted for what never comes here:
+     * other servers' (no federation yet), direct messages and notifications
+     * (not streamed yet: apps read them from their timelines) */
+    static const char *const plain[] = {
+        "user", "public", "public:local", "public:remote", "user:notification", "direct"};
+    struct text_buf folded = {0};
+    json_t *name;
+    char *name_json;
+    size_t i;
+    int n;
+
+    for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+        if (strcmp(stream, plain[i]) == 0)
+            break;
+    if (i < sizeof(plain) / sizeof(plain[0])) {
+        if ((strncmp(stream, "user", 4) == 0 || strcmp(stream, "direct") == 0) &&
+            !(rights & WS_USER)) {
+            *why = "This stream requires an account's access token";
+            return 401;
+        }
+        snprintf(c->topic, sizeof(c->topic), "W:%s", stream);
+        snprintf(c->label, sizeof(c->label), "{\"stream\":[\"%s\"],", stream);
+        return 0;
+    }
+    if (strcmp(stream, "list") == 0) {
+        *why = "Not authorized to stream this list"; /* there are no lists here */
+        return 401;
+    }
+    if (strcmp(stream, "hashtag") != 0 && strcmp(stream, "hashtag:local") != 0) {
+        *why = "Unknown stream type";
+        return 400;
+    }
+    if (tag == NULL || tag[0] == '\0') {
+        *why = "Missing tag name parameter";
+        return 400;
+    }
+    if (text_tag_fold(&folded, tag[0] == '#' ? tag + 1 : tag,
+                      strlen(tag[0] == '#' ? tag + 1 : tag)) != 0 ||
+        folded.len == 0) {
+        text_buf_release(&folded);
+        *why = "The tag is not a hashtag";
+        return 400;
+    }
+    n = snprintf(c->topic, sizeof(c->topic), "W:%s:%.*s", stream, (int)folded.len, folded.data);
+    text_buf_release(&folded);
+    /* the label names the tag as the client did: that is how it knows its own */
+    name = json_string(tag);
+    name_json = name != NULL ? json_dumps(name, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    json_decref(name);
+    if (name_json == NULL) {
+        *why = "The tag is not valid UTF-8";
+        return 400;
+    }
+    if (n < 0 || (size_t)n >= sizeof(c->topic) ||
+        (size_t)snprintf(c->label, sizeof(c->label), "{\"stream\":[\"%s\",%s],", stream,
+                         name_json) >= sizeof(c->label)) {
+        free(name_json);
+        *why = "The tag is too long";
+        return 400;
+    }
+    free(name_json);
+    return 0;
+}
+
+/* The error answer Mastodon sends on a WebSocket: {"error": why, "status": status}. */
+static void
+ws_reply_error(struct live_ws_change *c, const char *why, int status)
+{
+    json_t *j = json_pack("{s:s, s:i}", "error", why, "status", status);
+    char *d = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+
+    c->action = LIVE_WS_NOTHING;
+    snprintf(c->reply, sizeof(c->reply), "%s", d != NULL ? d : "{\"error\":\"out of memory\"}");
+    free(d);
+    json_decref(j);
+}
+
+/*
+ * A WebSocket client's text message, as masto.js (Elk, Phanpy) sends them
+ * on the one socket it opens: {"type": "subscribe" | "unsubscribe",
+ * "stream": NAME (or [NAME, …]), "tag": …}. A subscription it has already
+ * is kept, one it does not have ends quietly (as Mastodon does); another
+ * type is left alone (a newer client's); what is not such an object, or
+ * names a stream it may not have, is answered {"error", "status"}.
+ */
+static void
+ws_client_message(unsigned rights, const char *text, size_t len, struct live_ws_change *c)
+{
+    json_t *msg = json_loadb(text, len, 0, NULL), *stream, *tag;
+    const char *type, *name, *why = NULL;
+    int status;
+
+    if (!json_is_object(msg)) {
+        ws_reply_error(c, "A message is a JSON object: {\"type\": \"subscribe\", \"stream\": …}",
+                       400);
+        json_decref(msg);
+        return;
+    }
+    type = json_string_value(json_object_get(msg, "type"));
+    stream = json_object_get(msg, "stream");
+    if (json_is_array(stream))
+        stream = json_array_get(stream, 0);
+    tag = json_object_get(msg, "tag");
+    if (type == NULL || (strcmp(type, "subscribe") != 0 && strcmp(type, "unsubscribe") != 0)) {
+        json_decref(msg);
+        return;
+    }
+    if ((name = json_string_value(stream)) == NULL) {
+        ws_reply_error(c, "Unknown stream type", 400);
+    } else if ((status = ws_subscription(rights, name, json_string_value(tag), c, &why)) != 0) {
+        ws_reply_error(c, why, status);
+    } else {
+        c->action = strcmp(type, "subscribe") == 0 ? LIVE_WS_SUBSCRIBE : LIVE_WS_UNSUBSCRIBE;
+    }
+    json_decref(msg);
+}
+
+/*
+ * GET /api/v1/streaming (Upgrade: websocket)?access_token=…[&stream=…&tag=…]:
  * the WebSocket form of the streams, which most phone apps use. The token
  * comes in the query, in Sec-WebSocket-Protocol (echoed back, as Mastodon
- * does) or in Authorization. One stream per socket: the one the URL names
- * (user by default); what the client sends afterwards (pings, subscribe
- * messages) is read and dropped, so a client that multiplexes gets only
- * its first stream.
+ * does) or in Authorization. The stream the URL names, if any, is the
+ * socket's first subscription; the client adds and ends others with
+ * messages (ws_client_message), and each status comes once per
+ * subscription it is on, named by it.
  */
 int
 masto_streaming_websocket(struct request *req, struct response *res)
@@ -312,11 +388,13 @@ masto_streaming_websocket(struct request *req, struct response *res)
     const char *protocol = request_header(req, "Sec-WebSocket-Protocol");
     const char *token = request_query(req, "access_token");
     const char *stream = request_query(req, "stream"), *tag = request_query(req, "tag");
-    const char *topic_name, *head, *authz = request_header(req, "Authorization");
+    const char *head, *why = NULL, *authz = request_header(req, "Authorization");
     char accept[AUTH_WS_ACCEPT_SIZE];
-    struct text_buf folded = {0};
+    struct live_ws_change first;
+    struct live_stream *s;
     struct masto_auth a;
-    bool needs_user;
+    unsigned rights;
+    int status;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
@@ -340,33 +418,35 @@ masto_streaming_websocket(struct request *req, struct response *res)
     if (token != NULL && request_header(req, "Authorization") == NULL &&
         (authz = arena_printf(&req->arena, "Bearer %s", token)) == NULL)
         return masto_error(res, 500, "out of memory");
-    if (stream == NULL || stream[0] == '\0')
-        stream = "user";
-    needs_user = strcmp(stream, "user") == 0 || strcmp(stream, "user:notification") == 0;
-    if (!masto_authorize_as(req, res, st, authz, "read:statuses", needs_user, !needs_user, &a))
+    /* a socket for the public streams may come without a token; any other needs one */
+    if (!masto_authorize_as(req, res, st, authz, "read:statuses", false,
+                            stream != NULL && (strncmp(stream, "public", 6) == 0 ||
+                                               strncmp(stream, "hashtag", 7) == 0),
+                            &a))
         return 0;
-    if (needs_user || strcmp(stream, "public") == 0 || strcmp(stream, "public:local") == 0) {
-        topic_name = needs_user                      ? "W:user"
-                     : strcmp(stream, "public") == 0 ? "W:public"
-                                                     : "W:public:local";
-    } else if (strcmp(stream, "hashtag") == 0 || strcmp(stream, "hashtag:local") == 0) {
-        if (tag != NULL && tag[0] == '#')
-            tag++;
-        if (tag == NULL || tag[0] == '\0' || text_tag_fold(&folded, tag, strlen(tag)) != 0) {
-            text_buf_release(&folded);
-            return masto_error(res, 400, "Missing tag name parameter");
-        }
-        topic_name = arena_printf(&req->arena, "W:%s:%.*s", stream, (int)folded.len, folded.data);
-        text_buf_release(&folded);
-    } else {
-        return masto_error(res, 400, "Unknown stream type");
-    }
+    rights = a.has_account ? WS_USER : 0;
+    if (stream != NULL && stream[0] != '\0' &&
+        (status = ws_subscription(rights, stream, tag, &first, &why)) != 0)
+        return masto_error(res, status, "%s", why);
     head = arena_printf(&req->arena,
                         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                         "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n%s%s%s\r\n",
                         accept, protocol != NULL ? "Sec-WebSocket-Protocol: " : "",
                         protocol != NULL ? protocol : "", protocol != NULL ? "\r\n" : "");
-    if (topic_name == NULL || head == NULL)
+    if (head == NULL)
         return masto_error(res, 500, "out of memory");
-    return open_stream(req, res, topic_name, head);
+    if ((s = live_ws_open(req, res, head, rights, ws_client_message)) == NULL)
+        return 0;
+    if (stream != NULL && stream[0] != '\0' &&
+        live_ws_subscribe(s, first.topic, first.label) != 0) {
+        live_stream_cancel(s);
+        return masto_error(res, 500, "out of memory");
+    }
+    if (live_stream_start(s, req, res) != 0) {
+        live_stream_cancel(s);
+        return masto_error(res, 501,
+                           "streaming is not served over the server's own HTTPS: put a TLS "
+                           "proxy in front; timelines work meanwhile");
+    }
+    return 0;
 }

@@ -6,9 +6,13 @@ frame {"stream": [...], "event": "update", "payload": "<status JSON>"},
 its deletion as "delete", keep-alive pings, the token in the URL or in
 Sec-WebSocket-Protocol, the client's own frames (its ping answered by a
 pong with the same bytes, its close by a close and the end of the
-connection, its "subscribe" messages read without harm, a frame that
-breaks the protocol ending the connection), and the refusals (no upgrade,
-a bad version, no token for the user stream, an unknown stream).
+connection, a frame that breaks the protocol ending the connection), one
+socket carrying several subscriptions as masto.js (Elk, Phanpy) opens
+them with "subscribe" and "unsubscribe" messages, each status coming
+once per subscription and named as the client named it, and the
+refusals (no upgrade, a bad version, no token for the user stream, an
+unknown stream; on the socket: an unknown stream, a message that is not
+JSON, too many subscriptions, a binary or oversized message).
 """
 import base64
 import hashlib
@@ -140,14 +144,14 @@ def test_a_hashtag_stream_over_websocket(srv):
     post(srv, "ailleurs #autre")  # not this stream's
     st = post(srv, "en direct #ws")
     m = next_message(s)
-    assert m["stream"] == ["hashtag", "ws"] and m["event"] == "update"
+    assert m["stream"] == ["hashtag", "WS"] and m["event"] == "update"  # as the client named it
     status_json = json.loads(m["payload"])
     assert status_json["id"] == st["id"] and "en direct" in status_json["content"]
     assert requests.delete(srv.url(f"/api/v1/statuses/{st['id']}"),
                            headers={"Authorization": f"Bearer {srv.tok}"},
                            timeout=10).status_code == 200
     m = next_message(s)
-    assert m == {"stream": ["hashtag", "ws"], "event": "delete", "payload": st["id"]}
+    assert m == {"stream": ["hashtag", "WS"], "event": "delete", "payload": st["id"]}
     s.close()
 
 
@@ -218,4 +222,101 @@ def test_a_client_breaking_the_protocol_is_disconnected(srv):
         assert closed(s), bad
         s.close()
     # the server goes on
+    assert requests.get(srv.url("/api/v1/streaming/health"), timeout=10).status_code == 200
+
+
+def send_json(s, obj):
+    s.sendall(client_frame(0x1, json.dumps(obj).encode()))
+
+
+def messages_until_quiet(s, quiet=1.0):
+    """The text messages that come until none has for quiet seconds."""
+    got = []
+    while True:
+        s.settimeout(quiet)
+        try:
+            op, data = frame(s)
+        except socket.timeout:
+            s.settimeout(10)
+            return got
+        if op == 1:
+            got.append(json.loads(data))
+
+
+def test_one_socket_carries_every_subscription_named_as_asked(srv):
+    # masto.js's way: no stream in the URL, the token as the protocol, then messages
+    s, status, _, _ = connect(srv, "", f"Sec-WebSocket-Protocol: {srv.tok}\r\n")
+    assert status.startswith("HTTP/1.1 101"), status
+    send_json(s, {"type": "subscribe", "stream": "hashtag", "tag": "Multi"})
+    send_json(s, {"type": "subscribe", "stream": "public:local"})
+    send_json(s, {"type": "subscribe", "stream": ["user"]})
+    send_json(s, {"type": "subscribe", "stream": "user"})  # again: still once
+    send_json(s, {"type": "subscribe", "stream": "hashtag", "tag": "multi"})  # the same tag
+    s.sendall(client_frame(0x9, b"sync"))
+    assert next_control(s, 0xA) == b"sync"  # every message above was read, none answered
+    st = post(srv, "trois fois #multi")
+    got = messages_until_quiet(s)
+    assert sorted(tuple(m["stream"]) for m in got) == [
+        ("hashtag", "Multi"), ("public:local",), ("user",)], got
+    assert all(m["event"] == "update" and json.loads(m["payload"])["id"] == st["id"]
+               for m in got)
+    # a status without the tag comes on the two others only
+    post(srv, "sans etiquette")
+    assert sorted(tuple(m["stream"]) for m in messages_until_quiet(s)) == [
+        ("public:local",), ("user",)]
+    # unsubscribed (and from what it never had: quietly), the socket hears the tag alone
+    send_json(s, {"type": "unsubscribe", "stream": "public:local"})
+    send_json(s, {"type": "unsubscribe", "stream": "user"})
+    send_json(s, {"type": "unsubscribe", "stream": "public"})
+    s.sendall(client_frame(0x9, b"sync"))
+    assert next_control(s, 0xA) == b"sync"
+    st = post(srv, "une fois #Multi")
+    got = messages_until_quiet(s)
+    assert [m["stream"] for m in got] == [["hashtag", "Multi"]], got
+    assert json.loads(got[0]["payload"])["id"] == st["id"]
+    s.close()
+
+
+def test_what_a_socket_may_not_subscribe_to_is_answered(srv):
+    s, status, _, _ = connect(srv, f"access_token={srv.tok}")
+    assert status.startswith("HTTP/1.1 101"), status
+    send_json(s, {"type": "subscribe", "stream": "nonsense"})
+    assert next_message(s) == {"error": "Unknown stream type", "status": 400}
+    send_json(s, {"type": "subscribe", "stream": "hashtag"})
+    assert next_message(s) == {"error": "Missing tag name parameter", "status": 400}
+    s.sendall(client_frame(0x1, b"{subscribe"))
+    m = next_message(s)
+    assert m["status"] == 400 and "JSON object" in m["error"]
+    send_json(s, {"type": "subscribe", "stream": "list", "list": "1"})
+    assert next_message(s)["status"] == 401
+    # a type of message a newer client may send is left alone
+    send_json(s, {"type": "ping"})
+    s.sendall(client_frame(0x9, b"sync"))
+    assert next_control(s, 0xA) == b"sync"
+    # at most 32 subscriptions on one socket
+    for i in range(32):
+        send_json(s, {"type": "subscribe", "stream": "hashtag", "tag": f"t{i}"})
+    send_json(s, {"type": "subscribe", "stream": "hashtag", "tag": "one_more"})
+    m = next_message(s)
+    assert m["status"] == 429 and "32" in m["error"], m
+    # a socket opened without a token hears the public streams, not the user's
+    a, status, _, _ = connect(srv, "stream=public")
+    assert status.startswith("HTTP/1.1 101"), status
+    send_json(a, {"type": "subscribe", "stream": "user"})
+    assert next_message(a)["status"] == 401
+    a.close()
+    # and without a stream, a token is needed
+    a, status, _, _ = connect(srv, "")
+    assert status.startswith("HTTP/1.1 401"), status
+    a.close()
+    # a binary message is closed with 1003, one over 4 KB with 1009
+    s.sendall(client_frame(0x2, b"\x00\x01"))
+    assert next_control(s, 0x8) == struct.pack(">H", 1003)
+    assert closed(s)
+    s.close()
+    s, status, _, _ = connect(srv, f"access_token={srv.tok}&stream=public")
+    s.sendall(client_frame(0x1, b"x" * 5000))
+    assert next_control(s, 0x8) == struct.pack(">H", 1009)
+    assert closed(s)
+    s.close()
     assert requests.get(srv.url("/api/v1/streaming/health"), timeout=10).status_code == 200
