@@ -903,7 +903,7 @@ live_stream_start(struct live_stream *s, struct request *req, struct response *r
 {
     struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = s};
     struct shard *sh = s->shard;
-    int fd = response_detach(req, res, 200);
+    int fd = response_detach(req, res, s->kind == WEBSOCKET ? 101 : 200);
 
     if (fd < 0)
         return -1;
