@@ -156,10 +156,30 @@ link_hashtag(struct text_buf *out, const char *s, const struct text_entity *e, c
     return buf_puts(out, "</a>");
 }
 
+/* A mention's name (ASCII letters, digits, '_') in lower case, percent-encoded as emit_pct. */
+static int
+emit_pct_lower(struct text_buf *out, const char *s, size_t len)
+{
+    char lower[64];
+    size_t i, n;
+
+    for (; len > 0; s += n, len -= n) {
+        n = len < sizeof(lower) ? len : sizeof(lower);
+        for (i = 0; i < n; i++)
+            lower[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+        if (emit_pct(out, lower, n) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /*
  * "@user" -> base + user, "@user/slug" -> base + user/slug, and a
  * Fediverse "@user@example.org" -> https://example.org/@user. The text
- * shown is the mention as typed.
+ * shown is the mention as typed; a local user's name goes into the link
+ * in lower case, the account's own address (usernames here are lower
+ * case, and found whatever the case): Mastodon apps open a link in the
+ * app when it is the url of one of the status's mentions.
  */
 static int
 link_mention(struct text_buf *out, const char *s, const struct text_entity *e, const char *base)
@@ -175,7 +195,7 @@ link_mention(struct text_buf *out, const char *s, const struct text_entity *e, c
              emit_host(out, s + e->domain_start, e->domain_end - e->domain_start) ||
              buf_puts(out, "/@") || emit_pct(out, user, user_len);
     else
-        rc = emit_escaped_str(out, base) || emit_pct(out, user, user_len);
+        rc = emit_escaped_str(out, base) || emit_pct_lower(out, user, user_len);
     /* The list part is "/slug": keep its slash, encode the slug. */
     if (rc == 0 && e->list_end > e->list_start + 1)
         rc = buf_puts(out, "/") ||

@@ -990,8 +990,11 @@ def test_a_status_lists_who_it_mentions_and_a_reply_names_them(server, people):
     # each account of this server once, in text order; nobody for an unknown or remote name
     assert [(str(m["id"]), m["username"], m["acct"]) for m in s["mentions"]] == \
         [(str(ed_id), "ed", "ed"), (zoe_id, "zoe", "zoe")]
-    ed = s["mentions"][0]
+    ed, zoe_mention = s["mentions"]
     assert ed["url"] == server.url("/@ed") and f'href="{ed["url"]}"' in s["content"]
+    # typed @ZOE, linked to zoe's own address: the very url of the mention, which apps look for
+    assert zoe_mention["url"] == server.url("/@zoe")
+    assert f'href="{zoe_mention["url"]}" class="mention">@ZOE</a>' in s["content"], s["content"]
     # Mastodon.py starts a reply with the author and everyone mentioned but oneself
     r = people.ed.status_reply(s, "D'accord")
     assert "@mia" in r["content"] and "@zoe" in r["content"] and "@ed" not in r["content"]

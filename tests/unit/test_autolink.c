@@ -125,6 +125,9 @@ mentions(void **state)
 {
     check("merci @alice", "merci <a href=\"/@alice\" class=\"mention\">@alice</a>");
     check("@alice/equipe", "<a href=\"/@alice/equipe\" class=\"mention\">@alice/equipe</a>");
+    /* a local name links to the account's own address, in lower case; shown as typed */
+    check("merci @Alice_B2", "merci <a href=\"/@alice_b2\" class=\"mention\">@Alice_B2</a>");
+    check("@ZOE/Equipe", "<a href=\"/@zoe/Equipe\" class=\"mention\">@ZOE/Equipe</a>");
 }
 
 static void
