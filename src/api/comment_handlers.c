@@ -18,6 +18,7 @@
 
 #include "api/api.h"
 #include "api/cache.h"
+#include "api/publisher.h"
 #include "api/comments.h"
 #include "api/handlers.h"
 #include "core/rc.h"
@@ -406,6 +407,8 @@ post_like(struct request *req, struct response *res, bool on)
         return response_error(res, 404, "no post %s", request_param(req, "id"));
     if (rc != RC_OK || (rc = store_post_like(st, acc.id, id, on, &likes)) != RC_OK)
         return response_error_rc(res, rc);
+    if (on)
+        publisher_favourited(req, st, acc.id, &p);
     cache_event_changed(e.slug); /* the event page shows the count */
     return api_json(res, 200,
                     json_pack("{s:o, s:I, s:b}", "id", document_id(id), "likes", (json_int_t)likes,

@@ -229,6 +229,21 @@ publisher_also(change_publisher publish)
         also[n_also++] = publish;
 }
 
+static favourite_listener on_favourite;
+
+void
+publisher_on_favourite(favourite_listener listener)
+{
+    on_favourite = listener;
+}
+
+void
+publisher_favourited(struct request *req, struct store *st, int64_t account, const struct post *p)
+{
+    if (on_favourite != NULL)
+        on_favourite(req, st, account, p);
+}
+
 /* Publishes what was committed after *last; false when the store failed. */
 static bool
 publish_new(struct store *st, int64_t *last)

@@ -49,6 +49,18 @@ const char *change_event_topic(struct arena *ar, char kind, int64_t event_id);
 typedef int (*change_publisher)(struct store *st, struct arena *ar, const struct post_change *c);
 void publisher_also(change_publisher publish);
 
+/*
+ * Told of each favourite account gave post p (the web's like, the API's, a
+ * Mastodon app's), on the request's thread, after it is stored: the
+ * Mastodon API notifies the post's author on its streams. Set before the
+ * server starts; publisher_favourited() calls it.
+ */
+typedef void (*favourite_listener)(struct request *req, struct store *st, int64_t account,
+                                   const struct post *p);
+void publisher_on_favourite(favourite_listener listener);
+void publisher_favourited(struct request *req, struct store *st, int64_t account,
+                          const struct post *p);
+
 /* Starts the thread; st (the caller's connection) reads where the log ends now. */
 int publisher_start(const struct app *app, struct store *st);
 void publisher_stop(void);

@@ -97,8 +97,9 @@ struct membership {
     struct live_stream *stream;
     struct membership *prev, *next; /* in its topic */
     struct membership *next_of_stream;
+    const char *key; /* a WebSocket's: its subscription's first topic (after label) */
     size_t label_len;
-    char label[]; /* empty for an event stream */
+    char label[]; /* empty for an event stream; then the key */
 };
 
 struct address {
@@ -111,7 +112,7 @@ struct live_stream {
     struct shard *shard;
     enum stream_kind kind;
     struct membership *members;              /* its topics */
-    unsigned n_members;                      /* of a WebSocket: at most WS_MAX_SUBSCRIPTIONS */
+    unsigned n_subscriptions;                /* of a WebSocket: at most WS_MAX_SUBSCRIPTIONS */
     struct live_stream *all_prev, *all_next; /* in its shard's list of streams */
     struct address *address;
     int fd;    /* -1 until started */
@@ -128,7 +129,7 @@ struct live_stream {
     struct ws_reader *ws; /* a WebSocket's: its client's frames so far (made when it speaks) */
     bool ws_closing;      /* its client said close: answered, then the connection ends */
     live_ws_message_fn ws_message; /* a WebSocket's: reads its client's text messages */
-    unsigned ws_rights;            /* what its token may, for ws_message */
+    int64_t ws_account;            /* its token's account (0: none), for ws_message */
 };
 
 /* A message on its way to the shards: bytes and topics, formatted once. */
@@ -246,15 +247,19 @@ address_release(struct address *a)
 
 /* ---- one stream (under its shard's lock) ---- */
 
-/* Adds s to topic name, with label (a WebSocket subscription's; empty for others). */
+/* Adds s to topic name, with label and key (a WebSocket subscription's; "" for others). */
 static struct membership *
-member_add(struct live_stream *s, const char *name, const char *label, size_t label_len)
+member_add(struct live_stream *s, const char *name, const char *label, size_t label_len,
+           const char *key)
 {
+    size_t key_len = strlen(key);
     struct membership *m;
     struct topic *t;
 
-    if ((m = calloc(1, sizeof(*m) + label_len + 1)) == NULL)
+    if ((m = calloc(1, sizeof(*m) + label_len + 1 + key_len + 1)) == NULL)
         return NULL;
+    memcpy(m->label + label_len + 1, key, key_len);
+    m->key = m->label + label_len + 1;
     if ((t = topic_find(s->shard, name, true)) == NULL) {
         free(m);
         return NULL;
@@ -269,18 +274,17 @@ member_add(struct live_stream *s, const char *name, const char *label, size_t la
     t->first = m;
     m->next_of_stream = s->members;
     s->members = m;
-    s->n_members++;
     return m;
 }
 
-/* s's membership of topic name, or NULL. */
+/* Where s's first membership of the subscription key is linked, or NULL. */
 static struct membership **
-member_find(struct live_stream *s, const char *name)
+member_find(struct live_stream *s, const char *key)
 {
     struct membership **p;
 
     for (p = &s->members; *p != NULL; p = &(*p)->next_of_stream)
-        if (strcmp((*p)->topic->name, name) == 0)
+        if (strcmp((*p)->key, key) == 0)
             return p;
     return NULL;
 }
@@ -300,7 +304,6 @@ member_remove(struct membership **p)
         m->next->prev = m->prev;
     topic_free_if_empty(m->stream->shard, t);
     *p = m->next_of_stream;
-    m->stream->n_members--;
     free(m);
 }
 
@@ -805,7 +808,7 @@ stream_open(struct request *req, struct response *res, enum stream_kind kind, co
     if (!(own_head != NULL ? out_append(s, own_head, strlen(own_head))
                            : out_append(s, head, sizeof(head) - 1)) ||
         (kind == EVENTS && !out_append(s, retry, sizeof(retry) - 1)) ||
-        (topic != NULL && member_add(s, topic, "", 0) == NULL))
+        (topic != NULL && member_add(s, topic, "", 0, "") == NULL))
         goto undo;
     s->fd = -1;
     s->head_end = s->backlog_end = s->out_len;
@@ -850,7 +853,7 @@ live_stream_open(struct request *req, struct response *res, const char *topic, i
 }
 
 struct live_stream *
-live_ws_open(struct request *req, struct response *res, const char *own_head, unsigned rights,
+live_ws_open(struct request *req, struct response *res, const char *own_head, int64_t account,
              live_ws_message_fn on_message)
 {
     struct live_stream *s;
@@ -858,18 +861,70 @@ live_ws_open(struct request *req, struct response *res, const char *own_head, un
 
     if ((s = stream_open(req, res, WEBSOCKET, NULL, -1, &seq, own_head)) != NULL) {
         s->ws_message = on_message; /* not started: nothing reads them yet */
-        s->ws_rights = rights;
+        s->ws_account = account;
     }
     return s;
 }
 
+static void unsubscribe(struct live_stream *s, const char *key);
+
+/*
+ * Adds the subscription c names to WebSocket s (under its shard's lock):
+ * a membership of each of its topics, with its label, keyed by its first
+ * topic. Nothing when s has it already. "" or the error message to answer.
+ */
+static const char *
+subscribe(struct live_stream *s, const struct live_ws_change *c)
+{
+    size_t i;
+
+    if (member_find(s, c->topics[0]) != NULL)
+        return "";
+    if (s->n_subscriptions >= WS_MAX_SUBSCRIPTIONS)
+        return "{\"error\":\"at most 32 subscriptions on one connection: unsubscribe from one "
+               "first\",\"status\":429}";
+    for (i = 0; i < c->n_topics; i++)
+        if (member_add(s, c->topics[i], c->label, strlen(c->label), c->topics[0]) == NULL) {
+            unsubscribe(s, c->topics[0]);
+            return "{\"error\":\"out of memory\",\"status\":500}";
+        }
+    s->n_subscriptions++;
+    return "";
+}
+
+/* Ends s's subscription key, if it has it: every membership of it. */
+static void
+unsubscribe(struct live_stream *s, const char *key)
+{
+    struct membership **m;
+    bool had = false;
+
+    while ((m = member_find(s, key)) != NULL) {
+        member_remove(m);
+        had = true;
+    }
+    if (had)
+        s->n_subscriptions--;
+}
+
 int
-live_ws_subscribe(struct live_stream *s, const char *topic, const char *label)
+live_ws_subscribe(struct live_stream *s, const struct live_ws_change *c)
+{
+    const char *error;
+
+    pthread_mutex_lock(&s->shard->lock);
+    error = subscribe(s, c);
+    pthread_mutex_unlock(&s->shard->lock);
+    return error[0] == '\0' ? 0 : -1;
+}
+
+int
+live_stream_also(struct live_stream *s, const char *topic)
 {
     bool ok;
 
     pthread_mutex_lock(&s->shard->lock);
-    ok = member_find(s, topic) != NULL || member_add(s, topic, label, strlen(label)) != NULL;
+    ok = member_add(s, topic, "", 0, "") != NULL;
     pthread_mutex_unlock(&s->shard->lock);
     return ok ? 0 : -1;
 }
@@ -999,7 +1054,7 @@ ws_message(void *arg, unsigned opcode, const unsigned char *data, size_t len)
 {
     struct live_stream *s = arg;
     struct live_ws_change c;
-    struct membership **m;
+    const char *error;
 
     if (s->ws_closing)
         return;
@@ -1008,19 +1063,13 @@ ws_message(void *arg, unsigned opcode, const unsigned char *data, size_t len)
         return;
     }
     c.action = LIVE_WS_NOTHING;
+    c.n_topics = 0;
     c.reply[0] = '\0';
-    s->ws_message(s->ws_rights, (const char *)data, len, &c);
-    if (c.action == LIVE_WS_SUBSCRIBE && member_find(s, c.topic) == NULL) {
-        if (s->n_members >= WS_MAX_SUBSCRIPTIONS)
-            snprintf(c.reply, sizeof(c.reply),
-                     "{\"error\":\"at most %d subscriptions on one connection: "
-                     "unsubscribe from one first\",\"status\":429}",
-                     WS_MAX_SUBSCRIPTIONS);
-        else if (member_add(s, c.topic, c.label, strlen(c.label)) == NULL)
-            snprintf(c.reply, sizeof(c.reply), "{\"error\":\"out of memory\",\"status\":500}");
-    } else if (c.action == LIVE_WS_UNSUBSCRIBE && (m = member_find(s, c.topic)) != NULL) {
-        member_remove(m);
-    }
+    s->ws_message(s->ws_account, (const char *)data, len, &c);
+    if (c.action == LIVE_WS_SUBSCRIBE && c.n_topics > 0 && (error = subscribe(s, &c))[0] != '\0')
+        snprintf(c.reply, sizeof(c.reply), "%s", error);
+    else if (c.action == LIVE_WS_UNSUBSCRIBE && c.n_topics > 0)
+        unsubscribe(s, c.topics[0]);
     if (c.reply[0] != '\0' && !ws_send_text(s, c.reply, strlen(c.reply)))
         s->ws_closing = true;
 }

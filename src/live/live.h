@@ -79,14 +79,17 @@ struct live_stream *live_stream_open(struct request *req, struct response *res, 
 
 struct live_ws_change {
     enum { LIVE_WS_NOTHING, LIVE_WS_SUBSCRIBE, LIVE_WS_UNSUBSCRIBE } action;
-    char topic[LIVE_WS_TOPIC_MAX]; /* to subscribe to, or unsubscribe from */
+    /* the subscription's topics (the user stream: the statuses' and the account's
+     * notifications'); the first names it, to unsubscribe */
+    char topics[2][LIVE_WS_TOPIC_MAX];
+    size_t n_topics;
     char label[LIVE_WS_LABEL_MAX]; /* of the subscription: {"stream":[…], */
     char reply[LIVE_WS_REPLY_MAX]; /* a text message to answer with ("" for none) */
 };
 
 /* Reads a client's text message (len bytes, NUL-terminated) into *change;
- * rights: what the socket's token may, as the opener said. */
-typedef void (*live_ws_message_fn)(unsigned rights, const char *text, size_t len,
+ * account: the socket's token's (0: none), as the opener said. */
+typedef void (*live_ws_message_fn)(int64_t account, const char *text, size_t len,
                                    struct live_ws_change *change);
 
 /*
@@ -94,10 +97,13 @@ typedef void (*live_ws_message_fn)(unsigned rights, const char *text, size_t len
  * on no topic yet. NULL with an answer in res, as live_stream_open.
  */
 struct live_stream *live_ws_open(struct request *req, struct response *res, const char *own_head,
-                                 unsigned rights, live_ws_message_fn on_message);
-/* Subscribes a WebSocket not started yet to topic, its frames starting with label
- * (nothing when it is on topic already). -1 when memory runs out. */
-int live_ws_subscribe(struct live_stream *s, const char *topic, const char *label);
+                                 int64_t account, live_ws_message_fn on_message);
+/* Subscribes a WebSocket not started yet as change says (nothing when it is
+ * subscribed already). -1 when memory runs out. */
+int live_ws_subscribe(struct live_stream *s, const struct live_ws_change *change);
+/* Puts an event stream not started yet on topic too (the user stream: the
+ * account's notifications). -1 when memory runs out. */
+int live_stream_also(struct live_stream *s, const char *topic);
 
 /*
  * Adds bytes to the replay, sent before anything published since the

@@ -142,29 +142,22 @@ mentioned_before(const char *text, const struct text_entities *es, size_t n, con
     return false;
 }
 
-/*
- * The accounts of this server that the post mentions ("@name", each once,
- * in text order), as Mastodon's Mention: apps open an account in the app
- * when a link of the content has its url, and start a reply with them. A
- * name no account has, a disabled account, and accounts of other servers
- * (no federation yet) are left out.
- */
-static void
-mentions_write(struct json_writer *w, struct request *req, struct store *st, const struct post *p)
+size_t
+masto_mentioned(struct arena *ar, struct store *st, const struct post *p, struct account **out)
 {
     struct text_entities es = {0};
-    struct arena *ar = &req->arena;
-    const char *base = masto_base(req);
-    size_t i, j;
+    struct account *accs = NULL;
+    size_t i, j, n = 0;
 
-    jw_array(w);
+    *out = NULL;
     /* most posts mention nobody: no extraction for them */
-    if (st != NULL && p->text != NULL && strchr(p->text, '@') != NULL &&
-        text_extract_mentions(p->text, strlen(p->text), TEXT_FEDIVERSE, &es) == 0)
+    if (st == NULL || p->text == NULL || strchr(p->text, '@') == NULL ||
+        text_extract_mentions(p->text, strlen(p->text), TEXT_FEDIVERSE, &es) != 0)
+        return 0;
+    if (es.n > 0 && (accs = arena_alloc(ar, es.n * sizeof(*accs))) != NULL)
         for (i = 0; i < es.n; i++) {
             const struct text_entity *m = &es.v[i];
             size_t len = m->value_end - m->value_start;
-            struct account acc;
             char *name;
 
             if (!mention_is_local(m) ||
@@ -173,20 +166,35 @@ mentions_write(struct json_writer *w, struct request *req, struct store *st, con
                 continue;
             for (j = 0; j < len; j++) /* usernames are lower case; "@MIA" is mia */
                 name[j] = (char)tolower((unsigned char)name[j]);
-            if (store_account_by_name(st, ar, name, &acc) != RC_OK || acc.disabled)
-                continue;
-            jw_object(w);
-            jw_key(w, "id");
-            jw_id(w, acc.id);
-            jw_key(w, "username");
-            jw_string(w, acc.username);
-            jw_key(w, "url");
-            jw_string_cat(w, base, "/@", acc.username, NULL);
-            jw_key(w, "acct");
-            jw_string(w, acc.username);
-            jw_end_object(w);
+            if (store_account_by_name(st, ar, name, &accs[n]) == RC_OK && !accs[n].disabled)
+                n++;
         }
     text_entities_release(&es);
+    *out = accs;
+    return n;
+}
+
+/* The status's mentions, as Mastodon's Mention (see masto_mentioned). */
+static void
+mentions_write(struct json_writer *w, struct request *req, struct store *st, const struct post *p)
+{
+    const char *base = masto_base(req);
+    struct account *accs;
+    size_t n = masto_mentioned(&req->arena, st, p, &accs), i;
+
+    jw_array(w);
+    for (i = 0; i < n; i++) {
+        jw_object(w);
+        jw_key(w, "id");
+        jw_id(w, accs[i].id);
+        jw_key(w, "username");
+        jw_string(w, accs[i].username);
+        jw_key(w, "url");
+        jw_string_cat(w, base, "/@", accs[i].username, NULL);
+        jw_key(w, "acct");
+        jw_string(w, accs[i].username);
+        jw_end_object(w);
+    }
     jw_end_array(w);
 }
 

@@ -127,6 +127,27 @@ void masto_status_write(struct json_writer *w, struct request *req, struct store
 /* The status as a 200 answer (k may be NULL); 0, a 500 when out of memory. */
 int masto_status_answer(struct request *req, struct response *res, struct store *st,
                         const struct post *p, int64_t viewer, const struct status_known *k);
+/*
+ * The accounts of this server that post p mentions ("@name", each once, in
+ * text order), in *out (allocated in ar); their number. Apps open an
+ * account in the app when a link of the content has its url, and start a
+ * reply with them; each is notified. A name no account has, a disabled
+ * account, and accounts of other servers (no federation yet) are left out.
+ */
+size_t masto_mentioned(struct arena *ar, struct store *st, const struct post *p,
+                       struct account **out);
+/* A Notification: n, by who, of post p, seen by viewer (the notified account). */
+json_t *masto_notification(struct request *req, struct store *st, const struct notification *n,
+                           const struct account *who, const struct post *p, int64_t viewer);
+/*
+ * The notifications of new post p (the seq of its change): a mention to
+ * each account of this server it names, a reply to the author of the post
+ * it answers, on their streams (masto/notify.c). req: one for rendering.
+ */
+void masto_notify_post(struct request *req, struct store *st, int64_t seq, const struct post *p);
+/* The favourite account gave p, to its author's streams (a favourite_listener). */
+void masto_notify_favourite(struct request *req, struct store *st, int64_t account,
+                            const struct post *p);
 /* A MediaAttachment. */
 json_t *masto_media_json(struct request *req, const struct media *m);
 /* The statuses of posts (in order) as an array. */

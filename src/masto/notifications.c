@@ -12,6 +12,15 @@
 #include "masto/masto_int.h"
 #include "masto/timeline.h"
 
+json_t *
+masto_notification(struct request *req, struct store *st, const struct notification *n,
+                   const struct account *who, const struct post *p, int64_t viewer)
+{
+    return json_pack("{s:o, s:s, s:o, s:o, s:o}", "id", document_id(n->id), "type", n->type,
+                     "created_at", json_string(masto_time(&req->arena, n->created_at)), "account",
+                     masto_account(req, st, who), "status", masto_status(req, st, p, viewer));
+}
+
 /* GET /api/v1/notifications?max_id&since_id&min_id&limit */
 int
 masto_notifications(struct request *req, struct response *res)
@@ -40,11 +49,7 @@ masto_notifications(struct request *req, struct response *res)
         if (store_account_by_id(st, &req->arena, v[i].account_id, &who) != RC_OK ||
             store_post_get(st, &req->arena, v[i].post_id, &p) != RC_OK)
             continue;
-        json_array_append_new(arr, json_pack("{s:o, s:s, s:o, s:o, s:o}", "id",
-                                             document_id(v[i].id), "type", v[i].type, "created_at",
-                                             json_string(masto_time(&req->arena, v[i].created_at)),
-                                             "account", masto_account(req, st, &who), "status",
-                                             masto_status(req, st, &p, a.acc.id)));
+        json_array_append_new(arr, masto_notification(req, st, &v[i], &who, &p, a.acc.id));
     }
     if (n > 0) {
         link = arena_printf(&req->arena,

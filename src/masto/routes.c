@@ -49,6 +49,7 @@ const struct route masto_routes[] = {
     {"GET", "/api/v1/streaming/", masto_streaming_websocket, 0, 0},
     {"GET", "/api/v1/streaming/health", masto_streaming_health, 0, 0},
     {"GET", "/api/v1/streaming/user", masto_streaming_public, 0, 0},
+    {"GET", "/api/v1/streaming/user/notification", masto_streaming_public, 0, 0},
     {"GET", "/api/v1/streaming/public", masto_streaming_public, 0, 0},
     {"GET", "/api/v1/streaming/public/local", masto_streaming_public, 0, 0},
     {"GET", "/api/v1/streaming/hashtag", masto_streaming_hashtag, 0, 0},

@@ -19,6 +19,7 @@
 
 #include "api/api.h"
 #include "api/cache.h"
+#include "api/publisher.h"
 #include "api/posts.h"
 #include "api/speakers.h"
 #include "core/rc.h"
@@ -564,6 +565,8 @@ favourite(struct request *req, struct response *res, bool on)
         return 0;
     if ((rc = store_post_like(st, a.acc.id, p.id, on, &p.likes)) != RC_OK)
         return masto_store_error(res, rc, "the server could not store it");
+    if (on)
+        publisher_favourited(req, st, a.acc.id, &p);
     cache_event_changed(e.slug); /* "" for a post of no event: the timelines hear of it */
     return masto_status_answer(req, res, st, &p, a.acc.id, NULL);
 }

@@ -1,13 +1,18 @@
 /*
- * masto/streaming.c - the Mastodon streaming API over server-sent events,
- * on the live hub (live/): /api/v1/streaming/health, /user, /public,
- * /public/local, /hashtag?tag= and /hashtag/local?tag=. Each change of the
- * log is rendered a second time by the publisher (api/publisher.c) in
+ * masto/streaming.c - the Mastodon streaming API on the live hub (live/):
+ * server-sent events at /api/v1/streaming/health, /user,
+ * /user/notification, /public, /public/local, /hashtag?tag= and
+ * /hashtag/local?tag=, and the WebSocket at /api/v1/streaming, whose
+ * client subscribes to any of them with messages. Each change of the log
+ * is rendered a second time by the publisher (api/publisher.c) in
  * Mastodon's framing - "event: update\ndata: {status}\n\n", "event:
  * status.update", "event: delete\ndata: ID\n\n", LF line endings, ":thump"
  * keep-alives - to topics "M:p" (everything public: the user stream too,
- * since everyone here follows every event) and "M:t:TAG". Mastodon has no
- * Last-Event-ID: a client that reconnects reads the timeline to catch up.
+ * since everyone here follows every event) and "M:t:TAG", and as the end
+ * of a WebSocket message to "W:…"; notifications (masto/notify.c) go to
+ * "M:n:ACCOUNT" and "W:n:ACCOUNT", which the user streams are on too.
+ * Mastodon has no Last-Event-ID: a client that reconnects reads the
+ * timeline to catch up.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +113,12 @@ masto_change_publish(struct store *st, struct arena *ar, const struct post_chang
     if (rc != RC_OK && rc != RC_NOTFOUND)
         return rc;
     exists = rc == RC_OK;
+    if (strcmp(c->kind, "post") == 0 && exists) { /* whoever it names or answers is told */
+        memset(&req, 0, sizeof(req));
+        req.app = (void *)streaming_app;
+        masto_notify_post(&req, st, c->seq, &p);
+        arena_release(&req.arena);
+    }
     if (strcmp(c->kind, "delete") == 0) {
         kind = "delete";
         payload = arena_printf(ar, "%lld", (long long)c->post_id);
@@ -155,6 +166,7 @@ masto_streaming_init(const struct app *app)
 {
     streaming_app = app;
     publisher_also(masto_change_publish);
+    publisher_on_favourite(masto_notify_favourite);
 }
 
 /* GET /api/v1/streaming/health */
@@ -165,15 +177,22 @@ masto_streaming_health(struct request *req, struct response *res)
     return response_body(res, 200, "text/plain; charset=utf-8", "OK", 2);
 }
 
-/* Opens the event stream of topic for req; the hub answers from then on. */
+/*
+ * Opens the event stream of topic for req, and of also too (when not
+ * NULL); the hub answers from then on.
+ */
 static int
-open_stream(struct request *req, struct response *res, const char *topic_name)
+open_stream(struct request *req, struct response *res, const char *topic_name, const char *also)
 {
     struct live_stream *s;
     int64_t last;
 
     if ((s = live_stream_open(req, res, topic_name, -1, &last)) == NULL)
         return 0;
+    if (also != NULL && live_stream_also(s, also) != 0) {
+        live_stream_cancel(s);
+        return masto_error(res, 500, "out of memory");
+    }
     if (live_stream_start(s, req, res) != 0) {
         live_stream_cancel(s);
         return masto_error(res, 501,
@@ -183,19 +202,46 @@ open_stream(struct request *req, struct response *res, const char *topic_name)
     return 0;
 }
 
-/* /api/v1/streaming/user, /public, /public/local: every public status here. */
+/*
+ * The Authorization a stream's request brings: its header, or the token in
+ * the query (access_token), which Mastodon's streaming server takes too -
+ * a browser's EventSource and WebSocket cannot send headers. NULL: none.
+ */
+static const char *
+stream_authorization(struct request *req)
+{
+    const char *header = request_header(req, "Authorization");
+    const char *token = request_query(req, "access_token");
+
+    if (header != NULL || token == NULL)
+        return header;
+    return arena_printf(&req->arena, "Bearer %s", token);
+}
+
+/*
+ * /api/v1/streaming/user, /public, /public/local: every public status
+ * here; the user's also its notifications (event: notification), which
+ * /api/v1/streaming/user/notification has alone.
+ */
 int
 masto_streaming_public(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
-    bool user = strcmp(req->path, "/api/v1/streaming/user") == 0;
+    bool user = strncmp(req->path, "/api/v1/streaming/user", 22) == 0;
+    bool bell_only = strcmp(req->path, "/api/v1/streaming/user/notification") == 0;
     struct masto_auth a;
+    const char *bell;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "read:statuses", user, !user, &a))
+    if (!masto_authorize_as(req, res, st, stream_authorization(req),
+                            bell_only ? "read:notifications" : "read:statuses", user, !user, &a))
         return 0;
-    return open_stream(req, res, "M:p");
+    if (!user)
+        return open_stream(req, res, "M:p", NULL);
+    if ((bell = arena_printf(&req->arena, "M:n:%lld", (long long)a.acc.id)) == NULL)
+        return masto_error(res, 500, "out of memory");
+    return bell_only ? open_stream(req, res, bell, NULL) : open_stream(req, res, "M:p", bell);
 }
 
 /* /api/v1/streaming/hashtag?tag=…, /hashtag/local */
@@ -210,7 +256,8 @@ masto_streaming_hashtag(struct request *req, struct response *res)
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "read:statuses", false, true, &a))
+    if (!masto_authorize_as(req, res, st, stream_authorization(req), "read:statuses", false, true,
+                            &a))
         return 0;
     if (tag != NULL && tag[0] == '#')
         tag++;
@@ -220,7 +267,7 @@ masto_streaming_hashtag(struct request *req, struct response *res)
     }
     t = arena_printf(&req->arena, "M:t:%.*s", (int)folded.len, folded.data);
     text_buf_release(&folded);
-    return t != NULL ? open_stream(req, res, t) : masto_error(res, 500, "out of memory");
+    return t != NULL ? open_stream(req, res, t, NULL) : masto_error(res, 500, "out of memory");
 }
 
 /* Whether the comma-separated header value holds token (any case). */
@@ -240,20 +287,18 @@ header_has(const char *value, const char *token)
     return false;
 }
 
-#define WS_USER 1u /* a WebSocket's rights: its token is an account's (the user streams) */
-
 /*
  * The topic and label of a WebSocket's subscription to stream (tag: the
  * hashtag streams' parameter, as the client gave it) into c. 0, or the
  * status Mastodon answers with and *why.
  */
 static int
-ws_subscription(unsigned rights, const char *stream, const char *tag, struct live_ws_change *c,
+ws_subscription(int64_t account, const char *stream, const char *tag, struct live_ws_change *c,
                 const char **why)
 {
-    /* Streams of statuses; and those accepted for what never comes here:
-     * other servers' (no federation yet), direct messages and notifications
-     * (not streamed yet: apps read them from their timelines) */
+    /* Streams of statuses and notifications; and those accepted for what
+     * never comes here: other servers' (no federation yet), direct messages
+     * (not streamed yet: apps read them from their timeline) */
     static const char *const plain[] = {
         "user", "public", "public:local", "public:remote", "user:notification", "direct"};
     struct text_buf folded = {0};
@@ -266,12 +311,16 @@ ws_subscription(unsigned rights, const char *stream, const char *tag, struct liv
         if (strcmp(stream, plain[i]) == 0)
             break;
     if (i < sizeof(plain) / sizeof(plain[0])) {
-        if ((strncmp(stream, "user", 4) == 0 || strcmp(stream, "direct") == 0) &&
-            !(rights & WS_USER)) {
+        if ((strncmp(stream, "user", 4) == 0 || strcmp(stream, "direct") == 0) && account == 0) {
             *why = "This stream requires an account's access token";
             return 401;
         }
-        snprintf(c->topic, sizeof(c->topic), "W:%s", stream);
+        c->n_topics = 0;
+        if (strcmp(stream, "user:notification") != 0) /* the user's: statuses, then its bell */
+            snprintf(c->topics[c->n_topics++], sizeof(c->topics[0]), "W:%s", stream);
+        if (strncmp(stream, "user", 4) == 0)
+            snprintf(c->topics[c->n_topics++], sizeof(c->topics[0]), "W:n:%lld",
+                     (long long)account);
         snprintf(c->label, sizeof(c->label), "{\"stream\":[\"%s\"],", stream);
         return 0;
     }
@@ -294,7 +343,9 @@ ws_subscription(unsigned rights, const char *stream, const char *tag, struct liv
         *why = "The tag is not a hashtag";
         return 400;
     }
-    n = snprintf(c->topic, sizeof(c->topic), "W:%s:%.*s", stream, (int)folded.len, folded.data);
+    n = snprintf(c->topics[0], sizeof(c->topics[0]), "W:%s:%.*s", stream, (int)folded.len,
+                 folded.data);
+    c->n_topics = 1;
     text_buf_release(&folded);
     /* the label names the tag as the client did: that is how it knows its own */
     name = json_string(tag);
@@ -304,7 +355,7 @@ ws_subscription(unsigned rights, const char *stream, const char *tag, struct liv
         *why = "The tag is not valid UTF-8";
         return 400;
     }
-    if (n < 0 || (size_t)n >= sizeof(c->topic) ||
+    if (n < 0 || (size_t)n >= sizeof(c->topics[0]) ||
         (size_t)snprintf(c->label, sizeof(c->label), "{\"stream\":[\"%s\",%s],", stream,
                          name_json) >= sizeof(c->label)) {
         free(name_json);
@@ -337,7 +388,7 @@ ws_reply_error(struct live_ws_change *c, const char *why, int status)
  * names a stream it may not have, is answered {"error", "status"}.
  */
 static void
-ws_client_message(unsigned rights, const char *text, size_t len, struct live_ws_change *c)
+ws_client_message(int64_t account, const char *text, size_t len, struct live_ws_change *c)
 {
     json_t *msg = json_loadb(text, len, 0, NULL), *stream, *tag;
     const char *type, *name, *why = NULL;
@@ -360,7 +411,7 @@ ws_client_message(unsigned rights, const char *text, size_t len, struct live_ws_
     }
     if ((name = json_string_value(stream)) == NULL) {
         ws_reply_error(c, "Unknown stream type", 400);
-    } else if ((status = ws_subscription(rights, name, json_string_value(tag), c, &why)) != 0) {
+    } else if ((status = ws_subscription(account, name, json_string_value(tag), c, &why)) != 0) {
         ws_reply_error(c, why, status);
     } else {
         c->action = strcmp(type, "subscribe") == 0 ? LIVE_WS_SUBSCRIBE : LIVE_WS_UNSUBSCRIBE;
@@ -386,14 +437,13 @@ masto_streaming_websocket(struct request *req, struct response *res)
     const char *key = request_header(req, "Sec-WebSocket-Key");
     const char *version = request_header(req, "Sec-WebSocket-Version");
     const char *protocol = request_header(req, "Sec-WebSocket-Protocol");
-    const char *token = request_query(req, "access_token");
     const char *stream = request_query(req, "stream"), *tag = request_query(req, "tag");
-    const char *head, *why = NULL, *authz = request_header(req, "Authorization");
+    const char *head, *why = NULL, *authz = stream_authorization(req);
     char accept[AUTH_WS_ACCEPT_SIZE];
     struct live_ws_change first;
     struct live_stream *s;
     struct masto_auth a;
-    unsigned rights;
+    int64_t account;
     int status;
 
     if (st == NULL)
@@ -410,23 +460,22 @@ masto_streaming_websocket(struct request *req, struct response *res)
     }
     if (!auth_websocket_accept(key, accept))
         return masto_error(res, 400, "Sec-WebSocket-Key is missing");
-    /* the token as the query or the protocol header gives it, for masto_authorize */
-    if (token == NULL && protocol != NULL && strchr(protocol, ',') == NULL)
-        token = protocol;
-    else
+    /* or the token as the protocol header gives it (echoed back, as Mastodon does) */
+    if (authz == NULL && protocol != NULL && strchr(protocol, ',') == NULL) {
+        if ((authz = arena_printf(&req->arena, "Bearer %s", protocol)) == NULL)
+            return masto_error(res, 500, "out of memory");
+    } else {
         protocol = NULL;
-    if (token != NULL && request_header(req, "Authorization") == NULL &&
-        (authz = arena_printf(&req->arena, "Bearer %s", token)) == NULL)
-        return masto_error(res, 500, "out of memory");
+    }
     /* a socket for the public streams may come without a token; any other needs one */
     if (!masto_authorize_as(req, res, st, authz, "read:statuses", false,
                             stream != NULL && (strncmp(stream, "public", 6) == 0 ||
                                                strncmp(stream, "hashtag", 7) == 0),
                             &a))
         return 0;
-    rights = a.has_account ? WS_USER : 0;
+    account = a.has_account ? a.acc.id : 0;
     if (stream != NULL && stream[0] != '\0' &&
-        (status = ws_subscription(rights, stream, tag, &first, &why)) != 0)
+        (status = ws_subscription(account, stream, tag, &first, &why)) != 0)
         return masto_error(res, status, "%s", why);
     head = arena_printf(&req->arena,
                         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -435,10 +484,9 @@ masto_streaming_websocket(struct request *req, struct response *res)
                         protocol != NULL ? protocol : "", protocol != NULL ? "\r\n" : "");
     if (head == NULL)
         return masto_error(res, 500, "out of memory");
-    if ((s = live_ws_open(req, res, head, rights, ws_client_message)) == NULL)
+    if ((s = live_ws_open(req, res, head, account, ws_client_message)) == NULL)
         return 0;
-    if (stream != NULL && stream[0] != '\0' &&
-        live_ws_subscribe(s, first.topic, first.label) != 0) {
+    if (stream != NULL && stream[0] != '\0' && live_ws_subscribe(s, &first) != 0) {
         live_stream_cancel(s);
         return masto_error(res, 500, "out of memory");
     }

@@ -25,10 +25,16 @@ enum status_stmt {
     S_NOTIFICATIONS_SCAN,
     S_MARKER_GET,
     S_MARKER_SET,
+    S_FAVOURITE_NOTIFICATION,
     S_N
 };
 
 _Static_assert(S_N <= SQ_SLOT_MEDIA - SQ_SLOT_MASTO, "statuses.c has more statements than slots");
+
+/* A favourite's notification id: its time and its giver, so that pages hold. */
+#define FAVOURITE_NOTIFICATION_ID(f)                                                               \
+    "((CAST(strftime('%s', " f ".created_at) AS INTEGER) * 1000) << 16) | (" f                     \
+    ".account_id & 65535)"
 
 /* The notifications' query; candidates narrows the posts read for mentions and replies. */
 #define NOTIFICATIONS_SQL(candidates)                                                              \
@@ -38,14 +44,15 @@ _Static_assert(S_N <= SQ_SLOT_MEDIA - SQ_SLOT_MASTO, "statuses.c has more statem
     "  p.account_id <> ?1 AND (EXISTS (SELECT 1 FROM posts q WHERE q.id = p.in_reply_to_id AND "   \
     "  q.account_id = ?1) OR p.text LIKE ?2 ESCAPE '\\')"                                          \
     " UNION ALL"                                                                                   \
-    " SELECT ((CAST(strftime('%s', f.created_at) AS INTEGER) * 1000) << 16) | "                    \
-    "  (f.account_id & 65535), 'favourite', f.account_id, f.post_id, f.created_at "                \
-    "  FROM favourites f JOIN posts q ON q.id = f.post_id WHERE q.account_id = ?1 AND "            \
-    "  f.account_id <> ?1"                                                                         \
-    " UNION ALL"                                                                                   \
-    " SELECT r.id, 'reblog', r.account_id, r.post_id, r.created_at FROM reblogs r "                \
-    "  JOIN posts q ON q.id = r.post_id WHERE q.account_id = ?1 AND r.account_id <> ?1"            \
-    ") WHERE nid < ?3 AND nid > ?4 ORDER BY nid DESC LIMIT ?5"
+    " SELECT " FAVOURITE_NOTIFICATION_ID(                                                          \
+        "f") ", 'favourite', f.account_id, f.post_id, "                                            \
+             "  f.created_at "                                                                     \
+             "  FROM favourites f JOIN posts q ON q.id = f.post_id WHERE q.account_id = ?1 AND "   \
+             "  f.account_id <> ?1"                                                                \
+             " UNION ALL"                                                                          \
+             " SELECT r.id, 'reblog', r.account_id, r.post_id, r.created_at FROM reblogs r "       \
+             "  JOIN posts q ON q.id = r.post_id WHERE q.account_id = ?1 AND r.account_id <> ?1"   \
+             ") WHERE nid < ?3 AND nid > ?4 ORDER BY nid DESC LIMIT ?5"
 
 static const char *const status_sql[S_N] = {
     /* ?1 post, ?2 viewer (0: nobody) */
@@ -100,6 +107,8 @@ static const char *const status_sql[S_N] = {
                      "updated_at) VALUES (?1, ?2, ?3, 1, " SQ_NOW ") ON CONFLICT DO UPDATE SET "
                      "last_read_id = excluded.last_read_id, version = version + 1, "
                      "updated_at = excluded.updated_at",
+    [S_FAVOURITE_NOTIFICATION] = "SELECT " FAVOURITE_NOTIFICATION_ID(
+        "f") ", f.created_at FROM favourites f WHERE f.account_id = ?1 AND f.post_id = ?2",
 };
 
 static int
@@ -479,4 +488,29 @@ store_marker_set(struct store *st, int64_t account_id, const char *timeline, int
     sqlite3_bind_text(stmt, 2, timeline, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 3, last_read_id);
     return sq_run(st, stmt, "keep a marker");
+}
+
+int
+store_favourite_notification(struct store *st, struct arena *ar, int64_t account_id,
+                             int64_t post_id, struct notification *out)
+{
+    sqlite3_stmt *stmt;
+    bool nomem = false;
+    int rc;
+
+    if ((rc = prepare(st, S_FAVOURITE_NOTIFICATION, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, account_id);
+    sqlite3_bind_int64(stmt, 2, post_id);
+    if ((rc = sq_row(st, stmt, "read a favourite")) == RC_OK) {
+        out->id = sqlite3_column_int64(stmt, 0);
+        out->type = "favourite";
+        out->account_id = account_id;
+        out->post_id = post_id;
+        out->created_at = sq_text(stmt, 1, ar, &nomem);
+        if (nomem)
+            rc = sq_nomem(st, "read a favourite");
+    }
+    sq_release(stmt);
+    return rc;
 }

@@ -22,6 +22,7 @@
 
 #include "api/api.h"
 #include "api/cache.h"
+#include "api/publisher.h"
 #include "api/comments.h"
 #include "api/posts.h"
 #include "core/rc.h"
@@ -929,6 +930,8 @@ web_post_like(struct request *req, struct response *res)
     on = like == NULL || strcmp(like, "0") != 0;
     if ((rc = store_post_like(st, v.acc.id, id, on, &likes)) != RC_OK)
         return web_error(req, res, rc);
+    if (on)
+        publisher_favourited(req, st, v.acc.id, &p);
     cache_event_changed(e.slug);
     next = kv_get(form, n, "next");
     if (!web_local_path(next))

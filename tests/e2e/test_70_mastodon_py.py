@@ -745,6 +745,10 @@ def test_a_private_status_is_its_authors_alone(server, people):
 class Collect(StreamListener):
     def __init__(self):
         self.updates, self.deletes, self.edits = queue.Queue(), queue.Queue(), queue.Queue()
+        self.notifications = queue.Queue()
+
+    def on_notification(self, notification):
+        self.notifications.put(notification)
 
     def on_update(self, status):
         self.updates.put(status)
@@ -784,6 +788,47 @@ def test_mastodon_py_streams_a_hashtag(server, people):
         assert listener.updates.empty()
     finally:
         handle.close()
+
+
+def test_the_user_stream_tells_of_mentions_replies_and_favourites(server, people):
+    """Mastodon.py's user stream for ed: what mia does to him comes as notifications,
+    with the ids GET /api/v1/notifications gives them afterwards."""
+    listener = Collect()
+    handle = people.ed.stream_user(listener, run_async=True, timeout=15)
+    try:
+        wait_connected(handle)
+        mine = people.ed.status_post("Question ouverte")
+        mention = people.mia.status_post("Je suis d'accord avec @ED sur ce point")
+        reply = people.mia.status_reply(mine, "Réponse, sans le nommer", untag=True)
+        people.mia.status_post("Rien pour ed ici")
+        people.mia.status_favourite(mine["id"])
+        people.ed.status_favourite(mine["id"])  # one's own: no notification
+        got = [listener.notifications.get(timeout=10) for _ in range(3)]
+        assert [(n["type"], n["account"]["username"], n["status"]["id"]) for n in got] == [
+            ("mention", "mia", mention["id"]), ("mention", "mia", reply["id"]),
+            ("favourite", "mia", mine["id"])], got
+        assert got[2]["status"]["favourited"] is False  # as ed sees it, before his own
+        listed = {n["id"]: n["type"] for n in people.ed.notifications()}
+        assert all(listed.get(n["id"]) == n["type"] for n in got), (listed, got)
+        time.sleep(0.5)
+        assert listener.notifications.empty()
+    finally:
+        handle.close()
+    # the stream of notifications alone (user/notification): no statuses, mia's like on the web
+    stream = RawStream(server, "/api/v1/streaming/user/notification?access_token="
+                       + people.ed.access_token)
+    try:
+        assert stream.head.startswith("HTTP/1.1 200"), stream.head
+        time.sleep(0.2)
+        people.mia.status_post("Encore une fois, @ed")
+        _, body = stream.until(b"event: notification\n")
+        assert b"event: update" not in body
+        data = re.search(rb"event: notification\ndata: (\{[^\n]*\})\n\n", body)
+        assert json.loads(data.group(1))["type"] == "mention"
+    finally:
+        stream.close()
+    r = requests.get(server.url("/api/v1/streaming/user/notification"), timeout=10)
+    assert r.status_code == 401
 
 
 class RawStream:

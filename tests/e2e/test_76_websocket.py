@@ -320,3 +320,61 @@ def test_what_a_socket_may_not_subscribe_to_is_answered(srv):
     assert closed(s)
     s.close()
     assert requests.get(srv.url("/api/v1/streaming/health"), timeout=10).status_code == 200
+
+
+def test_notifications_come_on_the_user_subscriptions(srv):
+    zoe = srv.user("zoe")
+    s, status, _, _ = connect(srv, f"access_token={zoe}")
+    assert status.startswith("HTTP/1.1 101"), status
+    send_json(s, {"type": "subscribe", "stream": "user:notification"})
+    send_json(s, {"type": "subscribe", "stream": "user"})
+    s.sendall(client_frame(0x9, b"sync"))
+    assert next_control(s, 0xA) == b"sync"
+    st = post(srv, "Salut @zoe")  # admin mentions zoe
+    got = messages_until_quiet(s)
+    kinds = sorted((tuple(m["stream"]), m["event"]) for m in got)
+    assert kinds == [(("user",), "notification"), (("user",), "update"),
+                     (("user:notification",), "notification")], got
+    n = json.loads([m for m in got if m["event"] == "notification"][0]["payload"])
+    assert n["type"] == "mention" and n["status"]["id"] == st["id"]
+    assert n["account"]["username"] == "admin"
+    # zoe's like through the native API (the web's way), of admin's post in an event:
+    # admin's socket is told, with zoe as who did it
+    doc = {"slug": "ws-notes", "title": "T", "hashtag": "wsnotes", "lang": "fr",
+           "char_limit": 140, "state": "live"}
+    r = requests.post(srv.url("/api/v1/events"), json=doc,
+                      headers={"Authorization": f"Bearer {srv.tok}"}, timeout=10)
+    assert r.status_code == 201, r.text
+    a, status, _, _ = connect(srv, f"access_token={srv.tok}&stream=user:notification")
+    assert status.startswith("HTTP/1.1 101"), status
+    time.sleep(0.2)
+    mine = post(srv, "Dans l'evenement #wsnotes")
+    r = requests.post(srv.url(f"/api/v1/posts/{mine['id']}/like"),
+                      headers={"Authorization": f"Bearer {zoe}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    got = messages_until_quiet(a)
+    assert [m["stream"] for m in got] == [["user:notification"]], got
+    n = json.loads(got[0]["payload"])
+    assert (n["type"], n["account"]["username"], n["status"]["id"]) == (
+        "favourite", "zoe", mine["id"])
+    listed = requests.get(srv.url("/api/v1/notifications"),
+                          headers={"Authorization": f"Bearer {srv.tok}"}, timeout=10).json()
+    assert n["id"] in [x["id"] for x in listed]
+    a.close()
+    messages_until_quiet(s)  # zoe hears the post's update on her user stream
+    # after unsubscribing from user:notification, the user subscription still hears them
+    send_json(s, {"type": "unsubscribe", "stream": "user:notification"})
+    s.sendall(client_frame(0x9, b"sync"))
+    assert next_control(s, 0xA) == b"sync"
+    post(srv, "Encore @zoe")
+    got = messages_until_quiet(s)
+    assert sorted((tuple(m["stream"]), m["event"]) for m in got) == [
+        (("user",), "notification"), (("user",), "update")], got
+    s.close()
+    # another account's socket hears none of zoe's notifications
+    a, status, _, _ = connect(srv, f"access_token={srv.tok}&stream=user:notification")
+    assert status.startswith("HTTP/1.1 101"), status
+    time.sleep(0.2)
+    post(srv, "Et encore @zoe")
+    assert messages_until_quiet(a) == []
+    a.close()
