@@ -22,15 +22,15 @@ publish(struct arena *ar, int64_t seq, int64_t account, json_t *notification)
 {
     char *json = notification != NULL ? json_dumps(notification, JSON_COMPACT) : NULL;
     json_t *as_string = json != NULL ? json_string(json) : NULL;
-    char *escaped = as_string != NULL ? json_dumps(as_string, JSON_ENCODE_ANY | JSON_COMPACT)
-                                      : NULL;
+    char *escaped =
+        as_string != NULL ? json_dumps(as_string, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
     const char *sse_topic = arena_printf(ar, "M:n:%lld", (long long)account);
     const char *ws_topic = arena_printf(ar, "W:n:%lld", (long long)account);
-    const char *sse = json != NULL ? arena_printf(ar, "event: notification\ndata: %s\n\n", json)
-                                   : NULL;
-    const char *tail =
-        escaped != NULL ? arena_printf(ar, "\"event\":\"notification\",\"payload\":%s}", escaped)
-                        : NULL;
+    const char *sse =
+        json != NULL ? arena_printf(ar, "event: notification\ndata: %s\n\n", json) : NULL;
+    const char *tail = escaped != NULL
+                           ? arena_printf(ar, "\"event\":\"notification\",\"payload\":%s}", escaped)
+                           : NULL;
 
     if (sse_topic != NULL && ws_topic != NULL && sse != NULL && tail != NULL) {
         live_publish(seq, &sse_topic, 1, sse, strlen(sse));
@@ -71,8 +71,7 @@ masto_notify_post(struct request *req, struct store *st, int64_t seq, const stru
 }
 
 void
-masto_notify_favourite(struct request *req, struct store *st, int64_t account,
-                       const struct post *p)
+masto_notify_favourite(struct request *req, struct store *st, int64_t account, const struct post *p)
 {
     struct notification n;
     struct account who;

@@ -177,6 +177,18 @@ masto_streaming_health(struct request *req, struct response *res)
     return response_body(res, 200, "text/plain; charset=utf-8", "OK", 2);
 }
 
+/* Hands req's connection to stream s, or answers why it cannot be. */
+static int
+start(struct live_stream *s, struct request *req, struct response *res)
+{
+    if (live_stream_start(s, req, res) == 0)
+        return 0;
+    live_stream_cancel(s);
+    return masto_error(res, 501,
+                       "streaming is not served over the server's own HTTPS: put a TLS "
+                       "proxy in front; timelines work meanwhile");
+}
+
 /*
  * Opens the event stream of topic for req, and of also too (when not
  * NULL); the hub answers from then on.
@@ -193,13 +205,7 @@ open_stream(struct request *req, struct response *res, const char *topic_name, c
         live_stream_cancel(s);
         return masto_error(res, 500, "out of memory");
     }
-    if (live_stream_start(s, req, res) != 0) {
-        live_stream_cancel(s);
-        return masto_error(res, 501,
-                           "streaming is not served over the server's own HTTPS: put a TLS "
-                           "proxy in front; timelines work meanwhile");
-    }
-    return 0;
+    return start(s, req, res);
 }
 
 /*
@@ -490,11 +496,5 @@ masto_streaming_websocket(struct request *req, struct response *res)
         live_stream_cancel(s);
         return masto_error(res, 500, "out of memory");
     }
-    if (live_stream_start(s, req, res) != 0) {
-        live_stream_cancel(s);
-        return masto_error(res, 501,
-                           "streaming is not served over the server's own HTTPS: put a TLS "
-                           "proxy in front; timelines work meanwhile");
-    }
-    return 0;
+    return start(s, req, res);
 }
