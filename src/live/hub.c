@@ -52,7 +52,8 @@
 #define DEFAULT_KEEPALIVE    15000
 #define MAX_EVENTS           256
 #define MAX_SHARDS           16
-#define WS_MAX_SUBSCRIPTIONS 32 /* topics of one WebSocket */
+#define WS_MAX_SUBSCRIPTIONS 32         /* topics of one WebSocket */
+#define STREAM_SNDBUF        (64 << 10) /* the kernel's send buffer of a stream's socket */
 
 /* What a stream says first: its HTTP head (the body ends when the connection does). */
 static const char head[] = "HTTP/1.1 200 OK\r\n"
@@ -118,12 +119,14 @@ struct live_stream {
     int fd;    /* -1 until started */
     char *out; /* bytes not sent yet: the backlog, then what a socket refused */
     size_t out_len, out_sent, out_cap;
-    size_t head_end;      /* until started: the end of its HTTP head in out */
-    size_t backlog_end;   /* until started: where the replay goes, before what was published */
-    bool gap;             /* until started: something published did not fit in out */
-    int64_t seen;         /* the client's Last-Event-ID: changes up to it are not sent again */
-    bool polling_out;     /* epoll waits for the socket to be writable */
-    bool dead;            /* closed, waiting in the graveyard to be freed */
+    size_t head_end;    /* until started: the end of its HTTP head in out */
+    size_t backlog_end; /* until started: where the replay goes, before what was published */
+    bool gap;           /* until started: something published did not fit in out */
+    int64_t seen;       /* the client's Last-Event-ID: changes up to it are not sent again */
+    bool polling_out;   /* epoll waits for the socket to be writable */
+    bool dead;          /* closed, waiting in the graveyard to be freed */
+    bool dying;         /* its socket failed during a send_all, forgotten at its end */
+    struct live_stream *dying_next;
     bool masto;           /* a stream of the Mastodon API: counted in n_masto_streams */
     bool tag;             /* on a tag's topic: counted in its shard's n_tag_streams */
     struct ws_reader *ws; /* a WebSocket's: its client's frames so far (made when it speaks) */
@@ -569,21 +572,31 @@ ws_send_text(struct live_stream *s, const char *text, size_t len)
 }
 
 /*
- * Sends change seq's bytes to every member of list, forgetting the dead
- * streams; not to a client that has it already: one back from another
- * shard, which had sent it sooner than this one does.
+ * Sends change seq's bytes to every member of list, then forgets the
+ * streams that died meanwhile (not before: a WebSocket may be on a topic
+ * twice - its user and user:notification subscriptions - and forgetting
+ * it frees both); not to a client that has it already: one back from
+ * another shard, which had sent it sooner than this one does.
  */
 static void
 send_all(struct membership *list, int64_t seq, const char *bytes, size_t len)
 {
-    struct membership *m, *next;
+    struct live_stream *dying = NULL, *s;
+    struct membership *m;
 
-    for (m = list; m != NULL; m = next) {
-        next = m->next; /* another stream's: a stream is on a topic once */
-        if (seq > 0 && seq <= m->stream->seen)
+    for (m = list; m != NULL; m = m->next) {
+        s = m->stream;
+        if (s->dying || (seq > 0 && seq <= s->seen))
             continue;
-        if (!member_send(m, bytes, len))
-            stream_forget(m->stream);
+        if (!member_send(m, bytes, len)) {
+            s->dying = true;
+            s->dying_next = dying;
+            dying = s;
+        }
+    }
+    while ((s = dying) != NULL) { /* may free the topic with its last stream */
+        dying = s->dying_next;
+        stream_forget(s);
     }
 }
 
@@ -962,6 +975,12 @@ live_stream_start(struct live_stream *s, struct request *req, struct response *r
 
     if (fd < 0)
         return -1;
+    /* the kernel's share of a stream's unsent bytes, fixed (Linux doubles
+     * it): grown on its own up to 4 MB, it held 10,000 stalled clients'
+     * worth of gigabytes, and a stream that does not read was let go only
+     * after 4 MB more than BACKLOG_MAX */
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){STREAM_SNDBUF}, sizeof(int)) != 0)
+        log_warnx("live: cannot size a stream's send buffer: %s", strerror(errno));
     pthread_mutex_lock(&sh->lock);
     s->fd = fd;
     /* with a gap, what came before it goes out, then the connection ends */

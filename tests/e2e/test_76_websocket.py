@@ -33,7 +33,8 @@ GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 @pytest.fixture(scope="module")
 def srv(gazouillis_asan, tmp_path_factory):
     base = tmp_path_factory.mktemp("ws")
-    s = Server(gazouillis_asan, base / "data", base / "server.log", "--stream-keepalive", "1")
+    s = Server(gazouillis_asan, base / "data", base / "server.log", "--stream-keepalive", "1",
+               "--api-rate-limit", "100000")
     s.tok = s.token("admin")
     yield s
     assert s.stop() == 0
@@ -378,3 +379,44 @@ def test_notifications_come_on_the_user_subscriptions(srv):
     post(srv, "Et encore @zoe")
     assert messages_until_quiet(a) == []
     a.close()
+
+
+def test_a_socket_that_does_not_read_is_closed_whatever_it_subscribed_to(srv):
+    """A client that stops reading is let go once 256 KB wait for it - here
+    sockets on one topic twice (user and user:notification both hear their
+    account's notifications), which the hub must forget once, whichever of
+    the two finds it full. Four of them, each told of posts of another
+    length, so that the full one is not always the same."""
+    sockets = []
+    for k in range(4):
+        token = srv.user(f"lent{k}")
+        raw = socket.socket()
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills at once
+        raw.settimeout(10)
+        raw.connect(("127.0.0.1", srv.port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        raw.sendall((f"GET /api/v1/streaming?access_token={token} HTTP/1.1\r\n"
+                     f"Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:  # a client speaks once the handshake is answered
+            head += raw.recv(1)
+        assert head.startswith(b"HTTP/1.1 101"), head
+        send_json(raw, {"type": "subscribe", "stream": "user:notification"})
+        send_json(raw, {"type": "subscribe", "stream": "user"})
+        sockets.append(raw)
+    time.sleep(0.3)
+    http = requests.Session()
+    headers = {"Authorization": f"Bearer {srv.tok}"}
+    # per socket: the kernel's send buffer (128 KB), the hub's 256 KB, the client's few KB
+    for i in range(1000):  # followers-only: notifications alone, ~2.5 KB each, twice
+        k = i % 4
+        r = http.post(srv.url("/api/v1/statuses"), headers=headers, timeout=10,
+                      data={"status": f"@lent{k} numero {i} " + "bla " * (10 + 30 * k),
+                            "visibility": "private"})
+        assert r.status_code == 200, r.text
+    # what each socket holds is read; then it ends: the server let it go
+    for raw in sockets:
+        assert closed(raw, timeout=20)
+        raw.close()
+    assert requests.get(srv.url("/api/v1/streaming/health"), timeout=10).status_code == 200
