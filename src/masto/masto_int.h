@@ -50,6 +50,11 @@ int masto_streaming_health(struct request *req, struct response *res);
 int masto_streaming_public(struct request *req, struct response *res);
 int masto_streaming_hashtag(struct request *req, struct response *res);
 int masto_streaming_websocket(struct request *req, struct response *res);
+/* A WebSocket client's text message: the subscription it adds or ends, or
+ * the error to answer (a live_ws_message_fn; account: the socket's, or 0). */
+struct live_ws_change;
+void masto_ws_client_message(int64_t account, const char *text, size_t len,
+                             struct live_ws_change *c);
 
 /* masto/media.c */
 int masto_media_upload(struct request *req, struct response *res);

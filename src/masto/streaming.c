@@ -393,8 +393,8 @@ ws_reply_error(struct live_ws_change *c, const char *why, int status)
  * type is left alone (a newer client's); what is not such an object, or
  * names a stream it may not have, is answered {"error", "status"}.
  */
-static void
-ws_client_message(int64_t account, const char *text, size_t len, struct live_ws_change *c)
+void
+masto_ws_client_message(int64_t account, const char *text, size_t len, struct live_ws_change *c)
 {
     json_t *msg = json_loadb(text, len, 0, NULL), *stream, *tag;
     const char *type, *name, *why = NULL;
@@ -431,7 +431,7 @@ ws_client_message(int64_t account, const char *text, size_t len, struct live_ws_
  * comes in the query, in Sec-WebSocket-Protocol (echoed back, as Mastodon
  * does) or in Authorization. The stream the URL names, if any, is the
  * socket's first subscription; the client adds and ends others with
- * messages (ws_client_message), and each status comes once per
+ * messages (masto_ws_client_message), and each status comes once per
  * subscription it is on, named by it.
  */
 int
@@ -490,7 +490,7 @@ masto_streaming_websocket(struct request *req, struct response *res)
                         protocol != NULL ? protocol : "", protocol != NULL ? "\r\n" : "");
     if (head == NULL)
         return masto_error(res, 500, "out of memory");
-    if ((s = live_ws_open(req, res, head, account, ws_client_message)) == NULL)
+    if ((s = live_ws_open(req, res, head, account, masto_ws_client_message)) == NULL)
         return 0;
     if (stream != NULL && stream[0] != '\0' && live_ws_subscribe(s, &first) != 0) {
         live_stream_cancel(s);
