@@ -1,9 +1,12 @@
 /*
  * masto/accounts.c - accounts as Mastodon clients ask for them: the
  * signed-in one (verify_credentials, with its "source"), one by id, one by
- * name (lookup, "name" or "name@this-host"), and an account's statuses,
- * newest first, paginated by id like every timeline.
+ * name (lookup, "name" or "name@this-host"), by the start of their name
+ * (search), an account's statuses, newest first, paginated by id like
+ * every timeline; and the relationships and lists of a following that
+ * does not exist here (everyone reads every event), answered as such.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -146,4 +149,129 @@ masto_account_statuses(struct request *req, struct response *res)
         return -1;
     n = only_visible(req, st, &a, posts, n);
     return masto_statuses_answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
+}
+
+/*
+ * GET /api/v1/accounts/relationships?id[]=…: how the signed-in account
+ * stands with each: here nobody follows, blocks or mutes anybody (everyone
+ * reads every event), so each is all false - what a profile page needs
+ * to show its buttons. Unknown ids are left out, as Mastodon does.
+ */
+int
+masto_account_relationships(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    json_t *params, *ids, *out;
+    struct masto_auth a;
+    size_t i, n;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:follows", true, false, &a) ||
+        (params = masto_params(req, res)) == NULL)
+        return 0;
+    ids = json_object_get(params, "id");
+    n = json_is_array(ids) ? json_array_size(ids) : ids != NULL ? 1 : 0;
+    if ((out = json_array()) == NULL) {
+        json_decref(params);
+        return masto_error(res, 500, "out of memory");
+    }
+    for (i = 0; i < n && i < 80; i++) {
+        const char *s = json_string_value(json_is_array(ids) ? json_array_get(ids, i) : ids);
+        struct account acc;
+        int64_t id;
+        if (s == NULL || !document_parse_id(s, &id) ||
+            store_account_by_id(st, &req->arena, id, &acc) != RC_OK || acc.disabled)
+            continue;
+        json_array_append_new(
+            out, json_pack("{s:o, s:b, s:b, s:b, s:n, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, "
+                           "s:s}",
+                           "id", document_id(acc.id), "following", 0, "showing_reblogs", 0,
+                           "notifying", 0, "languages", "followed_by", 0, "blocking", 0,
+                           "blocked_by", 0, "muting", 0, "muting_notifications", 0, "requested", 0,
+                           "requested_by", 0, "domain_blocking", 0, "endorsed", 0, "note", ""));
+    }
+    json_decref(params);
+    return masto_json(res, 200, out);
+}
+
+/* GET /api/v1/accounts/search?q=&limit=: accounts by the start of their name (an app's
+ * "@" autocompletion in its composer). */
+int
+masto_account_search(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    const char *q = request_query(req, "q"), *limit_s = request_query(req, "limit");
+    int limit = limit_s != NULL ? atoi(limit_s) : 40;
+    struct account *v;
+    struct masto_auth a;
+    size_t i, n;
+    json_t *out;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:accounts", false, true, &a))
+        return 0;
+    if (q == NULL || q[0] == '\0')
+        return masto_error(res, 400, "q is missing");
+    if (q[0] == '@')
+        q++;
+    if (limit < 1 || limit > 80)
+        limit = 40;
+    if (store_account_search(st, &req->arena, q, limit, &v, &n) != RC_OK ||
+        (out = json_array()) == NULL)
+        return masto_error(res, 500, "the server could not read its data");
+    for (i = 0; i < n; i++)
+        json_array_append_new(out, masto_account(req, st, &v[i]));
+    return masto_json(res, 200, out);
+}
+
+/*
+ * GET /api/v1/accounts/:id/following, /followers, /featured_tags, /lists,
+ * /identity_proofs: an existing account's lists, which are empty here
+ * (nobody follows anybody: everyone reads every event); 404 for an
+ * unknown one.
+ */
+int
+masto_account_empty_list(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct account acc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, NULL, false, true, &a) || !account_param(req, res, st, &acc))
+        return 0;
+    return masto_json(res, 200, json_array());
+}
+
+/*
+ * GET /api/v1/favourites?max_id&since_id&min_id&limit: the statuses the
+ * signed-in account favourited, paginated by the statuses' ids (Mastodon
+ * pages by the favourites' own; here newest status first).
+ */
+int
+masto_favourites(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct timeline_page page;
+    struct masto_auth a;
+    struct post *posts;
+    size_t n;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:favourites", true, false, &a) ||
+        !timeline_page_read(req, res, &page))
+        return 0;
+    if (store_post_list_favourited(st, &req->arena, a.acc.id, page.max_id,
+                                   page.min_id > page.since_id ? page.min_id : page.since_id,
+                                   page.limit, &posts, &n) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    if (masto_link_header(req, res, req->path, posts, n) != 0)
+        return -1;
+    n = only_visible(req, st, &a, posts, n);
+    response_header(res, "Cache-Control", "no-store");
+    return masto_statuses_answer(req, res, st, posts, n, a.acc.id);
 }

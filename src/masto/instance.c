@@ -139,9 +139,25 @@ masto_nodeinfo(struct request *req, struct response *res)
                                 (json_int_t)posts, "metadata"));
 }
 
+/* Of the empty lists, those anyone may read, as on Mastodon (the others are an account's). */
+static bool
+public_list(const char *path)
+{
+    static const char *const prefixes[] = {"/api/v1/custom_emojis", "/api/v1/trends",
+                                           "/api/v1/instance/"};
+    size_t i;
+
+    for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
 /*
- * The lists a client loads at start and gazouillis keeps empty; each needs
- * an account's token with read, as on Mastodon.
+ * The lists a client loads at start and gazouillis keeps empty: filters,
+ * lists, blocks… (none here), trends and suggestions (not computed), the
+ * instance's peers (no federation yet), rules and activity (none kept);
+ * the account's need its token with read, as on Mastodon.
  */
 int
 masto_empty_list(struct request *req, struct response *res)
@@ -151,8 +167,38 @@ masto_empty_list(struct request *req, struct response *res)
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
-    if (strcmp(req->path, "/api/v1/custom_emojis") != 0 &&
-        !masto_authorize(req, res, st, "read", true, false, &a))
+    if (!public_list(req->path) && !masto_authorize(req, res, st, "read", true, false, &a))
         return 0;
     return masto_json(res, 200, json_array());
+}
+
+/* GET /api/v1/instance/extended_description: none written here (the home page says it). */
+int
+masto_instance_extended_description(struct request *req, struct response *res)
+{
+    char now[STORE_TIME_SIZE];
+
+    return masto_json(res, 200,
+                      json_pack("{s:s, s:s}", "updated_at",
+                                masto_time(&req->arena, store_time_now(now)), "content", ""));
+}
+
+/*
+ * GET /api/v1/preferences: what an app starts a new status with - public,
+ * not sensitive, no language set (the event's language applies in it).
+ */
+int
+masto_preferences(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:accounts", true, false, &a))
+        return 0;
+    return masto_json(res, 200,
+                      json_pack("{s:s, s:b, s:n, s:s, s:b}", "posting:default:visibility", "public",
+                                "posting:default:sensitive", 0, "posting:default:language",
+                                "reading:expand:media", "default", "reading:expand:spoilers", 0));
 }

@@ -15,6 +15,8 @@ int masto_instance_v2(struct request *req, struct response *res);
 int masto_nodeinfo_links(struct request *req, struct response *res);
 int masto_nodeinfo(struct request *req, struct response *res);
 int masto_empty_list(struct request *req, struct response *res);
+int masto_instance_extended_description(struct request *req, struct response *res);
+int masto_preferences(struct request *req, struct response *res);
 
 /* masto/oauth.c */
 int masto_apps_create(struct request *req, struct response *res);
@@ -27,6 +29,10 @@ int masto_verify_credentials(struct request *req, struct response *res);
 int masto_account_get(struct request *req, struct response *res);
 int masto_account_lookup(struct request *req, struct response *res);
 int masto_account_statuses(struct request *req, struct response *res);
+int masto_account_relationships(struct request *req, struct response *res);
+int masto_account_search(struct request *req, struct response *res);
+int masto_account_empty_list(struct request *req, struct response *res);
+int masto_favourites(struct request *req, struct response *res);
 
 /* masto/statuses.c */
 int masto_status_create(struct request *req, struct response *res);
@@ -37,6 +43,8 @@ int masto_status_context(struct request *req, struct response *res);
 int masto_status_favourite(struct request *req, struct response *res);
 int masto_status_unfavourite(struct request *req, struct response *res);
 int masto_status_favourited_by(struct request *req, struct response *res);
+int masto_status_source(struct request *req, struct response *res);
+int masto_status_history(struct request *req, struct response *res);
 int masto_status_reblog(struct request *req, struct response *res);
 int masto_status_unreblog(struct request *req, struct response *res);
 
@@ -64,6 +72,7 @@ int masto_media_file(struct request *req, struct response *res);
 
 /* masto/search.c, masto/notifications.c */
 int masto_search(struct request *req, struct response *res);
+int masto_tag_get(struct request *req, struct response *res);
 int masto_notifications(struct request *req, struct response *res);
 int masto_markers_get(struct request *req, struct response *res);
 int masto_markers_set(struct request *req, struct response *res);

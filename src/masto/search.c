@@ -3,7 +3,7 @@
  * name, statuses by their words (the store's full-text index, accents
  * ignored: "cooperer" finds "Coopérer"), hashtags by their start, as the
  * search box of a Mastodon app asks. Nothing is fetched from elsewhere:
- * resolve=true changes nothing.
+ * resolve=true changes nothing. And one hashtag, as an app asks for it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,45 @@
 
 #define SEARCH_LIMIT 20
 #define SEARCH_MAX   40
+
+/* A Tag: its name (folded, as stored), its page, no history kept, not followed. */
+static json_t *
+tag_json(struct request *req, const char *name)
+{
+    return json_pack("{s:s, s:o, s:[], s:b}", "name", name, "url",
+                     json_string(arena_printf(&req->arena, "%s/tags/%s", masto_base(req), name)),
+                     "history", "following", 0);
+}
+
+/*
+ * GET /api/v1/tags/:name: a hashtag, as an app asks before showing its
+ * timeline (to draw its follow button). Any hashtag has one, used yet or
+ * not: an event's tag is opened before its first post.
+ */
+int
+masto_tag_get(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    const char *name = request_param(req, "name");
+    struct text_buf folded = {0};
+    struct masto_auth a;
+    json_t *tag;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, NULL, false, true, &a))
+        return 0;
+    if (name != NULL && name[0] == '#')
+        name++;
+    if (name == NULL || name[0] == '\0' || text_tag_fold(&folded, name, strlen(name)) != 0 ||
+        folded.len == 0) {
+        text_buf_release(&folded);
+        return masto_error(res, 404, "Record not found");
+    }
+    tag = tag_json(req, arena_strndup(&req->arena, folded.data, folded.len));
+    text_buf_release(&folded);
+    return tag != NULL ? masto_json(res, 200, tag) : masto_error(res, 500, "out of memory");
+}
 
 /* GET /api/v2/search?q=&type=accounts|statuses|hashtags&limit= */
 int
@@ -65,11 +104,7 @@ masto_search(struct request *req, struct response *res)
         if (rc != RC_OK && rc != RC_INVALID)
             goto fail;
         for (i = 0; rc == RC_OK && i < n; i++)
-            json_array_append_new(hashtags,
-                                  json_pack("{s:s, s:o, s:[], s:b}", "name", v[i].tag, "url",
-                                            json_string(arena_printf(&req->arena, "%s/tags/%s",
-                                                                     masto_base(req), v[i].tag)),
-                                            "history", "following", 0));
+            json_array_append_new(hashtags, tag_json(req, v[i].tag));
     }
     if (type == NULL || strcmp(type, "statuses") == 0) {
         struct post *v;

@@ -583,12 +583,13 @@ masto_status_unfavourite(struct request *req, struct response *res)
     return favourite(req, res, false);
 }
 
-/* GET /api/v1/statuses/:id/favourited_by */
+/* GET /api/v1/statuses/:id/favourited_by, /reblogged_by */
 int
 masto_status_favourited_by(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
     const char *limit = request_query(req, "limit");
+    bool reblogs = strstr(req->path, "/reblogged_by") != NULL;
     struct account *accs;
     struct masto_auth a;
     struct event e;
@@ -601,13 +602,69 @@ masto_status_favourited_by(struct request *req, struct response *res)
     if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
         !status_param(req, res, st, &a, &p, &e))
         return 0;
-    if (store_post_favourited_by(st, &req->arena, p.id, limit != NULL ? atoi(limit) : 40, &accs,
-                                 &n) != RC_OK ||
+    if (store_post_accounts(st, &req->arena, p.id, reblogs, limit != NULL ? atoi(limit) : 40, &accs,
+                            &n) != RC_OK ||
         (arr = json_array()) == NULL)
         return masto_error(res, 500, "the server could not read its data");
     for (i = 0; i < n; i++)
         json_array_append_new(arr, masto_account(req, st, &accs[i]));
     return masto_json(res, 200, arr);
+}
+
+/* GET /api/v1/statuses/:id/source: the text as written, for an app's edit box. */
+int
+masto_status_source(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "read:statuses", true, false, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    return masto_json(res, 200,
+                      json_pack("{s:o, s:s, s:s}", "id", document_id(p.id), "text", p.text,
+                                "spoiler_text", p.spoiler_text != NULL ? p.spoiler_text : ""));
+}
+
+/*
+ * GET /api/v1/statuses/:id/history: the status's versions, oldest first.
+ * Only the current one is kept here (an edit replaces the text), so the
+ * list holds it alone, dated by its last edit.
+ */
+int
+masto_status_history(struct request *req, struct response *res)
+{
+    static const char *const kept[] = {"content", "spoiler_text",      "sensitive",
+                                       "account", "media_attachments", "emojis"};
+    struct store *st = app_store(req->app);
+    json_t *status, *version;
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+    size_t i;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    if ((status = masto_status(req, st, &p, a.has_account ? a.acc.id : 0)) == NULL ||
+        (version = json_object()) == NULL) {
+        json_decref(status);
+        return masto_error(res, 500, "out of memory");
+    }
+    for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        json_object_set(version, kept[i], json_object_get(status, kept[i]));
+    json_object_set_new(
+        version, "created_at",
+        json_string(masto_time(&req->arena, p.edited_at != NULL ? p.edited_at : p.created_at)));
+    json_object_set_new(version, "poll", json_null());
+    json_decref(status);
+    return masto_json(res, 200, json_pack("[o]", version));
 }
 
 /* Reblogs (on) or undoes it: the reblog, a status whose "reblog" is the one reblogged. */

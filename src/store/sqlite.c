@@ -92,6 +92,7 @@ enum sq_stmt_id {
     SQ_TAG_CLEAR,
     SQ_POST_SEARCH,
     SQ_POST_BY_ACCOUNT,
+    SQ_POST_FAVOURITED,
     SQ_POST_SET_STATE,
     SQ_CHANGES_SINCE,
     SQ_CHANGES_OF_EVENT,
@@ -248,6 +249,11 @@ static const char *const sq_sql[SQ_N_STMT] = {
     [SQ_POST_BY_ACCOUNT] = "SELECT " POST_COLS " FROM posts p" POST_ACCOUNT
                            " WHERE p.account_id = ?1 AND p.id < ?2 AND p.state = 'visible' "
                            "ORDER BY p.id DESC LIMIT ?3",
+    /* walks favourites' key (account_id, post_id) down from ?2 */
+    [SQ_POST_FAVOURITED] = "SELECT " POST_COLS " FROM favourites f JOIN posts p ON p.id = "
+                           "f.post_id" POST_ACCOUNT " WHERE f.account_id = ?1 AND f.post_id < ?2 "
+                           "AND f.post_id > ?3 AND p.state = 'visible' ORDER BY f.post_id DESC "
+                           "LIMIT ?4",
 
     [SQ_POST_LIST + 0] = POST_LIST("", "", DESC),
     [SQ_POST_LIST + SQ_LIST_EVENT] = POST_LIST("", BY_EVENT, DESC),
@@ -2164,4 +2170,25 @@ store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_i
         return rc;
     }
     return sq_post_rows(st, stmt, ar, limit, out, n_out, "list posts of account");
+}
+
+int
+store_post_list_favourited(struct store *st, struct arena *ar, int64_t account_id, int64_t max_id,
+                           int64_t min_id, int limit, struct post **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    limit = sq_limit(limit);
+    if ((rc = sq_prepare(st, SQ_POST_FAVOURITED, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, account_id) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 2, max_id != 0 ? max_id : INT64_MAX) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 3, min_id) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 4, limit) != SQLITE_OK) {
+        rc = sq_fail(st, "list favourites");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_post_rows(st, stmt, ar, limit, out, n_out, "list favourites");
 }

@@ -16,6 +16,7 @@ enum status_stmt {
     S_REBLOG,
     S_UNREBLOG,
     S_FAVOURITED_BY,
+    S_REBLOGGED_BY,
     S_ANCESTORS,
     S_DESCENDANTS,
     S_ACCOUNT_COUNT,
@@ -66,6 +67,9 @@ static const char *const status_sql[S_N] = {
     [S_FAVOURITED_BY] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
                         "a.disabled FROM favourites f JOIN accounts a ON a.id = f.account_id "
                         "WHERE f.post_id = ?1 ORDER BY f.created_at, a.id LIMIT ?2",
+    [S_REBLOGGED_BY] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
+                       "a.disabled FROM reblogs r JOIN accounts a ON a.id = r.account_id "
+                       "WHERE r.post_id = ?1 ORDER BY r.id LIMIT ?2",
     /* a thread goes up by in_reply_to_id; depth bounds a cycle an import could make */
     [S_ANCESTORS] = "WITH RECURSIVE up (id, depth) AS (SELECT in_reply_to_id, 1 FROM posts "
                     "WHERE id = ?1 UNION ALL SELECT p.in_reply_to_id, up.depth + 1 FROM posts p "
@@ -156,13 +160,20 @@ int
 store_post_favourited_by(struct store *st, struct arena *ar, int64_t post_id, int limit,
                          struct account **out, size_t *n_out)
 {
+    return store_post_accounts(st, ar, post_id, false, limit, out, n_out);
+}
+
+int
+store_post_accounts(struct store *st, struct arena *ar, int64_t post_id, bool reblogs, int limit,
+                    struct account **out, size_t *n_out)
+{
     sqlite3_stmt *stmt;
     struct account *v = NULL;
     size_t n = 0, cap = 0;
     bool nomem = false;
     int rc, src;
 
-    if ((rc = prepare(st, S_FAVOURITED_BY, &stmt)) != RC_OK)
+    if ((rc = prepare(st, reblogs ? S_REBLOGGED_BY : S_FAVOURITED_BY, &stmt)) != RC_OK)
         return rc;
     sqlite3_bind_int64(stmt, 1, post_id);
     sqlite3_bind_int(stmt, 2, limit > 0 && limit <= 80 ? limit : 40);

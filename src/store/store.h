@@ -336,6 +336,13 @@ int store_changes_last(struct store *st, int64_t *seq_out);
  */
 int store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_id,
                                int64_t max_id, int limit, struct post **out, size_t *n_out);
+/*
+ * The visible posts an account favourited, by post id from newest, ids <
+ * max_id (0: no bound) and > min_id. limit as in struct post_query.
+ */
+int store_post_list_favourited(struct store *st, struct arena *ar, int64_t account_id,
+                               int64_t max_id, int64_t min_id, int limit, struct post **out,
+                               size_t *n_out);
 
 /* ---- readers' comments on the recap, likes, bans (store/comments.c) ---- */
 
@@ -464,6 +471,10 @@ struct post_counts {
 int store_post_counts(struct store *st, int64_t post_id, int64_t viewer, struct post_counts *out);
 /* Reblogs (on) or undoes the reblog of post_id by account_id; twice is once. */
 int store_reblog(struct store *st, int64_t account_id, int64_t post_id, bool on);
+/* Who favourited (or, with reblogs, reblogged) post_id, first first, at most limit (1..80; else
+ * 40). */
+int store_post_accounts(struct store *st, struct arena *ar, int64_t post_id, bool reblogs,
+                        int limit, struct account **out, size_t *n_out);
 /* Who favourited post_id, first first, at most limit (1..80; else 40). */
 int store_post_favourited_by(struct store *st, struct arena *ar, int64_t post_id, int limit,
                              struct account **out, size_t *n_out);

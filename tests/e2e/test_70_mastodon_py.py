@@ -1051,6 +1051,56 @@ def test_a_status_lists_who_it_mentions_and_a_reply_names_them(server, people):
     assert mentions == {str(s["id"]), str(r["id"])}, got.json()
 
 
+def test_what_profiles_composers_and_explore_pages_ask_for(server, people):
+    """The calls an app makes around a status and a profile, through Mastodon.py."""
+    ed_id = people.ed.account_verify_credentials()["id"]
+    mia_id = people.mia.account_verify_credentials()["id"]
+    s = people.ed.status_post("Source d'origine #explorer")
+    # editing in an app starts from the source; the history holds the version kept
+    assert people.ed.status_source(s["id"]) == {"id": s["id"], "text": "Source d'origine #explorer",
+                                                "spoiler_text": ""}
+    people.ed.status_update(s["id"], status="Source corrigée #explorer")
+    history = people.ed.status_history(s["id"])
+    assert len(history) == 1 and "corrigée" in history[0]["content"]
+    assert history[0]["account"]["id"] == ed_id
+    # who reblogged and favourited it; mia's favourites, newest first, paginated
+    people.mia.status_reblog(s["id"])
+    assert [a["id"] for a in people.ed.status_reblogged_by(s["id"])] == [mia_id]
+    older = people.ed.status_post("Plus ancienne")
+    newer = people.ed.status_post("Plus récente")
+    for st in (older, newer, s):
+        people.mia.status_favourite(st["id"])
+    favs = people.mia.favourites(limit=2)  # by the statuses' ids, newest first
+    assert [f["id"] for f in favs] == [newer["id"], older["id"]], favs
+    assert all(f["favourited"] for f in favs)
+    assert people.mia.fetch_next(favs)[0]["id"] == s["id"]  # then what earlier tests liked
+    # a profile: relationships (nobody follows anybody here), its empty lists, not a 404
+    rel = people.mia.account_relationships([ed_id, 999])
+    assert [r["id"] for r in rel] == [ed_id]
+    assert rel[0]["following"] is False and rel[0]["blocking"] is False
+    assert people.mia.account_following(ed_id) == []
+    assert people.mia.account_followers(ed_id) == []
+    assert people.mia.account_featured_tags(ed_id) == []
+    assert people.mia.account_lists(ed_id) == []
+    with pytest.raises(MastodonNotFoundError):
+        people.mia.account_followers(999)
+    # the composer's "@" completion
+    assert "ed" in [a["username"] for a in people.mia.account_search("e")]
+    # what an app asks at start or on its explore page
+    assert people.mia.preferences()["posting:default:visibility"] == "public"
+    assert people.mia.trending_tags() == [] and people.mia.suggestions() == []
+    assert people.mia.instance_rules() == [] and people.mia.instance_peers() == []
+    assert people.mia.endorsements() == [] and people.mia.featured_tags() == []
+    r = requests.get(server.url("/api/v1/tags/Explorer"), timeout=10)
+    assert r.status_code == 200 and r.json()["name"] == "explorer"
+    assert r.json()["url"] == server.url("/tags/explorer") and r.json()["following"] is False
+    assert requests.get(server.url("/api/v1/tags/%23"), timeout=10).status_code == 404
+    # an account's lists need its token
+    assert requests.get(server.url("/api/v1/favourites"), timeout=10).status_code == 401
+    assert requests.get(server.url("/api/v1/preferences"), timeout=10).status_code == 401
+    assert requests.get(server.url("/api/v1/trends/tags"), timeout=10).status_code == 200
+
+
 def test_markers(server, people):
     s = people.mia.status_post("Lu jusqu'ici")
     people.mia.markers_set(["home"], [s["id"]])
