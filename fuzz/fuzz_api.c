@@ -83,6 +83,10 @@ static const struct endpoint endpoints[] = {
     {"GET", "/api/v1/accounts/lookup", QUERY},
     {"GET", "/oauth/authorize", QUERY},
     {"GET", "/e/$e/recap", QUERY},
+    {"GET", "/api/v1/accounts/search", QUERY},
+    {"GET", "/api/v1/accounts/relationships", QUERY},
+    {"GET", "/api/v1/favourites", QUERY},
+    {"GET", "/api/v1/tags/$e", QUERY},
 };
 
 #define N_ENDPOINTS (sizeof(endpoints) / sizeof(endpoints[0]))
