@@ -87,6 +87,8 @@ static const struct endpoint endpoints[] = {
     {"GET", "/api/v1/accounts/relationships", QUERY},
     {"GET", "/api/v1/favourites", QUERY},
     {"GET", "/api/v1/tags/$e", QUERY},
+    {"POST", "/api/v1/statuses/$s/bookmark", MASTO},
+    {"GET", "/api/v1/bookmarks", QUERY},
 };
 
 #define N_ENDPOINTS (sizeof(endpoints) / sizeof(endpoints[0]))

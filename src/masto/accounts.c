@@ -247,14 +247,16 @@ masto_account_empty_list(struct request *req, struct response *res)
 }
 
 /*
- * GET /api/v1/favourites?max_id&since_id&min_id&limit: the statuses the
- * signed-in account favourited, paginated by the statuses' ids (Mastodon
- * pages by the favourites' own; here newest status first).
+ * GET /api/v1/favourites, /bookmarks ?max_id&since_id&min_id&limit: the
+ * statuses the signed-in account favourited, or bookmarked, paginated by
+ * the statuses' ids (Mastodon pages by the favourites' own; here newest
+ * status first).
  */
 int
 masto_favourites(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
+    bool bookmarks = strcmp(req->path, "/api/v1/bookmarks") == 0;
     struct timeline_page page;
     struct masto_auth a;
     struct post *posts;
@@ -262,10 +264,11 @@ masto_favourites(struct request *req, struct response *res)
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "read:favourites", true, false, &a) ||
+    if (!masto_authorize(req, res, st, bookmarks ? "read:bookmarks" : "read:favourites", true,
+                         false, &a) ||
         !timeline_page_read(req, res, &page))
         return 0;
-    if (store_post_list_favourited(st, &req->arena, a.acc.id, page.max_id,
+    if (store_post_list_favourited(st, &req->arena, a.acc.id, bookmarks, page.max_id,
                                    page.min_id > page.since_id ? page.min_id : page.since_id,
                                    page.limit, &posts, &n) != RC_OK)
         return masto_error(res, 500, "the server could not read its data");

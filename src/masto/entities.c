@@ -277,7 +277,7 @@ masto_status_write(struct json_writer *w, struct request *req, struct store *st,
     jw_key(w, "muted");
     jw_bool(w, false);
     jw_key(w, "bookmarked");
-    jw_bool(w, false);
+    jw_bool(w, counts.bookmarked);
     jw_key(w, "content");
     content(w, req, p->html != NULL ? p->html : "");
     jw_key(w, "filtered");

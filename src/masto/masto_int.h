@@ -43,6 +43,8 @@ int masto_status_context(struct request *req, struct response *res);
 int masto_status_favourite(struct request *req, struct response *res);
 int masto_status_unfavourite(struct request *req, struct response *res);
 int masto_status_favourited_by(struct request *req, struct response *res);
+int masto_status_bookmark(struct request *req, struct response *res);
+int masto_status_unbookmark(struct request *req, struct response *res);
 int masto_status_source(struct request *req, struct response *res);
 int masto_status_history(struct request *req, struct response *res);
 int masto_status_reblog(struct request *req, struct response *res);

@@ -577,6 +577,39 @@ masto_status_favourite(struct request *req, struct response *res)
     return favourite(req, res, true);
 }
 
+/* Bookmarks (on) or unbookmarks :id, for the asker alone; the status after. */
+static int
+bookmark(struct request *req, struct response *res, bool on)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct event e;
+    struct post p;
+    int rc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:bookmarks", true, false, &a) ||
+        !status_param(req, res, st, &a, &p, &e))
+        return 0;
+    if ((rc = store_bookmark(st, a.acc.id, p.id, on)) != RC_OK)
+        return masto_store_error(res, rc, "the server could not store it");
+    cache_event_changed(e.slug); /* the asker's kept pages show it bookmarked */
+    return masto_status_answer(req, res, st, &p, a.acc.id, NULL);
+}
+
+int
+masto_status_bookmark(struct request *req, struct response *res)
+{
+    return bookmark(req, res, true);
+}
+
+int
+masto_status_unbookmark(struct request *req, struct response *res)
+{
+    return bookmark(req, res, false);
+}
+
 int
 masto_status_unfavourite(struct request *req, struct response *res)
 {

@@ -545,6 +545,20 @@ static const char schema_v6[] =
     "    WHERE type = 'table' AND name = 'post_changes';\n"
     "PRAGMA writable_schema = RESET;\n";
 
+/*
+ * 6 -> 7: bookmarks, the statuses a Mastodon app's user keeps for later
+ * (private to them), as favourites are kept; by post as well, for a post's
+ * deletion to find its rows.
+ */
+static const char schema_v7[] =
+    "CREATE TABLE bookmarks (\n"
+    "    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    PRIMARY KEY (account_id, post_id)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX bookmarks_post ON bookmarks (post_id);\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v1, /* 0 -> 1: every table */
     schema_v2, /* 1 -> 2: search indexing in batches */
@@ -552,4 +566,5 @@ const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v4, /* 3 -> 4: comments, likes, bans */
     schema_v5, /* 4 -> 5: the Mastodon client API: OAuth, media, posts outside events */
     schema_v6, /* 5 -> 6: CHECKs on posts.state and post_changes.kind without IN lists */
+    schema_v7, /* 6 -> 7: bookmarks */
 };

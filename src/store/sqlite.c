@@ -93,6 +93,7 @@ enum sq_stmt_id {
     SQ_POST_SEARCH,
     SQ_POST_BY_ACCOUNT,
     SQ_POST_FAVOURITED,
+    SQ_POST_BOOKMARKED,
     SQ_POST_SET_STATE,
     SQ_CHANGES_SINCE,
     SQ_CHANGES_OF_EVENT,
@@ -123,6 +124,12 @@ enum sq_stmt_id {
  * post_id = ? is the primary key (post_id, position). An ORDER BY here would
  * cost a subquery per post, three times the price.
  */
+/* The visible posts an account keeps in table (favourites, bookmarks), newest first. */
+#define KEPT_POSTS(table)                                                                          \
+    "SELECT " POST_COLS " FROM " table " f JOIN posts p ON p.id = f.post_id" POST_ACCOUNT          \
+    " WHERE f.account_id = ?1 AND f.post_id < ?2 AND f.post_id > ?3 AND p.state = 'visible' "      \
+    "ORDER BY f.post_id DESC LIMIT ?4"
+
 #define POST_COLS                                                                                  \
     "p.id, p.event_id, p.account_id, a.username, p.text, p.html, p.speaker_name, "                 \
     "p.speaker_audience, p.speaker_label, p.lang, p.state, p.created_at, p.edited_at, p.likes, "   \
@@ -249,11 +256,9 @@ static const char *const sq_sql[SQ_N_STMT] = {
     [SQ_POST_BY_ACCOUNT] = "SELECT " POST_COLS " FROM posts p" POST_ACCOUNT
                            " WHERE p.account_id = ?1 AND p.id < ?2 AND p.state = 'visible' "
                            "ORDER BY p.id DESC LIMIT ?3",
-    /* walks favourites' key (account_id, post_id) down from ?2 */
-    [SQ_POST_FAVOURITED] = "SELECT " POST_COLS " FROM favourites f JOIN posts p ON p.id = "
-                           "f.post_id" POST_ACCOUNT " WHERE f.account_id = ?1 AND f.post_id < ?2 "
-                           "AND f.post_id > ?3 AND p.state = 'visible' ORDER BY f.post_id DESC "
-                           "LIMIT ?4",
+    /* walk the key (account_id, post_id) of favourites, bookmarks down from ?2 */
+    [SQ_POST_FAVOURITED] = KEPT_POSTS("favourites"),
+    [SQ_POST_BOOKMARKED] = KEPT_POSTS("bookmarks"),
 
     [SQ_POST_LIST + 0] = POST_LIST("", "", DESC),
     [SQ_POST_LIST + SQ_LIST_EVENT] = POST_LIST("", BY_EVENT, DESC),
@@ -2173,14 +2178,15 @@ store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_i
 }
 
 int
-store_post_list_favourited(struct store *st, struct arena *ar, int64_t account_id, int64_t max_id,
-                           int64_t min_id, int limit, struct post **out, size_t *n_out)
+store_post_list_favourited(struct store *st, struct arena *ar, int64_t account_id, bool bookmarks,
+                           int64_t max_id, int64_t min_id, int limit, struct post **out,
+                           size_t *n_out)
 {
     sqlite3_stmt *stmt;
     int rc;
 
     limit = sq_limit(limit);
-    if ((rc = sq_prepare(st, SQ_POST_FAVOURITED, &stmt)) != RC_OK)
+    if ((rc = sq_prepare(st, bookmarks ? SQ_POST_BOOKMARKED : SQ_POST_FAVOURITED, &stmt)) != RC_OK)
         return rc;
     if (sqlite3_bind_int64(stmt, 1, account_id) != SQLITE_OK ||
         sqlite3_bind_int64(stmt, 2, max_id != 0 ? max_id : INT64_MAX) != SQLITE_OK ||

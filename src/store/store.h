@@ -34,7 +34,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -337,12 +337,13 @@ int store_changes_last(struct store *st, int64_t *seq_out);
 int store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_id,
                                int64_t max_id, int limit, struct post **out, size_t *n_out);
 /*
- * The visible posts an account favourited, by post id from newest, ids <
- * max_id (0: no bound) and > min_id. limit as in struct post_query.
+ * The visible posts an account favourited (or, with bookmarks, bookmarked),
+ * by post id from newest, ids < max_id (0: no bound) and > min_id. limit
+ * as in struct post_query.
  */
 int store_post_list_favourited(struct store *st, struct arena *ar, int64_t account_id,
-                               int64_t max_id, int64_t min_id, int limit, struct post **out,
-                               size_t *n_out);
+                               bool bookmarks, int64_t max_id, int64_t min_id, int limit,
+                               struct post **out, size_t *n_out);
 
 /* ---- readers' comments on the recap, likes, bans (store/comments.c) ---- */
 
@@ -465,10 +466,12 @@ int store_idempotency_put(struct store *st, int64_t account_id, const char *key,
 
 struct post_counts {
     int64_t replies, reblogs;
-    bool favourited, reblogged; /* by the viewer */
+    bool favourited, reblogged, bookmarked; /* by the viewer */
 };
 /* The counts of post_id, and what viewer (0: nobody) did to it. */
 int store_post_counts(struct store *st, int64_t post_id, int64_t viewer, struct post_counts *out);
+/* Bookmarks (on) or unbookmarks post_id for account_id; twice is once. */
+int store_bookmark(struct store *st, int64_t account_id, int64_t post_id, bool on);
 /* Reblogs (on) or undoes the reblog of post_id by account_id; twice is once. */
 int store_reblog(struct store *st, int64_t account_id, int64_t post_id, bool on);
 /* Who favourited (or, with reblogs, reblogged) post_id, first first, at most limit (1..80; else

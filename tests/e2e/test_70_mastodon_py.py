@@ -1101,6 +1101,35 @@ def test_what_profiles_composers_and_explore_pages_ask_for(server, people):
     assert requests.get(server.url("/api/v1/trends/tags"), timeout=10).status_code == 200
 
 
+def test_bookmarks_are_kept_for_their_owner_alone(server, people):
+    a = people.ed.status_post("À relire #signets")
+    b = people.ed.status_post("À relire aussi #signets")
+    assert people.mia.bookmarks() == []
+    got = people.mia.status_bookmark(a["id"])
+    assert got["id"] == a["id"] and got["bookmarked"] is True
+    people.mia.status_bookmark(b["id"])
+    people.mia.status_bookmark(b["id"])  # twice is once
+    assert [s["id"] for s in people.mia.bookmarks()] == [b["id"], a["id"]]
+    page = people.mia.bookmarks(limit=1)
+    assert [s["id"] for s in people.mia.fetch_next(page)] == [a["id"]]
+    # a status and a timeline show it to mia, not to ed
+    assert people.mia.status(a["id"])["bookmarked"] is True
+    assert people.ed.status(a["id"])["bookmarked"] is False
+    assert people.ed.bookmarks() == []
+    tl = {s["id"]: s["bookmarked"] for s in people.mia.timeline_hashtag("signets")}
+    assert tl == {a["id"]: True, b["id"]: True}
+    assert people.mia.status_unbookmark(a["id"])["bookmarked"] is False
+    tl = {s["id"]: s["bookmarked"] for s in people.mia.timeline_hashtag("signets")}
+    assert tl == {a["id"]: False, b["id"]: True}  # the kept page was let go
+    assert [s["id"] for s in people.mia.bookmarks()] == [b["id"]]
+    # refusals: another's private status, an unknown one, no token
+    with pytest.raises(MastodonNotFoundError):
+        people.mia.status_bookmark(999)
+    r = requests.post(server.url(f"/api/v1/statuses/{b['id']}/bookmark"), timeout=10)
+    assert r.status_code == 401
+    assert requests.get(server.url("/api/v1/bookmarks"), timeout=10).status_code == 401
+
+
 def test_markers(server, people):
     s = people.mia.status_post("Lu jusqu'ici")
     people.mia.markers_set(["home"], [s["id"]])

@@ -3,7 +3,8 @@ Mastodon client sees it, run as a person would run it: signing in with a
 password (login_cli), whoami, the instance, posting (to the live event its
 hashtag names, with the speaker its prefix names; over the event's limit,
 refused with the reason shown), replying, the tag timeline, a thread,
-favouriting, uploading an image and posting it, deleting; and a wrong
+favouriting, bookmarks, a profile's lists and who reblogged, uploading
+an image and posting it, deleting; and a wrong
 password that signs nobody in. Every run of toot has a home of its own,
 so its configuration is the test's alone.
 """
@@ -174,6 +175,21 @@ def test_reply_thread_favourite_delete(server, site):
     # a status that is not there
     p = site.toot("favourite", root)
     assert p.returncode != 0 and "Record not found" in p.stderr, (p.stdout, p.stderr)
+
+
+def test_bookmarks_search_and_a_profile(server, site):
+    sid = status_id(site.toot.ok("post", "À garder pour plus tard #signet"))
+    out = site.toot.ok("bookmark", sid)
+    assert "bookmarked" in out.lower(), out
+    assert "À garder pour plus tard" in site.toot.ok("bookmarks")
+    site.toot.ok("unbookmark", sid)
+    assert "À garder pour plus tard" not in site.toot.ok("bookmarks")
+    # a profile's lists and who reblogged: empty or listed, never "not found"
+    site.toot.ok("following", "reporter")
+    site.toot.ok("followers", "reporter")
+    site.toot.ok("reblog", sid)
+    assert "reporter" in site.toot.ok("reblogged_by", sid)
+    assert "#signet" in site.toot.ok("search", "signet")
 
 
 def test_upload_and_post_an_image(server, site, tmp_path):

@@ -1607,8 +1607,67 @@ upgrade_to_6_checks_states_without_tables(void **state)
     assert_int_equal(store_open(dir, &st), RC_OK);
     store_close(st);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(db_int(db, "PRAGMA user_version"), 6);
+    assert_int_equal(db_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(db_int(db, "SELECT count(*) FROM posts"), 4);
+    assert_int_equal(
+        db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+    sqlite3_close(db);
+}
+
+/*
+ * Schema 7 adds bookmarks to a database of schema 6 with its rows: kept
+ * per account and post, read back in the counts and the list, once however
+ * often set, gone with their post.
+ */
+static void
+upgrade_to_7_keeps_bookmarks(void **state)
+{
+    struct fixture *f = *state;
+    char dir[160], path[192];
+    struct store *st = NULL;
+    struct post_counts counts;
+    struct arena ar = {0};
+    struct post *v;
+    sqlite3 *db = NULL;
+    size_t n;
+
+    old_database(f, "v6", 6,
+                 "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x'), "
+                 "(2, 'mia', 'x');"
+                 "INSERT INTO posts (id, account_id, text, created_at, state) "
+                 "VALUES (10, 1, 'un', 'x', 'visible'), (11, 1, 'deux', 'x', 'visible'), "
+                 "(12, 1, 'trois', 'x', 'hidden');"
+                 "INSERT INTO favourites (account_id, post_id, created_at) VALUES (2, 10, 'x');",
+                 dir, sizeof(dir), path, sizeof(path), NULL);
+    assert_int_equal(store_open(dir, &st), RC_OK);
+    assert_int_equal(store_bookmark(st, 2, 10, true), RC_OK);
+    assert_int_equal(store_bookmark(st, 2, 11, true), RC_OK);
+    assert_int_equal(store_bookmark(st, 2, 11, true), RC_OK); /* twice is once */
+    assert_int_equal(store_bookmark(st, 2, 12, true), RC_OK);
+    assert_int_equal(store_post_counts(st, 11, 2, &counts), RC_OK);
+    assert_true(counts.bookmarked);
+    assert_false(counts.favourited);
+    assert_int_equal(store_post_counts(st, 11, 1, &counts), RC_OK);
+    assert_false(counts.bookmarked); /* another's */
+    /* newest first, pages by id; a hidden post is not listed */
+    assert_int_equal(store_post_list_favourited(st, &ar, 2, true, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, 11);
+    assert_int_equal(v[1].id, 10);
+    assert_int_equal(store_post_list_favourited(st, &ar, 2, true, 11, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, 10);
+    assert_int_equal(store_post_list_favourited(st, &ar, 2, false, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 1); /* the favourites, apart */
+    assert_int_equal(store_bookmark(st, 2, 10, false), RC_OK);
+    assert_int_equal(store_post_delete(st, 11), RC_OK);
+    assert_int_equal(store_post_list_favourited(st, &ar, 2, true, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 0);
+    store_close(st);
+    arena_release(&ar);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(db_int(db, "PRAGMA user_version"), 7);
+    assert_int_equal(db_int(db, "SELECT count(*) FROM bookmarks"), 1); /* the hidden post's */
     assert_int_equal(
         db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
     sqlite3_close(db);
@@ -1937,6 +1996,7 @@ main(void)
         cmocka_unit_test_setup_teardown(event_by_id, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_to_5_keeps_every_row, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_to_6_checks_states_without_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(upgrade_to_7_keeps_bookmarks, setup, teardown),
         cmocka_unit_test_setup_teardown(new_database_stores_a_post_without_ephemeral_tables, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(comments_round_trip_and_thread, setup, teardown),
