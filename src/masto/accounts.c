@@ -55,17 +55,25 @@ account_param(struct request *req, struct response *res, struct store *st, struc
     return true;
 }
 
+/* The account of :id, which anyone may read (a token is checked if given); false with res. */
+static bool
+account_asked(struct request *req, struct response *res, struct store *st, struct account *acc)
+{
+    struct masto_auth a;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data"), false;
+    return masto_authorize(req, res, st, NULL, false, true, &a) && account_param(req, res, st, acc);
+}
+
 /* GET /api/v1/accounts/:id */
 int
 masto_account_get(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
-    struct masto_auth a;
     struct account acc;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, NULL, false, true, &a) || !account_param(req, res, st, &acc))
+    if (!account_asked(req, res, st, &acc))
         return 0;
     return masto_json(res, 200, masto_account(req, st, &acc));
 }
@@ -235,13 +243,9 @@ masto_account_search(struct request *req, struct response *res)
 int
 masto_account_empty_list(struct request *req, struct response *res)
 {
-    struct store *st = app_store(req->app);
-    struct masto_auth a;
     struct account acc;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, NULL, false, true, &a) || !account_param(req, res, st, &acc))
+    if (!account_asked(req, res, app_store(req->app), &acc))
         return 0;
     return masto_json(res, 200, json_array());
 }

@@ -60,6 +60,17 @@ status_param(struct request *req, struct response *res, struct store *st,
     return true;
 }
 
+/* The post of :id, for a request authorized as masto_authorize says; false with res. */
+static bool
+status_asked(struct request *req, struct response *res, struct store *st, const char *needed,
+             bool user, bool optional, struct masto_auth *a, struct post *p, struct event *e)
+{
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data"), false;
+    return masto_authorize(req, res, st, needed, user, optional, a) &&
+           status_param(req, res, st, a, p, e);
+}
+
 /* ---- event routing ---- */
 
 /*
@@ -437,10 +448,7 @@ masto_status_get(struct request *req, struct response *res)
     struct event e;
     struct post p;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, "read:statuses", false, true, &a, &p, &e))
         return 0;
     return masto_status_answer(req, res, st, &p, a.has_account ? a.acc.id : 0, NULL);
 }
@@ -456,10 +464,8 @@ masto_status_update(struct request *req, struct response *res)
     json_t *params;
     const char *text;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a) ||
-        !status_param(req, res, st, &a, &p, &e) || (params = masto_params(req, res)) == NULL)
+    if (!status_asked(req, res, st, "write:statuses", true, false, &a, &p, &e) ||
+        (params = masto_params(req, res)) == NULL)
         return 0;
     text = masto_string(params, "status");
     if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
@@ -485,10 +491,7 @@ masto_status_delete(struct request *req, struct response *res)
     struct post p;
     json_t *j;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, "write:statuses", true, false, &a, &p, &e))
         return 0;
     if (!post_may_change(&a.acc, &p))
         return masto_error(res, 403, "This action is not allowed");
@@ -536,10 +539,7 @@ masto_status_context(struct request *req, struct response *res)
     struct event e;
     struct post p;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "read:statuses", false, true, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, "read:statuses", false, true, &a, &p, &e))
         return 0;
     if (store_post_thread(st, &req->arena, p.id, &up, &n_up, &down, &n_down) != RC_OK)
         return masto_error(res, 500, "the server could not read its data");
@@ -548,9 +548,13 @@ masto_status_context(struct request *req, struct response *res)
                                 "descendants", statuses_of(req, st, &a, down, n_down)));
 }
 
-/* Favourites (on) or unfavourites :id; the status after. */
+/* What an account marks a status with: a favourite (public: its author is told), a bookmark
+ * (its own). */
+enum mark { FAVOURITE, BOOKMARK };
+
+/* Marks :id (on) or takes the mark away; the status after. */
 static int
-favourite(struct request *req, struct response *res, bool on)
+mark(struct request *req, struct response *res, enum mark kind, bool on)
 {
     struct store *st = app_store(req->app);
     struct masto_auth a;
@@ -558,62 +562,42 @@ favourite(struct request *req, struct response *res, bool on)
     struct post p;
     int rc;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "write:favourites", true, false, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, kind == FAVOURITE ? "write:favourites" : "write:bookmarks",
+                      true, false, &a, &p, &e))
         return 0;
-    if ((rc = store_post_like(st, a.acc.id, p.id, on, &p.likes)) != RC_OK)
+    rc = kind == FAVOURITE ? store_post_like(st, a.acc.id, p.id, on, &p.likes)
+                           : store_bookmark(st, a.acc.id, p.id, on);
+    if (rc != RC_OK)
         return masto_store_error(res, rc, "the server could not store it");
-    if (on)
+    if (kind == FAVOURITE && on)
         publisher_favourited(req, st, a.acc.id, &p);
-    cache_event_changed(e.slug); /* "" for a post of no event: the timelines hear of it */
+    /* "" for a post of no event: the timelines hear of it; kept pages show the mark */
+    cache_event_changed(e.slug);
     return masto_status_answer(req, res, st, &p, a.acc.id, NULL);
 }
 
 int
 masto_status_favourite(struct request *req, struct response *res)
 {
-    return favourite(req, res, true);
-}
-
-/* Bookmarks (on) or unbookmarks :id, for the asker alone; the status after. */
-static int
-bookmark(struct request *req, struct response *res, bool on)
-{
-    struct store *st = app_store(req->app);
-    struct masto_auth a;
-    struct event e;
-    struct post p;
-    int rc;
-
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "write:bookmarks", true, false, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
-        return 0;
-    if ((rc = store_bookmark(st, a.acc.id, p.id, on)) != RC_OK)
-        return masto_store_error(res, rc, "the server could not store it");
-    cache_event_changed(e.slug); /* the asker's kept pages show it bookmarked */
-    return masto_status_answer(req, res, st, &p, a.acc.id, NULL);
+    return mark(req, res, FAVOURITE, true);
 }
 
 int
 masto_status_bookmark(struct request *req, struct response *res)
 {
-    return bookmark(req, res, true);
+    return mark(req, res, BOOKMARK, true);
 }
 
 int
 masto_status_unbookmark(struct request *req, struct response *res)
 {
-    return bookmark(req, res, false);
+    return mark(req, res, BOOKMARK, false);
 }
 
 int
 masto_status_unfavourite(struct request *req, struct response *res)
 {
-    return favourite(req, res, false);
+    return mark(req, res, FAVOURITE, false);
 }
 
 /* GET /api/v1/statuses/:id/favourited_by, /reblogged_by */
@@ -630,10 +614,7 @@ masto_status_favourited_by(struct request *req, struct response *res)
     size_t n, i;
     json_t *arr;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, NULL, false, true, &a, &p, &e))
         return 0;
     if (store_post_accounts(st, &req->arena, p.id, reblogs, limit != NULL ? atoi(limit) : 40, &accs,
                             &n) != RC_OK ||
@@ -653,10 +634,7 @@ masto_status_source(struct request *req, struct response *res)
     struct event e;
     struct post p;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "read:statuses", true, false, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, "read:statuses", true, false, &a, &p, &e))
         return 0;
     return masto_json(res, 200,
                       json_pack("{s:o, s:s, s:s}", "id", document_id(p.id), "text", p.text,
@@ -680,10 +658,7 @@ masto_status_history(struct request *req, struct response *res)
     struct post p;
     size_t i;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, NULL, false, true, &a, &p, &e))
         return 0;
     if ((status = masto_status(req, st, &p, a.has_account ? a.acc.id : 0)) == NULL ||
         (version = json_object()) == NULL) {
@@ -711,10 +686,7 @@ reblog(struct request *req, struct response *res, bool on)
     int rc;
     json_t *original, *wrapper;
 
-    if (st == NULL)
-        return masto_error(res, 500, "the server could not open its data");
-    if (!masto_authorize(req, res, st, "write:statuses", true, false, &a) ||
-        !status_param(req, res, st, &a, &p, &e))
+    if (!status_asked(req, res, st, "write:statuses", true, false, &a, &p, &e))
         return 0;
     if (strcmp(p.visibility, "public") != 0 && strcmp(p.visibility, "unlisted") != 0)
         return masto_error(res, 422, "Validation failed: Reblog of status is not allowed");
