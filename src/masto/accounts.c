@@ -14,6 +14,9 @@
 #include "masto/masto.h"
 #include "masto/masto_int.h"
 #include "masto/timeline.h"
+#include "text/text.h"
+
+#define PROFILE_ROUNDS 10 /* pages read at most for one filtered page of a profile */
 
 /* GET /api/v1/accounts/verify_credentials */
 int
@@ -132,31 +135,109 @@ only_visible(struct request *req, struct store *st, const struct masto_auth *a, 
     return kept;
 }
 
-/* GET /api/v1/accounts/:id/statuses?max_id&since_id&min_id&limit */
+static bool
+query_true(struct request *req, const char *name)
+{
+    const char *v = request_query(req, name);
+
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+/*
+ * Keeps of posts those a profile's tab asks for: only_media (its media
+ * tab), exclude_replies (replies to others go; a thread of one's own
+ * stays, as on Mastodon), tagged (one hashtag). The page's Link was made
+ * from the posts before, so the next page starts where this one did end.
+ */
+static size_t
+profile_filter(struct request *req, struct store *st, struct post *posts, size_t n)
+{
+    bool only_media = query_true(req, "only_media");
+    bool no_replies = query_true(req, "exclude_replies");
+    const char *tagged = request_query(req, "tagged");
+    struct text_buf folded = {0};
+    size_t i, k, kept = 0;
+
+    if (tagged != NULL && tagged[0] == '#')
+        tagged++;
+    if (tagged != NULL && tagged[0] != '\0' && text_tag_fold(&folded, tagged, strlen(tagged)) == 0)
+        tagged = arena_strndup(&req->arena, folded.data, folded.len);
+    text_buf_release(&folded);
+    for (i = 0; i < n; i++) {
+        struct media *media;
+        struct post parent;
+        size_t n_media = 0;
+        bool has_tag = tagged == NULL || tagged[0] == '\0';
+        if (only_media &&
+            (store_media_of_post(st, &req->arena, posts[i].id, &media, &n_media) != RC_OK ||
+             n_media == 0))
+            continue;
+        if (no_replies && posts[i].in_reply_to_id != 0 &&
+            (store_post_get(st, &req->arena, posts[i].in_reply_to_id, &parent) != RC_OK ||
+             parent.account_id != posts[i].account_id))
+            continue;
+        for (k = 0; !has_tag && k < posts[i].n_tags; k++)
+            has_tag = strcmp(posts[i].tags[k], tagged) == 0;
+        if (has_tag)
+            posts[kept++] = posts[i];
+    }
+    return kept;
+}
+
+/*
+ * GET /api/v1/accounts/:id/statuses?max_id&since_id&min_id&limit and a
+ * profile's tabs' filters; pinned=true is empty (nothing is pinned here:
+ * an app that asks for the pinned ones first must not list them all twice).
+ */
 int
 masto_account_statuses(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
+    struct post *posts, *page_posts, scanned[2];
     struct timeline_page page;
+    size_t n, kept = 0, round, i;
     struct masto_auth a;
     struct account acc;
-    struct post *posts;
-    size_t n;
-    int rc;
+    int64_t below;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
         !account_param(req, res, st, &acc) || !timeline_page_read(req, res, &page))
         return 0;
-    if ((rc = store_post_list_by_account(st, &req->arena, acc.id, page.max_id, page.limit, &posts,
-                                         &n)) != RC_OK)
-        return masto_error(res, 500, "the server could not read its data");
-    n = timeline_page_clip(&page, posts, n);
-    if (masto_link_header(req, res, req->path, posts, n) != 0)
+    if (query_true(req, "pinned"))
+        return masto_json(res, 200, json_array());
+    if ((posts = arena_alloc(&req->arena, (size_t)page.limit * sizeof(*posts))) == NULL)
+        return masto_error(res, 500, "out of memory");
+    /* a filtered tab reads on until its page is full (or PROFILE_ROUNDS pages were read):
+     * an app takes an empty page for the end */
+    for (round = 0, below = page.max_id; round < PROFILE_ROUNDS && kept < (size_t)page.limit;
+         round++) {
+        size_t read, clipped;
+        if (store_post_list_by_account(st, &req->arena, acc.id, below, page.limit, &page_posts,
+                                       &read) != RC_OK)
+            return masto_error(res, 500, "the server could not read its data");
+        if ((clipped = timeline_page_clip(&page, page_posts, read)) == 0)
+            break;
+        if (round == 0)
+            scanned[0] = page_posts[0];
+        scanned[1] = page_posts[clipped - 1];
+        below = page_posts[clipped - 1].id;
+        n = only_visible(req, st, &a, page_posts, clipped);
+        n = profile_filter(req, st, page_posts, n);
+        for (i = 0; i < n && kept < (size_t)page.limit; i++)
+            posts[kept++] = page_posts[i];
+        if (i < n) { /* full before this page's end: the next starts after the last kept */
+            scanned[1] = posts[kept - 1];
+            break;
+        }
+        if (clipped < read || read < (size_t)page.limit)
+            break; /* since_id/min_id reached, or the account's first post */
+    }
+    /* the next page starts below the last post read, the previous above the first */
+    if (round > 0 && masto_link_header(req, res, req->path, scanned, 2) != 0)
         return -1;
-    n = only_visible(req, st, &a, posts, n);
-    return masto_statuses_answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
+    return masto_statuses_answer(req, res, st, posts, kept, a.has_account ? a.acc.id : 0);
 }
 
 /*

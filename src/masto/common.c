@@ -314,21 +314,69 @@ masto_base(struct request *req)
     return app != NULL && app->public_url != NULL ? app->public_url : "";
 }
 
+/* Appends s to b percent-encoded (RFC 3986's unreserved characters kept); false when full. */
+static bool
+query_encode(char *b, size_t size, size_t *len, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == '~';
+        if (*len + 4 > size)
+            return false;
+        if (keep) {
+            b[(*len)++] = (char)c;
+        } else {
+            b[(*len)++] = '%';
+            b[(*len)++] = hex[c >> 4];
+            b[(*len)++] = hex[c & 15];
+        }
+    }
+    return true;
+}
+
+/*
+ * The request's query parameters but the page's own (max_id, min_id,
+ * since_id), each "name=value&", so that the next page keeps the same
+ * filters (limit, only_media, tagged, local…). "" when they would not fit.
+ */
+static const char *
+kept_query(struct request *req)
+{
+    char b[512];
+    size_t len = 0, i;
+
+    for (i = 0; i < req->n_query; i++) {
+        const char *name = req->query[i].name;
+        if (strcmp(name, "max_id") == 0 || strcmp(name, "min_id") == 0 ||
+            strcmp(name, "since_id") == 0)
+            continue;
+        if (!query_encode(b, sizeof(b), &len, name) || len + 1 >= sizeof(b))
+            return "";
+        b[len++] = '=';
+        if (!query_encode(b, sizeof(b), &len, req->query[i].value) || len + 1 >= sizeof(b))
+            return "";
+        b[len++] = '&';
+    }
+    return arena_strndup(&req->arena, b, len);
+}
+
 int
 masto_link_header(struct request *req, struct response *res, const char *path,
                   const struct post *posts, size_t n)
 {
-    const char *limit = request_query(req, "limit"), *base = masto_base(req), *link;
-    char lim[40] = "";
+    const char *base = masto_base(req), *kept, *link;
 
     if (n == 0)
         return 0;
-    if (limit != NULL && strspn(limit, "0123456789") == strlen(limit) && strlen(limit) < 6)
-        snprintf(lim, sizeof(lim), "limit=%s&", limit);
+    if ((kept = kept_query(req)) == NULL)
+        return -1;
     link = arena_printf(&req->arena,
                         "<%s%s?%smax_id=%lld>; rel=\"next\", <%s%s?%smin_id=%lld>; "
                         "rel=\"prev\"",
-                        base, path, lim, (long long)posts[n - 1].id, base, path, lim,
+                        base, path, kept, (long long)posts[n - 1].id, base, path, kept,
                         (long long)posts[0].id);
     return link != NULL ? response_header(res, "Link", link) : -1;
 }

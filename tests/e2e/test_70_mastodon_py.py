@@ -1130,6 +1130,33 @@ def test_bookmarks_are_kept_for_their_owner_alone(server, people):
     assert requests.get(server.url("/api/v1/bookmarks"), timeout=10).status_code == 401
 
 
+def test_a_profiles_tabs_filter_its_statuses(server, people):
+    me = people.mia.account_verify_credentials()["id"]
+    other = people.ed.status_post("Une question d'ed")
+    media = wait_media_url(people.mia, people.mia.media_post(png(), mime_type="image/png"))
+    pic = people.mia.status_post("Onglet photo", media_ids=[media["id"]])
+    thread = people.mia.status_post("Onglet fil #onglets")
+    own_reply = people.mia.status_post("Suite du fil", in_reply_to_id=thread["id"])
+    reply = people.mia.status_post("Réponse à ed", in_reply_to_id=other["id"])
+
+    def ids(**filters):
+        return [s["id"] for s in people.mia.account_statuses(me, limit=5, **filters)]
+    assert ids()[:4] == [reply["id"], own_reply["id"], thread["id"], pic["id"]]
+    assert ids(pinned=True) == []  # nothing pinned: not every status twice
+    media_tab = people.mia.account_statuses(me, limit=5, only_media=True)
+    assert media_tab[0]["id"] == pic["id"]  # then earlier tests' pictures, read past the others
+    assert all(s["media_attachments"] for s in media_tab)
+    assert ids(exclude_replies=True)[:3] == [own_reply["id"], thread["id"], pic["id"]]
+    assert ids(tagged="Onglets") == [thread["id"]]
+    # the next page keeps the tab's filter
+    # a page of the media tab is read past the statuses without media (an app takes an empty
+    # page for the end), and the next page keeps the filter
+    r = requests.get(server.url(f"/api/v1/accounts/{me}/statuses?only_media=true&limit=1"),
+                     timeout=10)
+    assert r.status_code == 200 and [s["id"] for s in r.json()] == [str(pic["id"])]
+    assert f"only_media=true&limit=1&max_id={pic['id']}>" in r.headers["Link"], r.headers["Link"]
+
+
 def test_markers(server, people):
     s = people.mia.status_post("Lu jusqu'ici")
     people.mia.markers_set(["home"], [s["id"]])
