@@ -1,9 +1,10 @@
 /*
  * web/html.c - the HTML writer the pages are built with: one growing
  * buffer (struct text_buf of the text engine), where every piece of text
- * and every attribute value goes through text_html_escape, and only string
- * literals of the code are written raw. Running out of memory is noted
- * once and checked when the page is sent, as git's strbuf users do.
+ * and every attribute value goes through text_html_escape (what is not
+ * UTF-8 as U+FFFD), and only string literals of the code are written
+ * raw. Running out of memory is noted once and checked when the page is
+ * sent, as git's strbuf users do.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,11 +45,27 @@ html_raw(struct html *h, const char *markup)
     html_rawn(h, markup, strlen(markup));
 }
 
+/*
+ * Escapes s[0..len) into the page. What is not UTF-8 (a form sent back
+ * with the bytes it was refused for, a NUL) goes out as U+FFFD, a byte at
+ * a time: a page is always valid UTF-8, whatever it echoes.
+ */
 void
 html_textn(struct html *h, const char *s, size_t len)
 {
+    size_t at;
+
     if (h->nomem || s == NULL)
         return;
+    while (text_utf8_check(s, len, &at) != TEXT_UTF8_OK) {
+        if (text_html_escape(&h->buf, s, at) != 0) {
+            h->nomem = true;
+            return;
+        }
+        html_rawn(h, "\xEF\xBF\xBD", 3);
+        s += at + 1;
+        len -= at + 1;
+    }
     if (text_html_escape(&h->buf, s, len) != 0)
         h->nomem = true;
 }

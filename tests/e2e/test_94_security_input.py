@@ -79,6 +79,20 @@ def test_sql_metacharacters_in_every_field_are_stored_as_typed(world):
     assert integrity(world.server) == tables
 
 
+def test_a_form_refused_for_its_bytes_comes_back_as_valid_utf8(world):
+    """Found by the api fuzz target: the event form, refused for a field that is not
+    UTF-8, was shown back with that field's bytes in it - a page that was not UTF-8."""
+    for path in ("/events/new", "/e/closed/edit"):
+        r = world.form("editor", path, {"title": "Titre", "slug": "octets", "hashtag": "octets",
+                                        "lang": b"\xf4n", "venue_name": b"caf\xe9 \xff"})
+        assert r.status_code == 422, (path, r.status_code, r.text[:300])
+        page = r.content.decode("utf-8")  # raises if the page is not UTF-8
+        assert "\ufffd" in page and "UTF-8" in page, page[:300]
+    # nothing was created or changed
+    assert world.api("editor", "GET", "/api/v1/events/octets").status_code == 404
+    assert world.api("editor", "GET", "/api/v1/events/closed").json()["title"] == "Event closed"
+
+
 def test_sql_metacharacters_in_every_query_parameter(world):
     tried = 0
     slug = "closed"
