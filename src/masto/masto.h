@@ -145,7 +145,10 @@ json_t *masto_notification(struct request *req, struct store *st, const struct n
  * it answers, on their streams (masto/notify.c). req: one for rendering.
  */
 void masto_notify_post(struct request *req, struct store *st, int64_t seq, const struct post *p);
-/* The favourite account gave p, to its author's streams (a favourite_listener). */
+/* The favourite (or reblog) account gave p, to its author's streams. */
+void masto_notify_mark(struct request *req, struct store *st, bool reblog, int64_t account,
+                       const struct post *p);
+/* The same for a favourite: the publisher's favourite_listener. */
 void masto_notify_favourite(struct request *req, struct store *st, int64_t account,
                             const struct post *p);
 /* A MediaAttachment. */

@@ -1,6 +1,6 @@
 /*
  * masto/notify.c - notifications as they happen: a mention of an account
- * of this server, a reply to one of its posts, a favourite of one, sent
+ * of this server, a reply to one of its posts, a favourite or a reblog of one, sent
  * on its user streams as "event: notification" - the server-sent events'
  * topic "M:n:ACCOUNT" and the WebSockets' "W:n:ACCOUNT" (masto/streaming.c
  * puts the user streams on them) - as GET /api/v1/notifications lists
@@ -71,15 +71,22 @@ masto_notify_post(struct request *req, struct store *st, int64_t seq, const stru
 }
 
 void
-masto_notify_favourite(struct request *req, struct store *st, int64_t account, const struct post *p)
+masto_notify_mark(struct request *req, struct store *st, bool reblog, int64_t account,
+                  const struct post *p)
 {
     struct notification n;
     struct account who;
 
     if (live_masto_stream_count() == 0 || p->account_id == 0 || p->account_id == account)
         return; /* nobody listens; or one's own post */
-    if (store_favourite_notification(st, &req->arena, account, p->id, &n) != RC_OK ||
+    if (store_mark_notification(st, &req->arena, reblog, account, p->id, &n) != RC_OK ||
         store_account_by_id(st, &req->arena, account, &who) != RC_OK)
         return;
     publish(&req->arena, 0, p->account_id, masto_notification(req, st, &n, &who, p, p->account_id));
+}
+
+void
+masto_notify_favourite(struct request *req, struct store *st, int64_t account, const struct post *p)
+{
+    masto_notify_mark(req, st, false, account, p);
 }

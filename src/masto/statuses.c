@@ -692,6 +692,8 @@ reblog(struct request *req, struct response *res, bool on)
         return masto_error(res, 422, "Validation failed: Reblog of status is not allowed");
     if ((rc = store_reblog(st, a.acc.id, p.id, on)) != RC_OK)
         return masto_store_error(res, rc, "the server could not store it");
+    if (on)
+        masto_notify_mark(req, st, true, a.acc.id, &p);
     cache_event_changed(e.slug);
     if ((original = masto_status(req, st, &p, a.acc.id)) == NULL)
         return masto_error(res, 500, "out of memory");

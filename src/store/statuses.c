@@ -29,6 +29,7 @@ enum status_stmt {
     S_MARKER_GET,
     S_MARKER_SET,
     S_FAVOURITE_NOTIFICATION,
+    S_REBLOG_NOTIFICATION,
     S_N
 };
 
@@ -119,6 +120,8 @@ static const char *const status_sql[S_N] = {
                      "updated_at = excluded.updated_at",
     [S_FAVOURITE_NOTIFICATION] = "SELECT " FAVOURITE_NOTIFICATION_ID(
         "f") ", f.created_at FROM favourites f WHERE f.account_id = ?1 AND f.post_id = ?2",
+    [S_REBLOG_NOTIFICATION] = "SELECT id, created_at FROM reblogs WHERE account_id = ?1 AND "
+                              "post_id = ?2",
 };
 
 static int
@@ -522,25 +525,26 @@ store_marker_set(struct store *st, int64_t account_id, const char *timeline, int
 }
 
 int
-store_favourite_notification(struct store *st, struct arena *ar, int64_t account_id,
-                             int64_t post_id, struct notification *out)
+store_mark_notification(struct store *st, struct arena *ar, bool reblog, int64_t account_id,
+                        int64_t post_id, struct notification *out)
 {
     sqlite3_stmt *stmt;
     bool nomem = false;
     int rc;
 
-    if ((rc = prepare(st, S_FAVOURITE_NOTIFICATION, &stmt)) != RC_OK)
+    if ((rc = prepare(st, reblog ? S_REBLOG_NOTIFICATION : S_FAVOURITE_NOTIFICATION, &stmt)) !=
+        RC_OK)
         return rc;
     sqlite3_bind_int64(stmt, 1, account_id);
     sqlite3_bind_int64(stmt, 2, post_id);
-    if ((rc = sq_row(st, stmt, "read a favourite")) == RC_OK) {
+    if ((rc = sq_row(st, stmt, "read a favourite or reblog")) == RC_OK) {
         out->id = sqlite3_column_int64(stmt, 0);
-        out->type = "favourite";
+        out->type = reblog ? "reblog" : "favourite";
         out->account_id = account_id;
         out->post_id = post_id;
         out->created_at = sq_text(stmt, 1, ar, &nomem);
         if (nomem)
-            rc = sq_nomem(st, "read a favourite");
+            rc = sq_nomem(st, "read a favourite or reblog");
     }
     sq_release(stmt);
     return rc;

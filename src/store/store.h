@@ -506,9 +506,10 @@ struct notification {
 int store_notifications(struct store *st, struct arena *ar, const struct account *acc,
                         int64_t max_id, int64_t min_id, int limit, struct notification **out,
                         size_t *n_out);
-/* The notification of account's favourite of post, as store_notifications lists it. RC_NOTFOUND. */
-int store_favourite_notification(struct store *st, struct arena *ar, int64_t account_id,
-                                 int64_t post_id, struct notification *out);
+/* The notification of account's favourite (or reblog) of post, as store_notifications lists
+ * it. RC_NOTFOUND. */
+int store_mark_notification(struct store *st, struct arena *ar, bool reblog, int64_t account_id,
+                            int64_t post_id, struct notification *out);
 /* Where an account stopped reading a timeline ("home", "notifications"). RC_NOTFOUND. */
 struct marker {
     int64_t last_read_id, version;

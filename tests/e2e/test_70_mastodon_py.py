@@ -790,9 +790,10 @@ def test_mastodon_py_streams_a_hashtag(server, people):
         handle.close()
 
 
-def test_the_user_stream_tells_of_mentions_replies_and_favourites(server, people):
-    """Mastodon.py's user stream for ed: what mia does to him comes as notifications,
-    with the ids GET /api/v1/notifications gives them afterwards."""
+def test_the_user_stream_tells_of_mentions_replies_favourites_and_reblogs(server, people):
+    """Mastodon.py's user stream for ed: what mia does to him (a mention, a reply, a
+    favourite, a reblog) comes as notifications, with the ids GET /api/v1/notifications
+    gives them afterwards."""
     listener = Collect()
     handle = people.ed.stream_user(listener, run_async=True, timeout=15)
     try:
@@ -803,10 +804,11 @@ def test_the_user_stream_tells_of_mentions_replies_and_favourites(server, people
         people.mia.status_post("Rien pour ed ici")
         people.mia.status_favourite(mine["id"])
         people.ed.status_favourite(mine["id"])  # one's own: no notification
-        got = [listener.notifications.get(timeout=10) for _ in range(3)]
+        people.mia.status_reblog(mine["id"])
+        got = [listener.notifications.get(timeout=10) for _ in range(4)]
         assert [(n["type"], n["account"]["username"], n["status"]["id"]) for n in got] == [
             ("mention", "mia", mention["id"]), ("mention", "mia", reply["id"]),
-            ("favourite", "mia", mine["id"])], got
+            ("favourite", "mia", mine["id"]), ("reblog", "mia", mine["id"])], got
         assert got[2]["status"]["favourited"] is False  # as ed sees it, before his own
         listed = {n["id"]: n["type"] for n in people.ed.notifications()}
         assert all(listed.get(n["id"]) == n["type"] for n in got), (listed, got)
