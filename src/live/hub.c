@@ -879,8 +879,6 @@ live_ws_open(struct request *req, struct response *res, const char *own_head, in
     return s;
 }
 
-static void unsubscribe(struct live_stream *s, const char *key);
-
 /*
  * Adds the subscription c names to WebSocket s (under its shard's lock):
  * a membership of each of its topics, with its label, keyed by its first
@@ -889,6 +887,7 @@ static void unsubscribe(struct live_stream *s, const char *key);
 static const char *
 subscribe(struct live_stream *s, const struct live_ws_change *c)
 {
+    struct membership **m;
     size_t i;
 
     if (member_find(s, c->topics[0]) != NULL)
@@ -898,7 +897,8 @@ subscribe(struct live_stream *s, const struct live_ws_change *c)
                "first\",\"status\":429}";
     for (i = 0; i < c->n_topics; i++)
         if (member_add(s, c->topics[i], c->label, strlen(c->label), c->topics[0]) == NULL) {
-            unsubscribe(s, c->topics[0]);
+            while ((m = member_find(s, c->topics[0])) != NULL) /* the topics added: not counted */
+                member_remove(m);
             return "{\"error\":\"out of memory\",\"status\":500}";
         }
     s->n_subscriptions++;
