@@ -186,8 +186,8 @@ profile_filter(struct request *req, struct store *st, struct post *posts, size_t
 
 /*
  * GET /api/v1/accounts/:id/statuses?max_id&since_id&min_id&limit and a
- * profile's tabs' filters; pinned=true is empty (nothing is pinned here:
- * an app that asks for the pinned ones first must not list them all twice).
+ * profile's tabs' filters; pinned=true: the statuses its author pinned
+ * (an app asks for them first, then the others).
  */
 int
 masto_account_statuses(struct request *req, struct response *res)
@@ -205,8 +205,12 @@ masto_account_statuses(struct request *req, struct response *res)
     if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
         !account_param(req, res, st, &acc) || !timeline_page_read(req, res, &page))
         return 0;
-    if (query_true(req, "pinned"))
-        return masto_json(res, 200, json_array());
+    if (query_true(req, "pinned")) { /* what its author pinned, the last first; no pages */
+        if (store_post_list_pinned(st, &req->arena, acc.id, page.limit, &posts, &n) != RC_OK)
+            return masto_error(res, 500, "the server could not read its data");
+        n = only_visible(req, st, &a, posts, n);
+        return masto_statuses_answer(req, res, st, posts, n, a.has_account ? a.acc.id : 0);
+    }
     if ((posts = arena_alloc(&req->arena, (size_t)page.limit * sizeof(*posts))) == NULL)
         return masto_error(res, 500, "out of memory");
     /* a filtered tab reads on until its page is full (or PROFILE_ROUNDS pages were read):

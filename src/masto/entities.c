@@ -278,6 +278,10 @@ masto_status_write(struct json_writer *w, struct request *req, struct store *st,
     jw_bool(w, false);
     jw_key(w, "bookmarked");
     jw_bool(w, counts.bookmarked);
+    if (viewer != 0 && viewer == p->account_id) { /* as Mastodon, for its author alone */
+        jw_key(w, "pinned");
+        jw_bool(w, counts.pinned);
+    }
     jw_key(w, "content");
     content(w, req, p->html != NULL ? p->html : "");
     jw_key(w, "filtered");

@@ -44,6 +44,8 @@ int masto_status_favourite(struct request *req, struct response *res);
 int masto_status_unfavourite(struct request *req, struct response *res);
 int masto_status_favourited_by(struct request *req, struct response *res);
 int masto_status_bookmark(struct request *req, struct response *res);
+int masto_status_pin(struct request *req, struct response *res);
+int masto_status_unpin(struct request *req, struct response *res);
 int masto_status_unbookmark(struct request *req, struct response *res);
 int masto_status_source(struct request *req, struct response *res);
 int masto_status_history(struct request *req, struct response *res);

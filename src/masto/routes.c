@@ -45,6 +45,8 @@ const struct route masto_routes[] = {
     {"GET", "/api/v1/statuses/:id/favourited_by", masto_status_favourited_by, 0, 0},
     {"POST", "/api/v1/statuses/:id/bookmark", masto_status_bookmark, 0, FORM_LIMIT},
     {"POST", "/api/v1/statuses/:id/unbookmark", masto_status_unbookmark, 0, FORM_LIMIT},
+    {"POST", "/api/v1/statuses/:id/pin", masto_status_pin, 0, FORM_LIMIT},
+    {"POST", "/api/v1/statuses/:id/unpin", masto_status_unpin, 0, FORM_LIMIT},
     {"GET", "/api/v1/statuses/:id/reblogged_by", masto_status_favourited_by, 0, 0},
     {"GET", "/api/v1/statuses/:id/source", masto_status_source, 0, 0},
     {"GET", "/api/v1/statuses/:id/history", masto_status_history, 0, 0},

@@ -582,6 +582,56 @@ masto_status_favourite(struct request *req, struct response *res)
     return mark(req, res, FAVOURITE, true);
 }
 
+#define MAX_PINS 5 /* as Mastodon */
+
+/* Pins (on) or unpins :id on its author's profile; the status after. */
+static int
+pin(struct request *req, struct response *res, bool on)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct post *pinned;
+    struct event e;
+    struct post p;
+    size_t n, i;
+    int rc;
+
+    if (!status_asked(req, res, st, "write:accounts", true, false, &a, &p, &e))
+        return 0;
+    if (p.account_id != a.acc.id)
+        return masto_error(res, 422, "Validation failed: Someone else's post cannot be pinned");
+    if (on && strcmp(p.visibility, "public") != 0 && strcmp(p.visibility, "unlisted") != 0)
+        return masto_error(res, 422,
+                           "Validation failed: Only public and unlisted posts can be pinned");
+    if (on) {
+        if (store_post_list_pinned(st, &req->arena, a.acc.id, MAX_PINS + 1, &pinned, &n) != RC_OK)
+            return masto_error(res, 500, "the server could not read its data");
+        for (i = 0; i < n && pinned[i].id != p.id; i++)
+            ;
+        if (i == n && n >= MAX_PINS)
+            return masto_error(res, 422,
+                               "Validation failed: You have already pinned the maximum number "
+                               "of posts (%d)",
+                               MAX_PINS);
+    }
+    if ((rc = store_pin(st, p.id, on)) != RC_OK)
+        return masto_store_error(res, rc, "the server could not store it");
+    cache_event_changed(e.slug); /* the author's kept pages show it pinned */
+    return masto_status_answer(req, res, st, &p, a.acc.id, NULL);
+}
+
+int
+masto_status_pin(struct request *req, struct response *res)
+{
+    return pin(req, res, true);
+}
+
+int
+masto_status_unpin(struct request *req, struct response *res)
+{
+    return pin(req, res, false);
+}
+
 int
 masto_status_bookmark(struct request *req, struct response *res)
 {

@@ -559,6 +559,17 @@ static const char schema_v7[] =
     ") WITHOUT ROWID;\n"
     "CREATE INDEX bookmarks_post ON bookmarks (post_id);\n";
 
+/*
+ * 7 -> 8: pins, the statuses an account shows first on its profile (an
+ * event's announcement); only its author pins a post, so the post is the
+ * key.
+ */
+static const char schema_v8[] =
+    "CREATE TABLE pins (\n"
+    "    post_id    INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,\n"
+    "    created_at TEXT NOT NULL\n"
+    ");\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v1, /* 0 -> 1: every table */
     schema_v2, /* 1 -> 2: search indexing in batches */
@@ -567,4 +578,5 @@ const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v5, /* 4 -> 5: the Mastodon client API: OAuth, media, posts outside events */
     schema_v6, /* 5 -> 6: CHECKs on posts.state and post_changes.kind without IN lists */
     schema_v7, /* 6 -> 7: bookmarks */
+    schema_v8, /* 7 -> 8: pins */
 };

@@ -94,6 +94,7 @@ enum sq_stmt_id {
     SQ_POST_BY_ACCOUNT,
     SQ_POST_FAVOURITED,
     SQ_POST_BOOKMARKED,
+    SQ_POST_PINNED,
     SQ_POST_SET_STATE,
     SQ_CHANGES_SINCE,
     SQ_CHANGES_OF_EVENT,
@@ -259,6 +260,10 @@ static const char *const sq_sql[SQ_N_STMT] = {
     /* walk the key (account_id, post_id) of favourites, bookmarks down from ?2 */
     [SQ_POST_FAVOURITED] = KEPT_POSTS("favourites"),
     [SQ_POST_BOOKMARKED] = KEPT_POSTS("bookmarks"),
+    [SQ_POST_PINNED] =
+        "SELECT " POST_COLS " FROM pins n JOIN posts p ON p.id = n.post_id" POST_ACCOUNT
+        " WHERE p.account_id = ?1 AND p.state = 'visible' "
+        "ORDER BY n.created_at DESC, p.id DESC LIMIT ?2",
 
     [SQ_POST_LIST + 0] = POST_LIST("", "", DESC),
     [SQ_POST_LIST + SQ_LIST_EVENT] = POST_LIST("", BY_EVENT, DESC),
@@ -2175,6 +2180,25 @@ store_post_list_by_account(struct store *st, struct arena *ar, int64_t account_i
         return rc;
     }
     return sq_post_rows(st, stmt, ar, limit, out, n_out, "list posts of account");
+}
+
+int
+store_post_list_pinned(struct store *st, struct arena *ar, int64_t account_id, int limit,
+                       struct post **out, size_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    limit = sq_limit(limit);
+    if ((rc = sq_prepare(st, SQ_POST_PINNED, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, account_id) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 2, limit) != SQLITE_OK) {
+        rc = sq_fail(st, "list pins");
+        sq_release(stmt);
+        return rc;
+    }
+    return sq_post_rows(st, stmt, ar, limit, out, n_out, "list pins");
 }
 
 int

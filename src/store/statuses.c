@@ -17,6 +17,8 @@ enum status_stmt {
     S_UNREBLOG,
     S_BOOKMARK,
     S_UNBOOKMARK,
+    S_PIN,
+    S_UNPIN,
     S_FAVOURITED_BY,
     S_REBLOGGED_BY,
     S_ANCESTORS,
@@ -64,13 +66,17 @@ static const char *const status_sql[S_N] = {
                  "state = 'visible'), (SELECT count(*) FROM reblogs WHERE post_id = ?1), "
                  "EXISTS (SELECT 1 FROM favourites WHERE account_id = ?2 AND post_id = ?1), "
                  "EXISTS (SELECT 1 FROM reblogs WHERE account_id = ?2 AND post_id = ?1), "
-                 "EXISTS (SELECT 1 FROM bookmarks WHERE account_id = ?2 AND post_id = ?1)",
+                 "EXISTS (SELECT 1 FROM bookmarks WHERE account_id = ?2 AND post_id = ?1), "
+                 "EXISTS (SELECT 1 FROM pins WHERE post_id = ?1)",
     [S_REBLOG] = "INSERT INTO reblogs (id, account_id, post_id, created_at) "
                  "VALUES (?3, ?1, ?2, " SQ_NOW ") ON CONFLICT DO NOTHING",
     [S_UNREBLOG] = "DELETE FROM reblogs WHERE account_id = ?1 AND post_id = ?2",
     [S_BOOKMARK] = "INSERT INTO bookmarks (account_id, post_id, created_at) "
                    "VALUES (?1, ?2, " SQ_NOW ") ON CONFLICT DO NOTHING",
     [S_UNBOOKMARK] = "DELETE FROM bookmarks WHERE account_id = ?1 AND post_id = ?2",
+    [S_PIN] = "INSERT INTO pins (post_id, created_at) VALUES (?1, " SQ_NOW ") "
+              "ON CONFLICT DO NOTHING",
+    [S_UNPIN] = "DELETE FROM pins WHERE post_id = ?1",
     [S_FAVOURITED_BY] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
                         "a.disabled FROM favourites f JOIN accounts a ON a.id = f.account_id "
                         "WHERE f.post_id = ?1 ORDER BY f.created_at, a.id LIMIT ?2",
@@ -146,6 +152,7 @@ store_post_counts(struct store *st, int64_t post_id, int64_t viewer, struct post
         out->favourited = sqlite3_column_int(stmt, 2) != 0;
         out->reblogged = sqlite3_column_int(stmt, 3) != 0;
         out->bookmarked = sqlite3_column_int(stmt, 4) != 0;
+        out->pinned = sqlite3_column_int(stmt, 5) != 0;
     }
     sq_release(stmt);
     return rc;
@@ -162,6 +169,18 @@ store_bookmark(struct store *st, int64_t account_id, int64_t post_id, bool on)
     sqlite3_bind_int64(stmt, 1, account_id);
     sqlite3_bind_int64(stmt, 2, post_id);
     return sq_run(st, stmt, on ? "bookmark" : "undo a bookmark");
+}
+
+int
+store_pin(struct store *st, int64_t post_id, bool on)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = prepare(st, on ? S_PIN : S_UNPIN, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, post_id);
+    return sq_run(st, stmt, on ? "pin" : "unpin");
 }
 
 int

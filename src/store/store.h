@@ -34,7 +34,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -467,9 +467,15 @@ int store_idempotency_put(struct store *st, int64_t account_id, const char *key,
 struct post_counts {
     int64_t replies, reblogs;
     bool favourited, reblogged, bookmarked; /* by the viewer */
+    bool pinned;                            /* by its author */
 };
 /* The counts of post_id, and what viewer (0: nobody) did to it. */
 int store_post_counts(struct store *st, int64_t post_id, int64_t viewer, struct post_counts *out);
+/* Pins (on) or unpins post_id on its author's profile; twice is once. */
+int store_pin(struct store *st, int64_t post_id, bool on);
+/* The visible posts account_id pinned, the last pinned first, at most limit. */
+int store_post_list_pinned(struct store *st, struct arena *ar, int64_t account_id, int limit,
+                           struct post **out, size_t *n_out);
 /* Bookmarks (on) or unbookmarks post_id for account_id; twice is once. */
 int store_bookmark(struct store *st, int64_t account_id, int64_t post_id, bool on);
 /* Reblogs (on) or undoes the reblog of post_id by account_id; twice is once. */

@@ -1144,7 +1144,7 @@ def test_a_profiles_tabs_filter_its_statuses(server, people):
     def ids(**filters):
         return [s["id"] for s in people.mia.account_statuses(me, limit=5, **filters)]
     assert ids()[:4] == [reply["id"], own_reply["id"], thread["id"], pic["id"]]
-    assert ids(pinned=True) == []  # nothing pinned: not every status twice
+    assert ids(pinned=True) == []  # nothing pinned yet: not every status twice
     media_tab = people.mia.account_statuses(me, limit=5, only_media=True)
     assert media_tab[0]["id"] == pic["id"]  # then earlier tests' pictures, read past the others
     assert all(s["media_attachments"] for s in media_tab)
@@ -1157,6 +1157,40 @@ def test_a_profiles_tabs_filter_its_statuses(server, people):
                      timeout=10)
     assert r.status_code == 200 and [s["id"] for s in r.json()] == [str(pic["id"])]
     assert f"only_media=true&limit=1&max_id={pic['id']}>" in r.headers["Link"], r.headers["Link"]
+
+
+def test_pins_put_statuses_first_on_their_authors_profile(server, people):
+    me = people.mia.account_verify_credentials()["id"]
+    first = people.mia.status_post("Annonce : la table ronde commence à 14 h")
+    second = people.mia.status_post("Le programme")
+    assert people.mia.status_pin(first["id"])["pinned"] is True
+    people.mia.status_pin(second["id"])
+    people.mia.status_pin(second["id"])  # twice is once
+    pinned = people.mia.account_statuses(me, pinned=True)
+    assert sorted(s["id"] for s in pinned) == sorted([first["id"], second["id"]])
+    # "pinned" is for the author's eyes; others see the list
+    assert people.mia.status(first["id"])["pinned"] is True
+    assert "pinned" not in people.ed.status(first["id"])
+    assert len(people.ed.account_statuses(me, pinned=True)) == 2
+    assert people.mia.status_unpin(first["id"])["pinned"] is False
+    assert [s["id"] for s in people.mia.account_statuses(me, pinned=True)] == [second["id"]]
+    # refusals: another's status, a private one, a sixth pin (Mastodon keeps five)
+    other = people.ed.status_post("D'ed")
+    with pytest.raises(MastodonAPIError) as e:
+        people.mia.status_pin(other["id"])
+    assert e.value.args[1] == 422 and "Someone else" in e.value.args[3]
+    private = people.mia.status_post("Entre nous", visibility="private")
+    with pytest.raises(MastodonAPIError) as e:
+        people.mia.status_pin(private["id"])
+    assert e.value.args[1] == 422
+    for i in range(4):
+        people.mia.status_pin(people.mia.status_post(f"Épingle {i}")["id"])
+    with pytest.raises(MastodonAPIError) as e:
+        people.mia.status_pin(people.mia.status_post("Une de trop")["id"])
+    assert e.value.args[1] == 422 and "maximum" in e.value.args[3]
+    assert len(people.mia.account_statuses(me, pinned=True)) == 5
+    r = requests.post(server.url(f"/api/v1/statuses/{second['id']}/pin"), timeout=10)
+    assert r.status_code == 401
 
 
 def test_markers(server, people):

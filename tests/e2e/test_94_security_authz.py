@@ -79,6 +79,12 @@ def favourited(w, role, action):
     return sid
 
 
+def pinned(w, role):
+    sid = w.status()
+    assert w.api("editor", "POST", f"/api/v1/statuses/{sid}/pin").status_code == 200
+    return sid
+
+
 def event_post_with_media(w, role):
     mid = w.media("editor")
     r = w.api("editor", "POST", "/api/v1/statuses",
@@ -194,6 +200,13 @@ API = [
     Case("POST", "/api/v1/statuses/:id/unbookmark", SIGNED_IN,
          lambda w, r, c: w.api(r, "POST", f"/api/v1/statuses/{c}/unbookmark"),
          lambda w, r: favourited(w, r, "bookmark")),
+    # a pin is its author's alone (w.status() is the editor's): 422 for the others, as Mastodon
+    Case("POST", "/api/v1/statuses/:id/pin", {"editor"},
+         lambda w, r, c: w.api(r, "POST", f"/api/v1/statuses/{c}/pin"),
+         lambda w, r: w.status(), refused=REFUSED + (422,)),
+    Case("POST", "/api/v1/statuses/:id/unpin", {"editor"},
+         lambda w, r, c: w.api(r, "POST", f"/api/v1/statuses/{c}/unpin"),
+         pinned, refused=REFUSED + (422,)),
     Case("POST", "/api/v1/media", SIGNED_IN,
          lambda w, r, c: w.api(r, "POST", "/api/v1/media",
                                files={"file": ("a.png", png(),

@@ -1615,12 +1615,12 @@ upgrade_to_6_checks_states_without_tables(void **state)
 }
 
 /*
- * Schema 7 adds bookmarks to a database of schema 6 with its rows: kept
- * per account and post, read back in the counts and the list, once however
- * often set, gone with their post.
+ * Schemas 7 and 8 add bookmarks and pins to a database of schema 6 with
+ * its rows: kept per account and post (a pin per post), read back in the
+ * counts and the lists, once however often set, gone with their post.
  */
 static void
-upgrade_to_7_keeps_bookmarks(void **state)
+upgrade_from_6_keeps_bookmarks_and_pins(void **state)
 {
     struct fixture *f = *state;
     char dir[160], path[192];
@@ -1659,15 +1659,31 @@ upgrade_to_7_keeps_bookmarks(void **state)
     assert_int_equal(v[0].id, 10);
     assert_int_equal(store_post_list_favourited(st, &ar, 2, false, 0, 0, 20, &v, &n), RC_OK);
     assert_int_equal(n, 1); /* the favourites, apart */
+    /* pins: the last pinned first; a hidden post is not listed */
+    assert_int_equal(store_pin(st, 11, true), RC_OK);
+    assert_int_equal(store_pin(st, 10, true), RC_OK);
+    assert_int_equal(store_pin(st, 10, true), RC_OK); /* twice is once */
+    assert_int_equal(store_pin(st, 12, true), RC_OK);
+    assert_int_equal(store_post_counts(st, 10, 0, &counts), RC_OK);
+    assert_true(counts.pinned);
+    assert_int_equal(store_post_list_pinned(st, &ar, 1, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_true(v[0].id == 10 || v[0].id == 11); /* pinned within the same second */
+    assert_int_equal(store_pin(st, 10, false), RC_OK);
+    assert_int_equal(store_post_counts(st, 10, 0, &counts), RC_OK);
+    assert_false(counts.pinned);
     assert_int_equal(store_bookmark(st, 2, 10, false), RC_OK);
     assert_int_equal(store_post_delete(st, 11), RC_OK);
+    assert_int_equal(store_post_list_pinned(st, &ar, 1, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 0); /* the pin went with its post; the hidden one's is kept */
     assert_int_equal(store_post_list_favourited(st, &ar, 2, true, 0, 0, 20, &v, &n), RC_OK);
     assert_int_equal(n, 0);
     store_close(st);
     arena_release(&ar);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(db_int(db, "PRAGMA user_version"), 7);
+    assert_int_equal(db_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(db_int(db, "SELECT count(*) FROM bookmarks"), 1); /* the hidden post's */
+    assert_int_equal(db_int(db, "SELECT count(*) FROM pins"), 1);
     assert_int_equal(
         db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
     sqlite3_close(db);
@@ -1996,7 +2012,7 @@ main(void)
         cmocka_unit_test_setup_teardown(event_by_id, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_to_5_keeps_every_row, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_to_6_checks_states_without_tables, setup, teardown),
-        cmocka_unit_test_setup_teardown(upgrade_to_7_keeps_bookmarks, setup, teardown),
+        cmocka_unit_test_setup_teardown(upgrade_from_6_keeps_bookmarks_and_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(new_database_stores_a_post_without_ephemeral_tables, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(comments_round_trip_and_thread, setup, teardown),
