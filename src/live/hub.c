@@ -127,7 +127,6 @@ struct live_stream {
     bool dead;          /* closed, waiting in the graveyard to be freed */
     bool dying;         /* its socket failed during a send_all, forgotten at its end */
     struct live_stream *dying_next;
-    bool masto;           /* a stream of the Mastodon API: counted in n_masto_streams */
     bool tag;             /* on a tag's topic: counted in its shard's n_tag_streams */
     struct ws_reader *ws; /* a WebSocket's: its client's frames so far (made when it speaks) */
     bool ws_closing;      /* its client said close: answered, then the connection ends */
@@ -349,7 +348,7 @@ stream_forget(struct live_stream *s)
     if (s->tag)
         sh->n_tag_streams--;
     atomic_fetch_sub(&n_streams, 1);
-    if (s->masto)
+    if (s->kind != EVENTS) /* the Mastodon API's */
         atomic_fetch_sub(&n_masto_streams, 1);
 }
 
@@ -839,7 +838,7 @@ stream_open(struct request *req, struct response *res, enum stream_kind kind, co
     if ((s->tag = topic != NULL && strncmp(topic, "t:", 2) == 0))
         sh->n_tag_streams++;
     atomic_fetch_add(&n_streams, 1);
-    if ((s->masto = kind != EVENTS))
+    if (kind != EVENTS)
         atomic_fetch_add(&n_masto_streams, 1);
     *seq_out = sh->last_sent; /* what waits in the inbox comes to s live */
     pthread_mutex_unlock(&sh->lock);

@@ -14,7 +14,6 @@
 #include "masto/masto.h"
 #include "masto/masto_int.h"
 #include "masto/timeline.h"
-#include "text/text.h"
 
 #define PROFILE_ROUNDS 10 /* pages read at most for one filtered page of a profile */
 
@@ -154,20 +153,17 @@ profile_filter(struct request *req, struct store *st, struct post *posts, size_t
 {
     bool only_media = query_true(req, "only_media");
     bool no_replies = query_true(req, "exclude_replies");
-    const char *tagged = request_query(req, "tagged");
-    struct text_buf folded = {0};
+    const char *asked = request_query(req, "tagged");
+    const char *tagged = masto_tag_name(&req->arena, asked);
     size_t i, k, kept = 0;
 
-    if (tagged != NULL && tagged[0] == '#')
-        tagged++;
-    if (tagged != NULL && tagged[0] != '\0' && text_tag_fold(&folded, tagged, strlen(tagged)) == 0)
-        tagged = arena_strndup(&req->arena, folded.data, folded.len);
-    text_buf_release(&folded);
+    if (asked != NULL && asked[0] != '\0' && tagged == NULL)
+        return 0; /* no hashtag has that name: no post has it */
     for (i = 0; i < n; i++) {
         struct media *media;
         struct post parent;
         size_t n_media = 0;
-        bool has_tag = tagged == NULL || tagged[0] == '\0';
+        bool has_tag = tagged == NULL;
         if (only_media &&
             (store_media_of_post(st, &req->arena, posts[i].id, &media, &n_media) != RC_OK ||
              n_media == 0))

@@ -19,6 +19,8 @@
 #include "auth/auth.h"
 #include "core/rc.h"
 #include "masto/masto.h"
+#include "masto/masto_int.h"
+#include "text/text.h"
 
 /* ---- parameters ---- */
 
@@ -379,4 +381,19 @@ masto_link_header(struct request *req, struct response *res, const char *path,
                         base, path, kept, (long long)posts[n - 1].id, base, path, kept,
                         (long long)posts[0].id);
     return link != NULL ? response_header(res, "Link", link) : -1;
+}
+
+const char *
+masto_tag_name(struct arena *ar, const char *raw)
+{
+    struct text_buf folded = {0};
+    const char *name = NULL;
+
+    if (raw != NULL && raw[0] == '#')
+        raw++;
+    if (raw != NULL && raw[0] != '\0' && text_tag_fold(&folded, raw, strlen(raw)) == 0 &&
+        folded.len > 0)
+        name = arena_strndup(ar, folded.data, folded.len);
+    text_buf_release(&folded);
+    return name;
 }

@@ -76,6 +76,9 @@ int masto_media_file(struct request *req, struct response *res);
 
 /* masto/search.c, masto/notifications.c */
 int masto_search(struct request *req, struct response *res);
+/* A hashtag as a client gives it ("#Innover" or "Innover") as the store keeps it ("innover"), in
+ * ar; NULL for none, what is no hashtag, or no memory. */
+const char *masto_tag_name(struct arena *ar, const char *raw);
 int masto_tag_get(struct request *req, struct response *res);
 int masto_notifications(struct request *req, struct response *res);
 int masto_markers_get(struct request *req, struct response *res);

@@ -35,8 +35,7 @@ int
 masto_tag_get(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
-    const char *name = request_param(req, "name");
-    struct text_buf folded = {0};
+    const char *name;
     struct masto_auth a;
     json_t *tag;
 
@@ -44,15 +43,9 @@ masto_tag_get(struct request *req, struct response *res)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, NULL, false, true, &a))
         return 0;
-    if (name != NULL && name[0] == '#')
-        name++;
-    if (name == NULL || name[0] == '\0' || text_tag_fold(&folded, name, strlen(name)) != 0 ||
-        folded.len == 0) {
-        text_buf_release(&folded);
+    if ((name = masto_tag_name(&req->arena, request_param(req, "name"))) == NULL)
         return masto_error(res, 404, "Record not found");
-    }
-    tag = tag_json(req, arena_strndup(&req->arena, folded.data, folded.len));
-    text_buf_release(&folded);
+    tag = tag_json(req, name);
     return tag != NULL ? masto_json(res, 200, tag) : masto_error(res, 500, "out of memory");
 }
 

@@ -25,7 +25,6 @@
 #include "live/live.h"
 #include "masto/masto.h"
 #include "masto/masto_int.h"
-#include "text/text.h"
 
 static const struct app *streaming_app; /* for the base URL of the statuses rendered */
 
@@ -256,7 +255,6 @@ masto_streaming_hashtag(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
     const char *tag = request_query(req, "tag");
-    struct text_buf folded = {0};
     struct masto_auth a;
     const char *t;
 
@@ -265,14 +263,9 @@ masto_streaming_hashtag(struct request *req, struct response *res)
     if (!masto_authorize_as(req, res, st, stream_authorization(req), "read:statuses", false, true,
                             &a))
         return 0;
-    if (tag != NULL && tag[0] == '#')
-        tag++;
-    if (tag == NULL || tag[0] == '\0' || text_tag_fold(&folded, tag, strlen(tag)) != 0) {
-        text_buf_release(&folded);
+    if ((tag = masto_tag_name(&req->arena, tag)) == NULL)
         return masto_error(res, 400, "Missing tag name parameter");
-    }
-    t = arena_printf(&req->arena, "M:t:%.*s", (int)folded.len, folded.data);
-    text_buf_release(&folded);
+    t = arena_printf(&req->arena, "M:t:%s", tag);
     return t != NULL ? open_stream(req, res, t, NULL) : masto_error(res, 500, "out of memory");
 }
 
@@ -307,8 +300,9 @@ ws_subscription(int64_t account, const char *stream, const char *tag, struct liv
      * (not streamed yet: apps read them from their timeline) */
     static const char *const plain[] = {
         "user", "public", "public:local", "public:remote", "user:notification", "direct"};
-    struct text_buf folded = {0};
-    json_t *name;
+    struct arena arena = {0};
+    const char *name;
+    json_t *spelled;
     char *name_json;
     size_t i;
     int n;
@@ -342,21 +336,18 @@ ws_subscription(int64_t account, const char *stream, const char *tag, struct liv
         *why = "Missing tag name parameter";
         return 400;
     }
-    if (text_tag_fold(&folded, tag[0] == '#' ? tag + 1 : tag,
-                      strlen(tag[0] == '#' ? tag + 1 : tag)) != 0 ||
-        folded.len == 0) {
-        text_buf_release(&folded);
+    if ((name = masto_tag_name(&arena, tag)) == NULL) {
+        arena_release(&arena);
         *why = "The tag is not a hashtag";
         return 400;
     }
-    n = snprintf(c->topics[0], sizeof(c->topics[0]), "W:%s:%.*s", stream, (int)folded.len,
-                 folded.data);
+    n = snprintf(c->topics[0], sizeof(c->topics[0]), "W:%s:%s", stream, name);
     c->n_topics = 1;
-    text_buf_release(&folded);
+    arena_release(&arena);
     /* the label names the tag as the client did: that is how it knows its own */
-    name = json_string(tag);
-    name_json = name != NULL ? json_dumps(name, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-    json_decref(name);
+    spelled = json_string(tag);
+    name_json = spelled != NULL ? json_dumps(spelled, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    json_decref(spelled);
     if (name_json == NULL) {
         *why = "The tag is not valid UTF-8";
         return 400;

@@ -16,7 +16,6 @@
 #include "masto/masto.h"
 #include "masto/masto_int.h"
 #include "masto/timeline.h"
-#include "text/text.h"
 
 static bool
 query_id(struct request *req, const char *name, int64_t *out)
@@ -168,23 +167,14 @@ serve_page(struct request *req, struct response *res, struct store *st,
 {
     const char *key = page_key(req, viewer);
     uint64_t gen = cache_event_generation(CACHE_ALL);
-    struct text_buf folded = {0};
     struct post *posts;
     size_t n;
 
     if (cached(req, res, key))
         return 0;
     if (raw_tag != NULL) {
-        if (raw_tag[0] == '#')
-            raw_tag++;
-        if (raw_tag[0] == '\0' || text_tag_fold(&folded, raw_tag, strlen(raw_tag)) != 0) {
-            text_buf_release(&folded);
+        if ((q->tag = masto_tag_name(&req->arena, raw_tag)) == NULL)
             return masto_error(res, 404, "Record not found");
-        }
-        q->tag = arena_strndup(&req->arena, folded.data, folded.len);
-        text_buf_release(&folded);
-        if (q->tag == NULL)
-            return masto_error(res, 500, "out of memory");
     }
     if (timeline_list(st, &req->arena, page, q, &posts, &n) != RC_OK)
         return masto_error(res, 500, "the server could not read its data");
