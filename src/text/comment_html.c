@@ -23,9 +23,13 @@ blank(const char *s, size_t len)
     return true;
 }
 
-/* Escapes s[from..to) with line breaks as <br> (CRLF is one break). */
+/*
+ * Escapes s[from..to) with line breaks as <br> (CRLF is one break); a break
+ * that ends the piece is dropped when it ends the paragraph (last), kept
+ * when a link follows it.
+ */
 static int
-lines_html(struct text_buf *out, const char *s, size_t from, size_t to)
+lines_html(struct text_buf *out, const char *s, size_t from, size_t to, bool last)
 {
     size_t i, run = from;
 
@@ -36,7 +40,7 @@ lines_html(struct text_buf *out, const char *s, size_t from, size_t to)
             return -1;
         if (s[i] == '\r' && i + 1 < to && s[i + 1] == '\n')
             i++;
-        if (i + 1 < to && buf_append(out, "<br>", 4) != 0)
+        if ((i + 1 < to || !last) && buf_append(out, "<br>", 4) != 0)
             return -1;
         run = i + 1;
     }
@@ -57,7 +61,7 @@ paragraph_html(struct text_buf *out, const char *s, size_t from, size_t to,
         const char *scheme = u->has_protocol ? "" : "https://";
         if (u->start < from || u->end > to)
             continue;
-        if (lines_html(out, s, at, u->start) != 0 || buf_append(out, "<a href=\"", 9) != 0 ||
+        if (lines_html(out, s, at, u->start, false) != 0 || buf_append(out, "<a href=\"", 9) != 0 ||
             buf_append(out, scheme, strlen(scheme)) != 0 ||
             text_html_escape(out, s + u->value_start, u->value_end - u->value_start) != 0 ||
             buf_append(out, "\" rel=\"nofollow ugc noopener\">", 30) != 0 ||
@@ -66,7 +70,7 @@ paragraph_html(struct text_buf *out, const char *s, size_t from, size_t to,
             return -1;
         at = u->value_end > u->end ? u->value_end : u->end;
     }
-    if (lines_html(out, s, at, to) != 0)
+    if (lines_html(out, s, at, to, true) != 0)
         return -1;
     return buf_append(out, "</p>", 4);
 }

@@ -60,6 +60,22 @@ urls_linked(void **state)
     check("#innover @eric", "<p>#innover @eric</p>"); /* not linked in comments */
 }
 
+/* A line break just before a link stays one (it was dropped: "Voir :<a …>"). */
+static void
+break_before_a_link_kept(void **state)
+{
+    (void)state;
+    check("Voir :\nhttps://example.org",
+          "<p>Voir :<br><a href=\"https://example.org\" "
+          "rel=\"nofollow ugc noopener\">https://example.org</a></p>");
+    check("a\r\nwww.example.org\r\n", "<p>a<br><a href=\"https://www.example.org\" rel=\"nofollow "
+                                      "ugc noopener\">www.example.org</a></p>");
+    check("https://a.example.org\nhttps://b.example.org",
+          "<p><a href=\"https://a.example.org\" rel=\"nofollow ugc noopener\">https://a.example.org"
+          "</a><br><a href=\"https://b.example.org\" rel=\"nofollow ugc noopener\">"
+          "https://b.example.org</a></p>");
+}
+
 /* Every http(s) URL the extractor finds is linked, whatever the case of its scheme. */
 static void
 urls_linked_as_found(void **state)
@@ -107,9 +123,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(paragraphs_and_breaks), cmocka_unit_test(everything_escaped),
-        cmocka_unit_test(urls_linked),           cmocka_unit_test(urls_linked_as_found),
-        cmocka_unit_test(bad_text_refused),      cmocka_unit_test(links_counted),
+        cmocka_unit_test(paragraphs_and_breaks),
+        cmocka_unit_test(everything_escaped),
+        cmocka_unit_test(urls_linked),
+        cmocka_unit_test(urls_linked_as_found),
+        cmocka_unit_test(bad_text_refused),
+        cmocka_unit_test(links_counted),
+        cmocka_unit_test(break_before_a_link_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
