@@ -89,6 +89,8 @@ static const struct endpoint endpoints[] = {
     {"GET", "/api/v1/tags/$e", QUERY},
     {"POST", "/api/v1/statuses/$s/bookmark", MASTO},
     {"GET", "/api/v1/bookmarks", QUERY},
+    {"PATCH", "/api/v1/accounts/update_credentials", MASTO},
+    {"POST", "/settings/profile", FORM},
 };
 
 #define N_ENDPOINTS (sizeof(endpoints) / sizeof(endpoints[0]))

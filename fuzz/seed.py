@@ -202,6 +202,10 @@ MASTODON_BODIES = [
     ("PUT", "/api/v1/media/$m", {"description": "Le panel, vu de la salle", "focus": "0.0,0.5"}),
     ("POST", "/api/v1/markers", {"home[last_read_id]": "$s"}),
     ("POST", "/api/v1/statuses/$s/favourite", {}),
+    # Tusky's and Mastodon.py's "edit profile"
+    ("PATCH", "/api/v1/accounts/update_credentials",
+     {"display_name": "Marie Tremblay (CDÉC)", "note": "Coordonnatrice.\nhttps://example.org",
+      "locked": "false", "bot": "false", "fields_attributes[0][name]": "Site"}),
 ]
 
 

@@ -107,6 +107,24 @@ cache_events_generation(void)
     return atomic_load(&events_generation);
 }
 
+static _Atomic uint64_t accounts_generation;
+
+void
+cache_accounts_changed(void)
+{
+    size_t i;
+
+    atomic_fetch_add(&accounts_generation, 1);
+    for (i = 0; i < N_GENERATIONS; i++)
+        atomic_fetch_add(&generations[i], 1);
+}
+
+uint64_t
+cache_accounts_generation(void)
+{
+    return atomic_load(&accounts_generation);
+}
+
 void
 cache_event_changed(const char *slug)
 {

@@ -39,6 +39,13 @@ void cache_events_changed(void);
 uint64_t cache_events_generation(void);
 /* Every cached response of the event is stale from now on. */
 void cache_event_changed(const char *slug);
+/*
+ * An account's name shown or note changed: they are on pages of every
+ * event, so every cached response is stale from now on. The generation
+ * of accounts, for what keeps accounts (masto/tokens.c).
+ */
+void cache_accounts_changed(void);
+uint64_t cache_accounts_generation(void);
 
 /*
  * Inside a transaction that is committed later (api/writer.c's group

@@ -8,8 +8,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
+#include "api/profile.h"
 #include "core/rc.h"
 #include "masto/masto.h"
 #include "masto/masto_int.h"
@@ -17,26 +19,112 @@
 
 #define PROFILE_ROUNDS 10 /* pages read at most for one filtered page of a profile */
 
+/*
+ * The signed-in account as Mastodon's CredentialAccount, taking j (its
+ * Account): with "source", what an app's profile editor starts from.
+ */
+static int
+credential_account(struct response *res, json_t *j, const struct account *acc)
+{
+    if (j == NULL)
+        return masto_error(res, 500, "out of memory");
+    json_object_set_new(j, "source",
+                        json_pack("{s:s, s:s, s:b, s:n, s:[], s:i}", "privacy", "public", "note",
+                                  acc->note != NULL ? acc->note : "", "sensitive", 0, "language",
+                                  "fields", "follow_requests_count", 0));
+    response_header(res, "Cache-Control", "no-store");
+    return masto_json(res, 200, j);
+}
+
 /* GET /api/v1/accounts/verify_credentials */
 int
 masto_verify_credentials(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
     struct masto_auth a;
-    json_t *j;
 
     if (st == NULL)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "read:accounts", true, false, &a))
         return 0;
-    if ((j = masto_account(req, st, &a.acc)) == NULL)
-        return masto_error(res, 500, "out of memory");
-    json_object_set_new(j, "source",
-                        json_pack("{s:s, s:s, s:b, s:n, s:[], s:i}", "privacy", "public", "note",
-                                  "", "sensitive", 0, "language", "fields", "follow_requests_count",
-                                  0));
-    response_header(res, "Cache-Control", "no-store");
-    return masto_json(res, 200, j);
+    return credential_account(res, masto_account(req, st, &a.acc), &a.acc);
+}
+
+/* Whether the request's multipart body holds a file named name. */
+static bool
+has_file(struct request *req, const char *name)
+{
+    const char *type = request_header(req, "Content-Type");
+    struct multipart_part *parts;
+    const char *error;
+    size_t n, i;
+
+    if (type == NULL || strncasecmp(type, "multipart/form-data", 19) != 0 ||
+        multipart_parse(&req->arena, type, req->body, req->body_len, &parts, &n, &error) != 0)
+        return false;
+    for (i = 0; i < n; i++)
+        if (parts[i].filename != NULL && parts[i].name != NULL && strcmp(parts[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* A text parameter of update_credentials into *out (absent: NULL); false with a 422 in res. */
+static bool
+text_param(struct response *res, json_t *params, const char *name, const char **out)
+{
+    json_t *v = json_object_get(params, name);
+
+    *out = NULL;
+    if (v == NULL)
+        return true;
+    if (!json_is_string(v))
+        return masto_error(res, 422, "Validation failed: '%s' must be UTF-8 text", name), false;
+    *out = json_string_value(v);
+    return true;
+}
+
+/*
+ * PATCH /api/v1/accounts/update_credentials: an app's "edit profile". The
+ * name shown and the note are kept; the rest of what apps send with them
+ * (locked, bot, discoverable, fields, source[privacy] …) describes a
+ * following this server has not, and is left as it is. A picture is
+ * refused: avatars are drawn from the name here.
+ */
+int
+masto_update_credentials(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct account acc;
+    const char *name, *note;
+    json_t *params;
+    char why[160];
+    int rc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:accounts", true, false, &a))
+        return 0;
+    if (has_file(req, "avatar") || has_file(req, "header"))
+        return masto_error(res, 422,
+                           "Validation failed: this server draws every account's avatar and "
+                           "header itself; a picture cannot be uploaded");
+    if ((params = masto_params(req, res)) == NULL)
+        return res->status != 0 ? 0 : masto_error(res, 500, "out of memory");
+    if (!text_param(res, params, "display_name", &name) ||
+        !text_param(res, params, "note", &note)) {
+        json_decref(params);
+        return 0;
+    }
+    rc = profile_save(st, a.acc.id, name, note, why, sizeof(why));
+    json_decref(params);
+    if (rc == RC_INVALID)
+        return masto_error(res, 422, "Validation failed: %s", why);
+    if (rc != RC_OK)
+        return masto_store_error(res, rc, "the profile was not saved");
+    if ((rc = store_account_by_id(st, &req->arena, a.acc.id, &acc)) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    return credential_account(res, masto_account(req, st, &acc), &acc);
 }
 
 /* The account of the :id parameter; false with a 404 in res. */

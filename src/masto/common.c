@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/app.h"
+#include "api/cache.h"
 #include "api/comments.h"
 #include "auth/auth.h"
 #include "core/rc.h"
@@ -24,15 +25,23 @@
 
 /* ---- parameters ---- */
 
-/* Adds name=value to o: "name[]" appends to the array "name". */
+/*
+ * Adds name=value to o: "name[]" appends to the array "name". A value that
+ * is not UTF-8 is null (left out of an array): a handler finds it missing,
+ * or says it is not text.
+ */
 static void
 param_add(json_t *o, const char *name, const char *value)
 {
     size_t len = strlen(name);
     json_t *v = json_string(value);
 
+    if (v == NULL && (len <= 2 || strcmp(name + len - 2, "[]") != 0)) {
+        json_object_set_new(o, name, json_null());
+        return;
+    }
     if (v == NULL)
-        return; /* not UTF-8: left out, the handler finds it missing */
+        return;
     if (len > 2 && strcmp(name + len - 2, "[]") == 0) {
         char key[128];
         json_t *arr;
@@ -195,6 +204,7 @@ masto_authorize_as(struct request *req, struct response *res, struct store *st, 
 {
     unsigned char hash[AUTH_SECRET_HASH];
     struct oauth_app app;
+    uint64_t accounts;
     bool cacheable;
     int rc;
 
@@ -211,10 +221,11 @@ masto_authorize_as(struct request *req, struct response *res, struct store *st, 
     cacheable = strncasecmp(authz, "Bearer ", 7) == 0 && auth_secret_wellformed(authz + 7);
     if (cacheable)
         token_hash(authz + 7, hash);
+    accounts = cache_accounts_generation(); /* before reading: a change meanwhile is not kept */
     if (cacheable && masto_token_cached(&req->arena, hash, &a->acc, &a->scopes))
         rc = RC_OK;
     else if ((rc = auth_bearer(st, &req->arena, authz, &a->acc, &a->scopes)) == RC_OK && cacheable)
-        masto_token_keep(hash, &a->acc, a->scopes);
+        masto_token_keep(hash, &a->acc, a->scopes, accounts);
     if (rc == RC_OK) {
         a->has_account = true;
     } else if (rc == RC_FORBIDDEN && strncasecmp(authz, "Bearer ", 7) == 0 &&

@@ -19,6 +19,20 @@
 #define GHOST_ACCOUNT                                                                              \
     "{\"id\":\"0\",\"username\":\"ghost\",\"acct\":\"ghost\",\"display_name\":\"\"}"
 
+/* The account's note as Mastodon gives it: HTML, paragraphs and links (plain text in "source"). */
+static void
+note_write(struct json_writer *w, const char *note)
+{
+    struct text_buf html = {0};
+
+    if (note == NULL || note[0] == '\0' || text_comment_html(&html, note, strlen(note)) != 0 ||
+        html.data == NULL)
+        jw_string(w, "");
+    else
+        jw_stringn(w, html.data, html.len);
+    text_buf_release(&html);
+}
+
 /* An Account, into w, with its posts' count and last time as given. */
 static void
 account_write_counted(struct json_writer *w, struct request *req, const struct account *a,
@@ -48,7 +62,7 @@ account_write_counted(struct json_writer *w, struct request *req, const struct a
     jw_key(w, "created_at");
     jw_string(w, masto_time(ar, a->created_at));
     jw_key(w, "note");
-    jw_string(w, "");
+    note_write(w, a->note);
     jw_key(w, "url");
     jw_string_cat(w, base, "/@", a->username, NULL);
     jw_key(w, "uri");

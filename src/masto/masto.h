@@ -81,11 +81,13 @@ void masto_rate_set_limit(unsigned per_window); /* for tests and small servers *
 /*
  * The accounts tokens speak for, kept a few seconds (masto/tokens.c):
  * cached gives the account and scopes of a token hash (strings in ar);
- * keep remembers them; forget drops a revoked token at once.
+ * keep remembers them (accounts_generation: cache_accounts_generation()
+ * read before the account was); forget drops a revoked token at once.
  */
 bool masto_token_cached(struct arena *ar, const unsigned char hash[32], struct account *acc,
                         const char **scopes);
-void masto_token_keep(const unsigned char hash[32], const struct account *acc, const char *scopes);
+void masto_token_keep(const unsigned char hash[32], const struct account *acc, const char *scopes,
+                      uint64_t accounts_generation);
 void masto_token_forget(const unsigned char hash[32]);
 
 /* "2014-11-20T19:05:00.000Z" from a store time ("…Z" or with an offset). */

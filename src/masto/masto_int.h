@@ -26,6 +26,7 @@ int masto_oauth_revoke(struct request *req, struct response *res);
 
 /* masto/accounts.c */
 int masto_verify_credentials(struct request *req, struct response *res);
+int masto_update_credentials(struct request *req, struct response *res);
 int masto_account_get(struct request *req, struct response *res);
 int masto_account_lookup(struct request *req, struct response *res);
 int masto_account_statuses(struct request *req, struct response *res);

@@ -5,9 +5,11 @@
 #include "masto/masto.h"
 #include "masto/masto_int.h"
 
-#define FORM_LIMIT   (64 << 10)
-#define STATUS_LIMIT (64 << 10)
-#define UPLOAD_LIMIT (16 << 20) /* an image is at most 8 MiB: the handler says so with a 422 */
+#define FORM_LIMIT (64 << 10)
+/* apps send the profile's pictures with it (refused with a 422): room to say so */
+#define PROFILE_LIMIT (16 << 20)
+#define STATUS_LIMIT  (64 << 10)
+#define UPLOAD_LIMIT  (16 << 20) /* an image is at most 8 MiB: the handler says so with a 422 */
 
 const struct route masto_routes[] = {
     {"GET", "/api/v1/instance", masto_instance_v1, 0, 0},
@@ -20,6 +22,7 @@ const struct route masto_routes[] = {
     {"POST", "/oauth/token", masto_oauth_token, 0, FORM_LIMIT},
     {"POST", "/oauth/revoke", masto_oauth_revoke, 0, FORM_LIMIT},
     {"GET", "/api/v1/accounts/verify_credentials", masto_verify_credentials, 0, 0},
+    {"PATCH", "/api/v1/accounts/update_credentials", masto_update_credentials, 0, PROFILE_LIMIT},
     {"GET", "/api/v1/accounts/lookup", masto_account_lookup, 0, 0},
     {"GET", "/api/v1/accounts/relationships", masto_account_relationships, 0, 0},
     {"GET", "/api/v1/accounts/search", masto_account_search, 0, 0},

@@ -63,6 +63,7 @@ enum sq_stmt_id {
     SQ_ACCOUNT_BY_ID,
     SQ_ACCOUNT_COUNT,
     SQ_ACCOUNT_SET_PASSWORD,
+    SQ_ACCOUNT_SET_PROFILE,
     SQ_TOKEN_ADD,
     SQ_TOKEN_FIND,
     SQ_SESSION_ADD,
@@ -111,7 +112,7 @@ enum sq_stmt_id {
 #define SQ_LIST_ASC   4
 
 #define ACCOUNT_COLS                                                                               \
-    "a.id, a.username, a.display_name, a.role, a.password_hash, a.created_at, a.disabled"
+    "a.id, a.username, a.display_name, a.role, a.password_hash, a.created_at, a.disabled, a.note"
 
 #define EVENT_COLS                                                                                 \
     "id, slug, title, hashtag, lang, char_limit, starts_at, ends_at, timezone, series, "           \
@@ -176,6 +177,7 @@ static const char *const sq_sql[SQ_N_STMT] = {
     [SQ_ACCOUNT_BY_ID] = "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.id = ?1",
     [SQ_ACCOUNT_COUNT] = "SELECT count(*) FROM accounts",
     [SQ_ACCOUNT_SET_PASSWORD] = "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
+    [SQ_ACCOUNT_SET_PROFILE] = "UPDATE accounts SET display_name = ?2, note = ?3 WHERE id = ?1",
 
     [SQ_TOKEN_ADD] = "INSERT INTO tokens (account_id, hash, scopes, created_at) "
                      "VALUES (?1, ?2, ?3, " SQ_NOW ")",
@@ -1108,6 +1110,7 @@ sq_read_account(sqlite3_stmt *stmt, struct arena *ar, struct account *a /* OUT *
     a->password_hash = sq_text(stmt, 4, ar, &nomem);
     a->created_at = sq_text(stmt, 5, ar, &nomem);
     a->disabled = sqlite3_column_int(stmt, 6) != 0;
+    a->note = sq_text(stmt, 7, ar, &nomem);
     return nomem ? RC_NOMEM : RC_OK;
 }
 
@@ -1220,6 +1223,26 @@ store_account_set_password(struct store *st, int64_t id, const char *password_ha
     return rc;
 }
 
+int
+store_account_set_profile(struct store *st, int64_t id, const char *display_name, const char *note)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = sq_prepare(st, SQ_ACCOUNT_SET_PROFILE, &stmt)) != RC_OK)
+        return rc;
+    if (sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, display_name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, note, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sq_fail(st, "set profile");
+        sq_release(stmt);
+        return rc;
+    }
+    if ((rc = sq_run(st, stmt, "set profile")) == RC_OK && sqlite3_changes(st->db) == 0)
+        rc = sq_notfound(st, "set profile");
+    return rc;
+}
+
 /* ---- tokens ---- */
 
 int
@@ -1261,7 +1284,7 @@ store_token_find(struct store *st, struct arena *ar, const unsigned char hash[32
     }
     if ((rc = sq_row(st, stmt, "find token")) != RC_OK)
         goto out;
-    scopes = sq_text(stmt, 7, ar, &nomem);
+    scopes = sq_text(stmt, 8, ar, &nomem);
     if ((rc = sq_read_account(stmt, ar, out)) != RC_OK || nomem) {
         rc = sq_nomem(st, "find token");
         goto out;
@@ -1325,7 +1348,7 @@ store_session_find(struct store *st, struct arena *ar, const unsigned char hash[
     }
     if ((rc = sq_row(st, stmt, "find session")) != RC_OK)
         goto out;
-    csrf = sq_text(stmt, 7, ar, &nomem);
+    csrf = sq_text(stmt, 8, ar, &nomem);
     if ((rc = sq_read_account(stmt, ar, out)) != RC_OK || nomem) {
         rc = sq_nomem(st, "find session");
         goto out;

@@ -77,11 +77,12 @@ static const char *const status_sql[S_N] = {
     [S_PIN] = "INSERT INTO pins (post_id, created_at) VALUES (?1, " SQ_NOW ") "
               "ON CONFLICT DO NOTHING",
     [S_UNPIN] = "DELETE FROM pins WHERE post_id = ?1",
-    [S_FAVOURITED_BY] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
-                        "a.disabled FROM favourites f JOIN accounts a ON a.id = f.account_id "
-                        "WHERE f.post_id = ?1 ORDER BY f.created_at, a.id LIMIT ?2",
+    [S_FAVOURITED_BY] =
+        "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
+        "a.disabled, a.note FROM favourites f JOIN accounts a ON a.id = f.account_id "
+        "WHERE f.post_id = ?1 ORDER BY f.created_at, a.id LIMIT ?2",
     [S_REBLOGGED_BY] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
-                       "a.disabled FROM reblogs r JOIN accounts a ON a.id = r.account_id "
+                       "a.disabled, a.note FROM reblogs r JOIN accounts a ON a.id = r.account_id "
                        "WHERE r.post_id = ?1 ORDER BY r.id LIMIT ?2",
     /* a thread goes up by in_reply_to_id; depth bounds a cycle an import could make */
     [S_ANCESTORS] = "WITH RECURSIVE up (id, depth) AS (SELECT in_reply_to_id, 1 FROM posts "
@@ -95,10 +96,11 @@ static const char *const status_sql[S_N] = {
     /* kept by triggers (schema 5): no count over the posts */
     [S_ACCOUNT_COUNT] = "SELECT posts_count, last_post_at FROM accounts WHERE id = ?1",
     /* ?1 a prefix, as a LIKE pattern the caller escaped with '\\' */
-    [S_ACCOUNT_SEARCH] = "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
-                         "a.disabled FROM accounts a WHERE a.disabled = 0 AND (a.username LIKE ?1 "
-                         "ESCAPE '\\' OR a.display_name LIKE ?1 ESCAPE '\\') ORDER BY "
-                         "a.username LIMIT ?2",
+    [S_ACCOUNT_SEARCH] =
+        "SELECT a.id, a.username, a.display_name, a.role, '', a.created_at, "
+        "a.disabled, a.note FROM accounts a WHERE a.disabled = 0 AND (a.username LIKE ?1 "
+        "ESCAPE '\\' OR a.display_name LIKE ?1 ESCAPE '\\') ORDER BY "
+        "a.username LIMIT ?2",
     /* walks post_tags_tag (tag, post_id) from the prefix */
     [S_TAG_SEARCH] = "SELECT tag, count(*) FROM post_tags WHERE tag >= ?1 AND tag < ?1 || "
                      "char(1114111) GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?2",
@@ -232,6 +234,7 @@ store_post_accounts(struct store *st, struct arena *ar, int64_t post_id, bool re
         v[n].password_hash = "";
         v[n].created_at = sq_text(stmt, 5, ar, &nomem);
         v[n].disabled = sqlite3_column_int(stmt, 6) != 0;
+        v[n].note = sq_text(stmt, 7, ar, &nomem);
         n++;
     }
     if (rc == RC_OK && nomem)
@@ -330,6 +333,7 @@ account_rows(struct store *st, sqlite3_stmt *stmt, struct arena *ar, struct acco
         v[n].password_hash = "";
         v[n].created_at = sq_text(stmt, 5, ar, &nomem);
         v[n].disabled = sqlite3_column_int(stmt, 6) != 0;
+        v[n].note = sq_text(stmt, 7, ar, &nomem);
         n++;
     }
     if (rc == RC_OK && nomem)

@@ -118,6 +118,7 @@ struct account {
     int64_t id;
     const char *username;      /* [a-z0-9_]{1,30}, unique */
     const char *display_name;  /* may be "" */
+    const char *note;          /* plain text, may be "" (NULL when not read) */
     const char *role;          /* "admin" | "editor" | "member" */
     const char *password_hash; /* argon2id string, or "" for none */
     const char *created_at;
@@ -136,6 +137,10 @@ int store_account_by_name(struct store *st, struct arena *ar, const char *userna
 int store_account_by_id(struct store *st, struct arena *ar, int64_t id, struct account *out);
 int store_account_count(struct store *st, int64_t *n_out);
 int store_account_set_password(struct store *st, int64_t id, const char *password_hash);
+/* Sets the name shown and the note of account id (auth/accounts.c checks them). RC_NOTFOUND: none.
+ */
+int store_account_set_profile(struct store *st, int64_t id, const char *display_name,
+                              const char *note);
 
 /* ---- API tokens (the secret is never stored: its SHA-256) ---- */
 

@@ -68,6 +68,23 @@ static const char *const catalog[MSG_N][2] = {
     [MSG_TAG_EMPTY] = {"Aucun message avec ce mot-clic.", "No posts with this hashtag."},
     [MSG_PROFILE_POSTS] = {"Messages", "Posts"},
     [MSG_PROFILE_EMPTY] = {"Aucun message public.", "No public posts."},
+    [MSG_PROFILE_EDIT] = {"Modifier le profil", "Edit profile"},
+    [MSG_PROFILE_TITLE] = {"Votre profil", "Your profile"},
+    [MSG_PROFILE_NAME] = {"Nom affiché", "Name shown"},
+    [MSG_PROFILE_NAME_HINT] = {"Sur vos messages et votre profil, 30 caractères au plus. "
+                               "Vide, c’est votre nom d’utilisateur qui s’affiche.",
+                               "On your posts and profile, at most 30 characters. "
+                               "Left empty, your username is shown."},
+    [MSG_PROFILE_NOTE] = {"À propos de vous", "About you"},
+    [MSG_PROFILE_NOTE_HINT] = {"500 caractères au plus ; les adresses web deviennent des liens.",
+                               "At most 500 characters; web addresses become links."},
+    [MSG_PROFILE_SAVE] = {"Enregistrer", "Save"},
+    [MSG_PROFILE_REFUSED] = {"Le profil n’a pas été enregistré : le nom affiché compte 30 "
+                             "caractères au plus, la note 500, et aucun ne peut contenir de "
+                             "caractère de contrôle ni de texte qui ne soit pas UTF-8.",
+                             "The profile was not saved: the name shown holds at most 30 "
+                             "characters, the note 500, and neither may hold a control character "
+                             "or bytes that are not UTF-8 text."},
     [MSG_SEARCH_TITLE] = {"Recherche", "Search"},
     [MSG_SEARCH_ONE] = {"Un résultat pour « %s »", "One result for “%s”"},
     [MSG_SEARCH_RESULTS] = {"%zu résultats pour « %s »", "%zu results for “%s”"},

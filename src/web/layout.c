@@ -43,6 +43,9 @@ html_account(struct html *h)
         html_textf(h, msg(h->lang, MSG_SIGNED_IN_AS), v->acc.username);
         html_raw(h, "</span>");
         if (v->csrf != NULL) {
+            html_raw(h, " <a class=\"profile-edit\" href=\"/settings/profile\">");
+            html_msg(h, MSG_PROFILE_EDIT);
+            html_raw(h, "</a>");
             html_raw(h, "<form class=\"inline\" method=\"post\" action=\"/logout\">");
             html_csrf(h, v);
             html_raw(h, "<button type=\"submit\" class=\"link\">");

@@ -651,7 +651,17 @@ web_profile(struct request *req, struct response *res)
                                                                           : acc.username);
     html_raw(&h, "</h1>\n<p class=\"handle\">@");
     html_text(&h, acc.username);
-    html_raw(&h, "</p></header>\n<h2>");
+    html_raw(&h, "</p>");
+    if (acc.note != NULL && acc.note[0] != '\0') {
+        struct text_buf note = {0};
+        if (text_comment_html(&note, acc.note, strlen(acc.note)) == 0 && note.data != NULL) {
+            html_raw(&h, "<div class=\"note\">");
+            html_rawn(&h, note.data, note.len);
+            html_raw(&h, "</div>");
+        }
+        text_buf_release(&note);
+    }
+    html_raw(&h, "</header>\n<h2>");
     html_msg(&h, MSG_PROFILE_POSTS);
     html_raw(&h, "</h2>\n");
     if (html_post_list(&h, &ix, posts, n) == 0) {

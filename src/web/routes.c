@@ -60,6 +60,8 @@ const struct route web_routes[] = {
     {"POST", "/media/:id/credit", web_media_credit, 0, FORM_LIMIT},
     {"GET", "/static/header.png", web_header_image, 0, 0},
     {"GET", "/@:name", web_profile, 0, 0},
+    {"GET", "/settings/profile", web_settings_profile, 0, 0},
+    {"POST", "/settings/profile", web_settings_profile_save, 0, FORM_LIMIT},
 };
 
 const size_t web_n_routes = sizeof(web_routes) / sizeof(web_routes[0]);

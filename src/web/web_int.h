@@ -79,6 +79,14 @@ enum msg {
     MSG_TAG_EMPTY,
     MSG_PROFILE_POSTS,
     MSG_PROFILE_EMPTY,
+    MSG_PROFILE_EDIT,
+    MSG_PROFILE_TITLE,
+    MSG_PROFILE_NAME,
+    MSG_PROFILE_NAME_HINT,
+    MSG_PROFILE_NOTE,
+    MSG_PROFILE_NOTE_HINT,
+    MSG_PROFILE_SAVE,
+    MSG_PROFILE_REFUSED,
     MSG_SEARCH_TITLE,
     MSG_SEARCH_ONE,     /* format: %s the query */
     MSG_SEARCH_RESULTS, /* format: %zu results, %s the query */
@@ -543,6 +551,9 @@ int web_event_json(struct request *req, struct response *res, const char *slug);
 int web_feed_atom(struct request *req, struct response *res);
 int web_tag(struct request *req, struct response *res);
 int web_profile(struct request *req, struct response *res); /* /@name and /users/:name */
+/* web/settings.c: the signed-in person's name shown and note */
+int web_settings_profile(struct request *req, struct response *res);
+int web_settings_profile_save(struct request *req, struct response *res);
 int web_search(struct request *req, struct response *res);
 int web_stylesheet(struct request *req, struct response *res);
 int web_script(struct request *req, struct response *res); /* /static/composer.js */

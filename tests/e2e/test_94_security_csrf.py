@@ -96,6 +96,8 @@ FORMS = {
     "/oauth/authorize": ("member", lambda w: ("/oauth/authorize", {
         "client_id": w.app()["client_id"], "redirect_uri": "urn:ietf:wg:oauth:2.0:oob",
         "scope": "read", "response_type": "code", "decision": "allow"})),
+    "/settings/profile": ("member", lambda w: ("/settings/profile",
+                                               {"display_name": "Membre", "note": "x"})),
     "/media/:id/credit": ("editor", lambda w: (f"/media/{media_on_event(w)}/credit",
                                               {"credit": "Photo : X"})),
 }
@@ -262,7 +264,7 @@ def test_every_form_on_the_pages_carries_a_token_and_is_checked(world):
                    "/e/open/moderate", "/e/closed/edit", f"/posts/{pid}/edit", "/events/new",
                    consent, "/@ed", "/tags/ferme", "/search?q=coop%C3%A9rer"],
         "member": ["/e/closed/recap", f"/e/closed/recap?edit={cid}", f"/e/closed/recap?reply={cid}",
-                   "/e/open", "/e/closed"],
+                   "/e/open", "/e/closed", "/settings/profile"],
         "anon": ["/e/open/recap", "/login"],
     }
     found = {}
