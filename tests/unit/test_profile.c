@@ -113,7 +113,7 @@ rules_count_characters_and_refuse_controls(void **state)
     assert_non_null(strstr(refusal(NULL, "a\x1b[31m"), "control character"));
     assert_non_null(strstr(refusal(NULL, "a\x7f"), "control character"));
     assert_non_null(strstr(refusal("a\xc2\x85", NULL), "control character")); /* U+0085 */
-    assert_string_equal(refusal("\xc2\xa0Zoé", NULL), "");                     /* U+00A0 is text */
+    assert_string_equal(refusal("\xc2\xa0Zoé", NULL), "");                    /* U+00A0 is text */
     assert_non_null(strstr(refusal("Zo\xff", NULL), "not UTF-8"));
     assert_non_null(strstr(refusal(NULL, "\xc3("), "not UTF-8"));
     assert_non_null(strstr(refusal("\xed\xa0\x80", NULL), "not UTF-8")); /* a surrogate */
@@ -132,9 +132,8 @@ save_keeps_what_is_sent_and_stales_every_page(void **state)
     struct account a;
     char why[160];
 
-    assert_int_equal(profile_save(f->st, f->id, "  Marie Tremblay ", "Coordonnatrice", why,
-                                  sizeof(why)),
-                     RC_OK);
+    assert_int_equal(
+        profile_save(f->st, f->id, "  Marie Tremblay ", "Coordonnatrice", why, sizeof(why)), RC_OK);
     assert_int_equal(store_account_by_id(f->st, &f->ar, f->id, &a), RC_OK);
     assert_string_equal(a.display_name, "Marie Tremblay");
     assert_string_equal(a.note, "Coordonnatrice");
