@@ -91,6 +91,7 @@ static const struct endpoint endpoints[] = {
     {"GET", "/api/v1/bookmarks", QUERY},
     {"PATCH", "/api/v1/accounts/update_credentials", MASTO},
     {"POST", "/settings/profile", FORM},
+    {"POST", "/api/v1/notifications/dismiss", MASTO},
 };
 
 #define N_ENDPOINTS (sizeof(endpoints) / sizeof(endpoints[0]))

@@ -206,6 +206,7 @@ MASTODON_BODIES = [
     ("PATCH", "/api/v1/accounts/update_credentials",
      {"display_name": "Marie Tremblay (CDÉC)", "note": "Coordonnatrice.\nhttps://example.org",
       "locked": "false", "bot": "false", "fields_attributes[0][name]": "Site"}),
+    ("POST", "/api/v1/notifications/dismiss", {"id": "$s"}),
 ]
 
 

@@ -82,6 +82,9 @@ int masto_search(struct request *req, struct response *res);
 const char *masto_tag_name(struct arena *ar, const char *raw);
 int masto_tag_get(struct request *req, struct response *res);
 int masto_notifications(struct request *req, struct response *res);
+int masto_notification_get(struct request *req, struct response *res);
+int masto_notification_dismiss(struct request *req, struct response *res);
+int masto_notifications_clear(struct request *req, struct response *res);
 int masto_markers_get(struct request *req, struct response *res);
 int masto_markers_set(struct request *req, struct response *res);
 

@@ -1,8 +1,9 @@
 /*
  * masto/notifications.c - what a Mastodon app shows in its bell: the
  * replies to and mentions of the signed-in account's posts, their
- * favourites and reblogs, newest first, paginated like a timeline; and
- * the markers that keep where the person stopped reading, across apps.
+ * favourites and reblogs, newest first, paginated like a timeline, less
+ * those the person dismissed or cleared; and the markers that keep where
+ * the person stopped reading, across apps.
  */
 #include <string.h>
 
@@ -64,6 +65,98 @@ masto_notifications(struct request *req, struct response *res)
     }
     response_header(res, "Cache-Control", "no-store");
     return masto_json(res, 200, arr);
+}
+
+/*
+ * The signed-in account's notification of the :id parameter (or, for the
+ * old dismiss, of the "id" parameter), with its account and status; false
+ * with the answer in res (404 for another's, a dismissed or an unknown one).
+ */
+static bool
+notification_asked(struct request *req, struct response *res, struct store *st, const char *scope,
+                   struct masto_auth *a, struct notification *n, struct account *who,
+                   struct post *p)
+{
+    const char *raw = request_param(req, "id");
+    json_t *params = NULL;
+    int64_t id = 0;
+    int rc = RC_NOTFOUND;
+    bool found;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data"), false;
+    if (!masto_authorize(req, res, st, scope, true, false, a))
+        return false;
+    if (raw == NULL) {
+        if ((params = masto_params(req, res)) == NULL)
+            return false;
+        raw = masto_string(params, "id");
+    }
+    found = raw != NULL && document_parse_id(raw, &id);
+    json_decref(params); /* raw is not read past here */
+    if (found && (rc = store_notification_get(st, &req->arena, &a->acc, id, n)) == RC_OK &&
+        (rc = store_account_by_id(st, &req->arena, n->account_id, who)) == RC_OK)
+        rc = store_post_get(st, &req->arena, n->post_id, p);
+    if (rc == RC_NOTFOUND)
+        return masto_error(res, 404, "Record not found"), false;
+    if (rc != RC_OK)
+        return masto_error(res, 500, "the server could not read its data"), false;
+    return true;
+}
+
+/* GET /api/v1/notifications/:id */
+int
+masto_notification_get(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct notification n;
+    struct account who;
+    struct post p;
+
+    if (!notification_asked(req, res, st, "read:notifications", &a, &n, &who, &p))
+        return 0;
+    response_header(res, "Cache-Control", "no-store");
+    return masto_json(res, 200, masto_notification(req, st, &n, &who, &p, a.acc.id));
+}
+
+/* POST /api/v1/notifications/:id/dismiss, and the older /api/v1/notifications/dismiss (id=) */
+int
+masto_notification_dismiss(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct masto_auth a;
+    struct notification n;
+    struct account who;
+    struct post p;
+    int rc;
+
+    if (!notification_asked(req, res, st, "write:notifications", &a, &n, &who, &p))
+        return 0;
+    if ((rc = store_notification_dismiss(st, a.acc.id, n.id)) != RC_OK)
+        return masto_store_error(res, rc, "the notification was not dismissed");
+    return masto_json(res, 200, json_object());
+}
+
+/* POST /api/v1/notifications/clear: every notification so far out of the list. */
+int
+masto_notifications_clear(struct request *req, struct response *res)
+{
+    struct store *st = app_store(req->app);
+    struct notification *newest;
+    struct masto_auth a;
+    size_t n;
+    int rc;
+
+    if (st == NULL)
+        return masto_error(res, 500, "the server could not open its data");
+    if (!masto_authorize(req, res, st, "write:notifications", true, false, &a))
+        return 0;
+    if ((rc = store_notifications(st, &req->arena, &a.acc, 0, 0, 1, &newest, &n)) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    if (n > 0 && (rc = store_notifications_clear(st, a.acc.id, newest[0].id)) != RC_OK)
+        return masto_store_error(res, rc, "the notifications were not cleared");
+    return masto_json(res, 200, json_object());
 }
 
 static json_t *

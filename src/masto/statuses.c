@@ -346,6 +346,34 @@ create_status(struct store *st, struct request *req, struct response *res)
 }
 
 /*
+ * What a status may ask that this server cannot do, refused rather than
+ * dropped: posted without its poll or at once instead of later, it would
+ * not be what its author sent. False with a 422 in res.
+ */
+static bool
+nothing_unsupported(struct response *res, json_t *params)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach(params, key, v)
+    {
+        if (strncmp(key, "poll", 4) == 0 && (key[4] == '\0' || key[4] == '[') && !json_is_null(v))
+            return masto_error(res, 422,
+                               "Validation failed: this server takes no polls (its instance says "
+                               "polls.max_options 0); nothing was posted"),
+                   false;
+        if (strcmp(key, "scheduled_at") == 0 && !json_is_null(v) &&
+            !(json_is_string(v) && json_string_length(v) == 0))
+            return masto_error(res, 422,
+                               "Validation failed: this server does not schedule statuses; "
+                               "nothing was posted (post it when the time comes)"),
+                   false;
+    }
+    return true;
+}
+
+/*
  * POST /api/v1/statuses  status, in_reply_to_id, media_ids[], sensitive,
  * spoiler_text, visibility, language. What only reads (the token, the
  * parameters, the event it goes to, its speaker, the media) is done here,
@@ -389,6 +417,8 @@ masto_status_create(struct request *req, struct response *res)
         masto_error(res, 422, "Validation failed: Text can't be blank");
         goto out;
     }
+    if (!nothing_unsupported(res, params))
+        goto out;
     if (visibility != NULL && strcmp(visibility, "public") != 0 &&
         strcmp(visibility, "unlisted") != 0 && strcmp(visibility, "private") != 0 &&
         strcmp(visibility, "direct") != 0) {

@@ -570,6 +570,23 @@ static const char schema_v8[] =
     "    created_at TEXT NOT NULL\n"
     ");\n";
 
+/*
+ * 8 -> 9: what an account put out of its notifications. Notifications are
+ * not rows (they are read from replies, mentions, favourites and reblogs),
+ * so "clear all" keeps the newest id it cleared and a dismissal the id it
+ * dismissed.
+ */
+static const char schema_v9[] =
+    "CREATE TABLE notifications_cleared (\n"
+    "    account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    up_to      INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE notifications_dismissed (\n"
+    "    account_id      INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    notification_id INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (account_id, notification_id)\n"
+    ") WITHOUT ROWID;\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v1, /* 0 -> 1: every table */
     schema_v2, /* 1 -> 2: search indexing in batches */
@@ -579,4 +596,5 @@ const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v6, /* 5 -> 6: CHECKs on posts.state and post_changes.kind without IN lists */
     schema_v7, /* 6 -> 7: bookmarks */
     schema_v8, /* 7 -> 8: pins */
+    schema_v9, /* 8 -> 9: notifications cleared and dismissed */
 };

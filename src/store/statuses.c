@@ -28,6 +28,9 @@ enum status_stmt {
     S_TAG_SEARCH,
     S_NOTIFICATIONS,
     S_NOTIFICATIONS_SCAN,
+    S_NOTIFICATIONS_CLEAR,
+    S_NOTIFICATIONS_FORGET,
+    S_NOTIFICATION_DISMISS,
     S_MARKER_GET,
     S_MARKER_SET,
     S_FAVOURITE_NOTIFICATION,
@@ -58,7 +61,10 @@ _Static_assert(S_N <= SQ_SLOT_MEDIA - SQ_SLOT_MASTO, "statuses.c has more statem
              " UNION ALL"                                                                          \
              " SELECT r.id, 'reblog', r.account_id, r.post_id, r.created_at FROM reblogs r "       \
              "  JOIN posts q ON q.id = r.post_id WHERE q.account_id = ?1 AND r.account_id <> ?1"   \
-             ") WHERE nid < ?3 AND nid > ?4 ORDER BY nid DESC LIMIT ?5"
+             ") WHERE nid < ?3 AND nid > ?4 AND nid > coalesce((SELECT up_to FROM "                \
+             "  notifications_cleared WHERE account_id = ?1), 0) AND NOT EXISTS (SELECT 1 "        \
+             "  FROM notifications_dismissed d WHERE d.account_id = ?1 AND "                       \
+             "  d.notification_id = nid) ORDER BY nid DESC LIMIT ?5"
 
 static const char *const status_sql[S_N] = {
     /* ?1 post, ?2 viewer (0: nobody) */
@@ -120,6 +126,13 @@ static const char *const status_sql[S_N] = {
         "WHERE posts_fts MATCH ?6 UNION SELECT post_id FROM posts_fts_pending) AND "),
     /* the same for a name the search index cannot look up: every post is read */
     [S_NOTIFICATIONS_SCAN] = NOTIFICATIONS_SQL(""),
+    [S_NOTIFICATIONS_CLEAR] = "INSERT INTO notifications_cleared (account_id, up_to) "
+                              "VALUES (?1, ?2) ON CONFLICT DO UPDATE SET "
+                              "up_to = max(up_to, excluded.up_to)",
+    [S_NOTIFICATIONS_FORGET] = "DELETE FROM notifications_dismissed WHERE account_id = ?1 AND "
+                               "notification_id <= ?2",
+    [S_NOTIFICATION_DISMISS] = "INSERT INTO notifications_dismissed (account_id, "
+                               "notification_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [S_MARKER_GET] = "SELECT last_read_id, version, updated_at FROM markers WHERE account_id = ?1 "
                      "AND timeline = ?2",
     [S_MARKER_SET] = "INSERT INTO markers (account_id, timeline, last_read_id, version, "
@@ -508,6 +521,61 @@ store_notifications(struct store *st, struct arena *ar, const struct account *ac
         *n_out = n;
     }
     return rc;
+}
+
+int
+store_notification_get(struct store *st, struct arena *ar, const struct account *acc, int64_t id,
+                       struct notification *out)
+{
+    struct notification *v;
+    size_t n;
+    int rc;
+
+    if (id <= 0 || id == INT64_MAX)
+        return RC_NOTFOUND;
+    if ((rc = store_notifications(st, ar, acc, id + 1, id - 1, 1, &v, &n)) != RC_OK)
+        return rc;
+    if (n == 0 || v[0].id != id)
+        return RC_NOTFOUND;
+    *out = v[0];
+    return RC_OK;
+}
+
+/* Runs statement id with two integers bound. */
+static int
+run_two(struct store *st, enum status_stmt id, int64_t a, int64_t b, const char *what)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = prepare(st, id, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, a);
+    sqlite3_bind_int64(stmt, 2, b);
+    return sq_run(st, stmt, what);
+}
+
+int
+store_notifications_clear(struct store *st, int64_t account_id, int64_t up_to)
+{
+    int rc;
+
+    if ((rc = store_begin(st)) != RC_OK)
+        return rc;
+    /* the dismissals the clear covers are kept no longer */
+    if ((rc = run_two(st, S_NOTIFICATIONS_CLEAR, account_id, up_to, "clear notifications")) ==
+            RC_OK &&
+        (rc = run_two(st, S_NOTIFICATIONS_FORGET, account_id, up_to, "clear notifications")) ==
+            RC_OK)
+        return store_commit(st);
+    store_rollback(st);
+    return rc;
+}
+
+int
+store_notification_dismiss(struct store *st, int64_t account_id, int64_t id)
+{
+    return run_two(st, S_NOTIFICATION_DISMISS, account_id, id, "dismiss a notification");
 }
 
 int

@@ -34,7 +34,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -513,10 +513,20 @@ struct notification {
     int64_t post_id;    /* the reply or mention; the post favourited or reblogged */
     const char *created_at;
 };
-/* Newest first, ids < max_id (0: none) and > min_id, at most limit. */
+/*
+ * Newest first, ids < max_id (0: none) and > min_id, at most limit; not
+ * those the account cleared or dismissed.
+ */
 int store_notifications(struct store *st, struct arena *ar, const struct account *acc,
                         int64_t max_id, int64_t min_id, int limit, struct notification **out,
                         size_t *n_out);
+/* The account's notification of that id, as listed. RC_NOTFOUND (dismissed ones too). */
+int store_notification_get(struct store *st, struct arena *ar, const struct account *acc,
+                           int64_t id, struct notification *out);
+/* Puts every notification of the account up to up_to (an id) out of its list. */
+int store_notifications_clear(struct store *st, int64_t account_id, int64_t up_to);
+/* Puts one notification (an id store_notification_get found) out of the account's list. */
+int store_notification_dismiss(struct store *st, int64_t account_id, int64_t id);
 /* The notification of account's favourite (or reblog) of post, as store_notifications lists
  * it. RC_NOTFOUND. */
 int store_mark_notification(struct store *st, struct arena *ar, bool reblog, int64_t account_id,

@@ -544,6 +544,32 @@ def test_limits_and_bad_statuses_are_refused_and_nothing_is_stored(server, peopl
     assert posts_stored(server) == before
 
 
+def test_a_poll_or_a_later_time_is_refused_not_dropped(server, people):
+    """Posted without its poll, or now instead of later, a status would not be what its
+    author sent: 422 saying why, nothing stored; the same keys sent empty are fine."""
+    import datetime
+    before = posts_stored(server)
+    poll = people.mia.make_poll(["oui", "non"], expires_in=300)
+    with pytest.raises(MastodonAPIError) as e:
+        people.mia.status_post("Une pause ? #innover", poll=poll)
+    refused(e, 422, "no polls", "nothing was posted")
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    with pytest.raises(MastodonAPIError) as e:
+        people.mia.status_post("Dans une heure", scheduled_at=later)
+    refused(e, 422, "does not schedule", "nothing was posted")
+    r = requests.post(server.url("/api/v1/statuses"), headers=auth(people.mia.access_token),
+                      json={"status": "Sondage", "poll": {"options": ["a", "b"],
+                                                          "expires_in": 300}}, timeout=10)
+    assert r.status_code == 422 and "no polls" in r.json()["error"], r.text
+    assert posts_stored(server) == before
+    # what masto.js sends when there is neither
+    r = requests.post(server.url("/api/v1/statuses"), headers=auth(people.mia.access_token),
+                      json={"status": "Ni l'un ni l'autre", "poll": None,
+                            "scheduled_at": None}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert posts_stored(server) == before + 1
+
+
 def test_a_status_with_a_live_events_hashtag_goes_to_the_event(server, keys, people):
     text = "Jacques Beaudet: il faut travailler ensemble #innover"
     s = people.ed.status_post(text)
@@ -1025,6 +1051,51 @@ def test_notifications(server, people):
     assert reply["id"] in [n["status"]["id"] for n in got if n.get("status")]
     fav = [n for n in got if n["type"] == "favourite"][0]
     assert fav["status"]["id"] == s["id"]
+
+
+def test_notifications_dismissed_or_cleared_leave_the_list(server, keys):
+    """An app's swipe (dismiss) and its "clear all": gone from the list and from a lookup,
+    another's notification untouched (404), what comes after listed."""
+    add_user(server, "nina")
+    add_user(server, "omar")
+    nina = client(server, keys, server.token("nina"))
+    omar = client(server, keys, server.token("omar"))
+    s = nina.status_post("Des questions ?")
+    omar.status_favourite(s["id"])
+    omar.status_post("Oui", in_reply_to_id=s["id"])
+    omar.status_post("@nina encore une")
+    got = nina.notifications()
+    assert [n["type"] for n in got] == ["mention", "mention", "favourite"], got
+    first = got[0]
+    assert nina.notifications(id=first["id"])["status"]["id"] == first["status"]["id"]
+    nina.notifications_dismiss(first["id"])
+    assert [n["id"] for n in nina.notifications()] == [n["id"] for n in got[1:]]
+    with pytest.raises(MastodonNotFoundError):
+        nina.notifications(id=first["id"])
+    with pytest.raises(MastodonNotFoundError):
+        nina.notifications_dismiss(first["id"])  # already
+    with pytest.raises(MastodonNotFoundError):
+        omar.notifications_dismiss(got[1]["id"])  # nina's, not his
+    with pytest.raises(MastodonNotFoundError):
+        nina.notifications_dismiss("12345")
+    # the older form, the id in the body
+    r = requests.post(server.url("/api/v1/notifications/dismiss"),
+                      headers=auth(nina.access_token), data={"id": got[1]["id"]}, timeout=10)
+    assert r.status_code == 200 and r.json() == {}, r.text
+    assert [n["id"] for n in nina.notifications()] == [got[2]["id"]]
+    # a token that may only read: refused, nothing changed
+    made = server.cli("token", "create", "nina", "--scopes", "read")
+    assert made.returncode == 0, made
+    r = requests.post(server.url("/api/v1/notifications/clear"), timeout=10,
+                      headers=auth(made.stdout.decode().split()[-1]))
+    assert r.status_code == 403, r.text
+    r = requests.post(server.url("/api/v1/notifications/clear"), timeout=10)
+    assert r.status_code == 401, r.text
+    assert len(nina.notifications()) == 1
+    nina.notifications_clear()
+    assert nina.notifications() == []
+    later = omar.status_post("@nina après")
+    assert [n["status"]["id"] for n in nina.notifications()] == [later["id"]]
 
 
 def test_a_status_lists_who_it_mentions_and_a_reply_names_them(server, people):

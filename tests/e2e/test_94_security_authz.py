@@ -16,7 +16,7 @@ their own tests below.
 import pytest
 import requests
 
-from security_world import (ROLES, SIGNED, World, diff, png, snapshot, start,
+from security_world import (ROLES, SIGNED, USERS, World, diff, png, snapshot, start,
                             state_changing_routes, stop)
 
 OK = (200, 201, 202, 204, 302, 303)
@@ -70,6 +70,16 @@ def liked_comment(w, role):
     if role != "anon":
         assert w.api(role, "POST", f"/api/v1/events/closed/comments/{cid}/like").status_code == 200
     return cid
+
+
+def notified(w, role):
+    """A new notification of role (another account mentions it): its id ("1" for nobody)."""
+    if role == "anon":
+        return "1"
+    by = "other" if role == "member" else "member"
+    r = w.api(by, "POST", "/api/v1/statuses", data={"status": f"@{USERS[role]} {fresh('tiens')}"})
+    assert r.status_code == 200, r.text
+    return w.api(role, "GET", "/api/v1/notifications").json()[0]["id"]
 
 
 def favourited(w, role, action):
@@ -221,6 +231,13 @@ API = [
     Case("PATCH", "/api/v1/accounts/update_credentials", SIGNED_IN,
          lambda w, r, c: w.api(r, "PATCH", "/api/v1/accounts/update_credentials",
                                data={"display_name": fresh("Nom")})),
+    Case("POST", "/api/v1/notifications/clear", SIGNED_IN,
+         lambda w, r, c: w.api(r, "POST", "/api/v1/notifications/clear"), notified),
+    Case("POST", "/api/v1/notifications/:id/dismiss", SIGNED_IN,
+         lambda w, r, c: w.api(r, "POST", f"/api/v1/notifications/{c}/dismiss"), notified),
+    Case("POST", "/api/v1/notifications/dismiss", SIGNED_IN,
+         lambda w, r, c: w.api(r, "POST", "/api/v1/notifications/dismiss", data={"id": c}),
+         notified),
     Case("POST", "/api/v1/markers", SIGNED_IN,
          lambda w, r, c: w.api(r, "POST", "/api/v1/markers",
                                data={"home[last_read_id]": str(_n[0] + 1000)})),

@@ -44,6 +44,7 @@ PAGES = {
     "/e/:slug/edit": ("editor", "/e/closed/edit"),
     "/posts/:id/edit": ("editor", "/posts/{post_id}/edit"),
     "/oauth/authorize": ("member", CONSENT), "/oauth/authorize/": ("member", CONSENT),
+    "/settings/profile": ("member", "/settings/profile"),
 }
 # GET route -> (path, content type) of what is not a page
 OTHERS = {

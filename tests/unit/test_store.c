@@ -1689,6 +1689,80 @@ upgrade_from_6_keeps_bookmarks_and_pins(void **state)
     sqlite3_close(db);
 }
 
+/*
+ * Schema 9: an account's notifications less those it dismissed or cleared;
+ * a clear covers what it listed then, not what comes after, and ends the
+ * dismissals it covers. The notifications of a schema-8 database are kept.
+ */
+static void
+upgrade_from_8_clears_and_dismisses_notifications(void **state)
+{
+    struct fixture *f = *state;
+    char dir[160], path[192];
+    struct account eric = {.id = 1, .username = "eric"}, mia = {.id = 2, .username = "mia"};
+    struct notification *v, one;
+    struct store *st = NULL;
+    struct arena ar = {0};
+    struct post p = {.account_id = 2, .text = "@eric après", .html = "@eric après"};
+    sqlite3 *db = NULL;
+    int64_t fav, id = 0;
+    size_t n;
+
+    /* post ids as the server makes them (time << 16); the favourite's id is its time's */
+    old_database(f, "v8", 8,
+                 "INSERT INTO accounts (id, username, created_at) VALUES (1, 'eric', 'x'), "
+                 "(2, 'mia', 'x');"
+                 "INSERT INTO posts (id, account_id, text, created_at, state) VALUES "
+                 "(100000000000000010, 1, 'Des questions ?', 'x', 'visible');"
+                 "INSERT INTO posts (id, account_id, in_reply_to_id, text, created_at, state) "
+                 "VALUES (100000000000000020, 2, 100000000000000010, 'Oui', 'x', 'visible');"
+                 "INSERT INTO posts (id, account_id, text, created_at, state) VALUES "
+                 "(100000000000000021, 2, 'Salut @eric', 'x', 'visible');"
+                 "INSERT INTO favourites (account_id, post_id, created_at) "
+                 "VALUES (2, 100000000000000010, '2014-11-20T19:00:00Z');",
+                 dir, sizeof(dir), path, sizeof(path), NULL);
+    assert_int_equal(store_open(dir, &st), RC_OK);
+    assert_int_equal(store_notifications(st, &ar, &eric, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(v[0].id, 100000000000000021);
+    assert_int_equal(v[1].id, 100000000000000020);
+    assert_string_equal(v[2].type, "favourite");
+    fav = v[2].id;
+    /* one dismissed: gone from the list and from a lookup, the others kept */
+    assert_int_equal(store_notification_get(st, &ar, &eric, 100000000000000020, &one), RC_OK);
+    assert_string_equal(one.type, "mention");
+    assert_int_equal(store_notification_dismiss(st, 1, 100000000000000020), RC_OK);
+    assert_int_equal(store_notification_dismiss(st, 1, 100000000000000020), RC_OK); /* once */
+    assert_int_equal(store_notification_get(st, &ar, &eric, 100000000000000020, &one), RC_NOTFOUND);
+    assert_int_equal(store_notifications(st, &ar, &eric, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, 100000000000000021);
+    assert_int_equal(v[1].id, fav);
+    /* another's notification is not found; mia has none */
+    assert_int_equal(store_notification_get(st, &ar, &mia, 100000000000000021, &one), RC_NOTFOUND);
+    assert_int_equal(store_notification_get(st, &ar, &eric, 5, &one), RC_NOTFOUND);
+    /* cleared up to the newest: nothing left, and the dismissal it covers is gone */
+    assert_int_equal(store_notifications_clear(st, 1, 100000000000000021), RC_OK);
+    assert_int_equal(store_notifications_clear(st, 1, 100000000000000010), RC_OK); /* never back */
+    assert_int_equal(store_notifications(st, &ar, &eric, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 0);
+    /* what comes after is listed */
+    p.id = 100000000000000030;
+    assert_int_equal(store_post_add(st, &p, &id), RC_OK);
+    assert_int_equal(store_notifications(st, &ar, &eric, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, 100000000000000030);
+    store_close(st);
+    arena_release(&ar);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(db_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(db_int(db, "SELECT count(*) FROM notifications_dismissed"), 0);
+    assert_int_equal(db_int(db, "SELECT up_to FROM notifications_cleared WHERE account_id = 1"),
+                     100000000000000021);
+    assert_int_equal(db_int(db, "PRAGMA foreign_key_check"), -1); /* no row: none broken */
+    sqlite3_close(db);
+}
+
 /* A new database has schema 6's CHECKs from the start. */
 static void
 new_database_stores_a_post_without_ephemeral_tables(void **state)
@@ -2013,6 +2087,8 @@ main(void)
         cmocka_unit_test_setup_teardown(upgrade_to_5_keeps_every_row, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_to_6_checks_states_without_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_from_6_keeps_bookmarks_and_pins, setup, teardown),
+        cmocka_unit_test_setup_teardown(upgrade_from_8_clears_and_dismisses_notifications, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(new_database_stores_a_post_without_ephemeral_tables, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(comments_round_trip_and_thread, setup, teardown),
