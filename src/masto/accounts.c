@@ -222,14 +222,6 @@ only_visible(struct request *req, struct store *st, const struct masto_auth *a, 
     return kept;
 }
 
-static bool
-query_true(struct request *req, const char *name)
-{
-    const char *v = request_query(req, name);
-
-    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-}
-
 /*
  * Keeps of posts those a profile's tab asks for: only_media (its media
  * tab), exclude_replies (replies to others go; a thread of one's own
@@ -239,8 +231,8 @@ query_true(struct request *req, const char *name)
 static size_t
 profile_filter(struct request *req, struct store *st, struct post *posts, size_t n)
 {
-    bool only_media = query_true(req, "only_media");
-    bool no_replies = query_true(req, "exclude_replies");
+    bool only_media = masto_query_true(req, "only_media");
+    bool no_replies = masto_query_true(req, "exclude_replies");
     const char *asked = request_query(req, "tagged");
     const char *tagged = masto_tag_name(&req->arena, asked);
     size_t i, k, kept = 0;
@@ -289,7 +281,7 @@ masto_account_statuses(struct request *req, struct response *res)
     if (!masto_authorize(req, res, st, NULL, false, true, &a) ||
         !account_param(req, res, st, &acc) || !timeline_page_read(req, res, &page))
         return 0;
-    if (query_true(req, "pinned")) { /* what its author pinned, the last first; no pages */
+    if (masto_query_true(req, "pinned")) { /* what its author pinned, the last first; no pages */
         if (store_post_list_pinned(st, &req->arena, acc.id, page.limit, &posts, &n) != RC_OK)
             return masto_error(res, 500, "the server could not read its data");
         n = only_visible(req, st, &a, posts, n);

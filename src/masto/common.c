@@ -123,6 +123,14 @@ masto_string(json_t *params, const char *name)
 }
 
 bool
+masto_query_true(struct request *req, const char *name)
+{
+    const char *v = request_query(req, name);
+
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+bool
 masto_bool(json_t *params, const char *name, bool def)
 {
     json_t *v = json_object_get(params, name);

@@ -5,9 +5,14 @@
 #ifndef GZ_MASTO_MASTO_INT_H
 #define GZ_MASTO_MASTO_INT_H
 
+#include <stdbool.h>
+
 #include "http/http.h"
 
 #define MASTO_OOB "urn:ietf:wg:oauth:2.0:oob" /* the out-of-band redirect: the code is shown */
+
+/* masto/common.c: whether a query flag is set ("true" or "1", as Mastodon reads them) */
+bool masto_query_true(struct request *req, const char *name);
 
 /* masto/instance.c */
 int masto_instance_v1(struct request *req, struct response *res);

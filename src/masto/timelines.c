@@ -172,6 +172,7 @@ serve_page(struct request *req, struct response *res, struct store *st,
 
     if (cached(req, res, key))
         return 0;
+    q->media_only = masto_query_true(req, "only_media"); /* a hashtag's media column */
     if (raw_tag != NULL) {
         if ((q->tag = masto_tag_name(&req->arena, raw_tag)) == NULL)
             return masto_error(res, 404, "Record not found");

@@ -147,7 +147,9 @@ enum sq_stmt_id {
 #define POST_LIST(join, where, order)                                                              \
     "SELECT " POST_COLS " FROM posts p" join POST_ACCOUNT                                          \
     " WHERE p.id < ?3 AND p.id > ?4 AND (?5 IS NULL OR p.state = ?5)" where PUBLIC_ONLY BY_SPEAKER \
-    " ORDER BY " order " LIMIT ?6"
+        WITH_MEDIA " ORDER BY " order " LIMIT ?6"
+/* ?10: only the posts with pictures (a media tab, only_media) */
+#define WITH_MEDIA " AND (?10 = 0 OR EXISTS (SELECT 1 FROM media m WHERE m.post_id = p.id))"
 /* ?8: only this person's posts (NULL: anyone's); ?9: only the floor's */
 #define BY_SPEAKER " AND (?8 IS NULL OR p.speaker_name = ?8) AND (?9 = 0 OR p.speaker_audience = 1)"
 /* ?7: only what a public timeline shows: public posts, of no event or of one that is not a draft */
@@ -2087,7 +2089,8 @@ store_post_list(struct store *st, struct arena *ar, const struct post_query *q, 
         sqlite3_bind_int(stmt, 6, limit) != SQLITE_OK ||
         sqlite3_bind_int(stmt, 7, q->public_only) != SQLITE_OK ||
         sqlite3_bind_text(stmt, 8, q->speaker, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int(stmt, 9, q->audience_only) != SQLITE_OK) {
+        sqlite3_bind_int(stmt, 9, q->audience_only) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 10, q->media_only) != SQLITE_OK) {
         rc = sq_fail(st, "list posts");
         sq_release(stmt);
         return rc;

@@ -289,6 +289,7 @@ struct post_query {
     bool public_only;    /* only public posts, of no event or of a public event (not a draft) */
     const char *speaker; /* only the posts of this person of the event; NULL: anyone's */
     bool audience_only;  /* only the floor's posts */
+    bool media_only;     /* only the posts with pictures */
 };
 int store_post_list(struct store *st, struct arena *ar, const struct post_query *q,
                     struct post **out, size_t *n_out);

@@ -1230,6 +1230,28 @@ def test_a_profiles_tabs_filter_its_statuses(server, people):
     assert f"only_media=true&limit=1&max_id={pic['id']}>" in r.headers["Link"], r.headers["Link"]
 
 
+def test_a_hashtags_media_column_lists_only_statuses_with_pictures(server, people):
+    """only_media on the tag and public timelines (a hashtag's media column): every status of
+    the page has a picture, pages go on with the filter, the full timeline is still whole."""
+    media = wait_media_url(people.mia, people.mia.media_post(png(), mime_type="image/png"))
+    pic = people.mia.status_post("La salle, en photo #colonnephotos", media_ids=[media["id"]])
+    for i in range(3):
+        people.mia.status_post(f"Sans photo {i} #colonnephotos")
+    assert [s["id"] for s in people.mia.timeline_hashtag("colonnephotos", only_media=True)] == \
+        [pic["id"]]
+    assert len(people.mia.timeline_hashtag("colonnephotos")) == 4  # a cached page apart
+    public = people.mia.timeline_public(only_media=True, limit=3)
+    assert public and public[0]["id"] == pic["id"]
+    assert all(s["media_attachments"] for s in public)
+    r = requests.get(server.url("/api/v1/timelines/tag/colonnephotos?only_media=true&limit=1"),
+                     timeout=10)
+    assert [s["id"] for s in r.json()] == [str(pic["id"])]
+    assert "only_media=true" in r.headers["Link"], r.headers["Link"]
+    r = requests.get(server.url(f"/api/v1/timelines/tag/colonnephotos?only_media=true&"
+                                f"max_id={pic['id']}"), timeout=10)
+    assert r.status_code == 200 and r.json() == []
+
+
 def test_pins_put_statuses_first_on_their_authors_profile(server, people):
     me = people.mia.account_verify_credentials()["id"]
     first = people.mia.status_post("Annonce : la table ronde commence à 14 h")
