@@ -92,6 +92,7 @@ static const struct endpoint endpoints[] = {
     {"PATCH", "/api/v1/accounts/update_credentials", MASTO},
     {"POST", "/settings/profile", FORM},
     {"POST", "/api/v1/notifications/dismiss", MASTO},
+    {"PUT", "/api/v1/scheduled_statuses/$s", MASTO},
 };
 
 #define N_ENDPOINTS (sizeof(endpoints) / sizeof(endpoints[0]))

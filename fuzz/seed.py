@@ -207,6 +207,9 @@ MASTODON_BODIES = [
      {"display_name": "Marie Tremblay (CDÉC)", "note": "Coordonnatrice.\nhttps://example.org",
       "locked": "false", "bot": "false", "fields_attributes[0][name]": "Site"}),
     ("POST", "/api/v1/notifications/dismiss", {"id": "$s"}),
+    ("POST", "/api/v1/statuses", {"status": "Plus tard #innover",
+                                  "scheduled_at": "2030-01-01T19:05:00.000Z"}),
+    ("PUT", "/api/v1/scheduled_statuses/$s", {"scheduled_at": "2031-11-20T14:05:00-05:00"}),
 ]
 
 

@@ -406,6 +406,19 @@ post_create(struct store *st, struct arena *ar, const struct event *e, const str
 }
 
 bool
+post_text_fits(struct arena *ar, const struct event *e, const char *text, size_t len,
+               struct response *res)
+{
+    struct prepared pr;
+
+    if (len > MAX_POST_BYTES) {
+        response_error(res, 413, "'text' is longer than %d bytes", MAX_POST_BYTES);
+        return false;
+    }
+    return prepare(ar, res, e, text, len, true, false, &pr);
+}
+
+bool
 post_create_ex(struct store *st, struct arena *ar, const struct event *e, const struct account *acc,
                const char *text, size_t len, json_t *speaker, bool force, const char *state,
                const struct post *extra, struct post *out, struct response *res)

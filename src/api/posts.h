@@ -52,6 +52,13 @@ bool post_create(struct store *st, struct arena *ar, const struct event *e,
                  bool force, const char *state, struct post *out, struct response *res);
 
 /*
+ * Whether text[0..len) could be posted in e now by post_create's rules of
+ * text (size, UTF-8, the limit); false with the same error in res.
+ */
+bool post_text_fits(struct arena *ar, const struct event *e, const char *text, size_t len,
+                    struct response *res);
+
+/*
  * The same with what the Mastodon API adds (extra's visibility,
  * in_reply_to_id, spoiler_text, sensitive and lang; extra may be NULL);
  * e may be &post_no_event: a post of its author's profile, in no event,

@@ -336,6 +336,10 @@ cli_serve(int argc, char **argv)
         log_warnx("cannot start the search indexer");
         goto out;
     }
+    if (masto_scheduler_start(&app) != 0) {
+        log_warnx("cannot start the scheduler of scheduled statuses");
+        goto out;
+    }
     /* After listening: the first admin's argon2id hash takes a tenth of a
      * second, which the first response need not wait for. */
     if (auth_ensure_admin(st, admin, sizeof(admin), password, sizeof(password), &created) != 0) {
@@ -357,6 +361,7 @@ cli_serve(int argc, char **argv)
         log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     http_server_stop(srv, STOP_TIMEOUT_MS);
     srv = NULL;
+    masto_scheduler_stop();
     writer_stop();
     publisher_stop();
     live_stop();
@@ -370,6 +375,7 @@ cli_serve(int argc, char **argv)
 out:
     if (srv != NULL)
         http_server_stop(srv, STOP_TIMEOUT_MS);
+    masto_scheduler_stop();
     writer_stop();
     publisher_stop();
     live_stop();

@@ -300,6 +300,37 @@ store_time_shape(const char *iso)
     return two_digits(iso + 11) < 24 && two_digits(iso + 14) < 60 && two_digits(iso + 17) < 60;
 }
 
+bool
+masto_client_time(const char *s, time_t *out)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h, mi, oh = 0, om = 0;
+    const char *zone;
+    bool leap;
+
+    /* comment_time reads the form, and moves an impossible date on as a store time is */
+    if (!comment_time(s, out) || sscanf(s, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5)
+        return false;
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59)
+        return false;
+    if ((zone = strpbrk(s + 19, "+-")) != NULL &&
+        (sscanf(zone + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59))
+        return false;
+    return true;
+}
+
+const char *
+masto_store_time(struct arena *ar, time_t t)
+{
+    char buf[STORE_TIME_SIZE];
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL || strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return NULL;
+    return arena_strndup(ar, buf, strlen(buf));
+}
+
 const char *
 masto_time(struct arena *ar, const char *iso)
 {

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "api/json_write.h"
 #include "http/http.h"
@@ -90,6 +91,14 @@ void masto_token_keep(const unsigned char hash[32], const struct account *acc, c
                       uint64_t accounts_generation);
 void masto_token_forget(const unsigned char hash[32]);
 
+/*
+ * A time a client gives (scheduled_at): an ISO 8601 date-time with a Z or
+ * an offset, seconds since the epoch in *out; false for what is not one, an
+ * impossible date (February 30, month 13) included.
+ */
+bool masto_client_time(const char *s, time_t *out);
+/* A time as the store writes it ("2014-11-20T19:05:00Z"), in ar; NULL when out of memory. */
+const char *masto_store_time(struct arena *ar, time_t t);
 /* "2014-11-20T19:05:00.000Z" from a store time ("…Z" or with an offset). */
 const char *masto_time(struct arena *ar, const char *iso);
 /* The public URL of the server, without a trailing slash. */
@@ -174,6 +183,9 @@ int masto_link_header(struct request *req, struct response *res, const char *pat
 struct app;
 /* Renders the changes for the Mastodon streams too; before publisher_start(). */
 void masto_streaming_init(const struct app *app);
+/* The thread that posts scheduled statuses when due (masto/scheduled.c). */
+int masto_scheduler_start(const struct app *app);
+void masto_scheduler_stop(void);
 
 /* ---- the route table (masto/routes.c) ---- */
 

@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "http/http.h"
 
 #define MASTO_OOB "urn:ietf:wg:oauth:2.0:oob" /* the out-of-band redirect: the code is shown */
@@ -73,6 +75,27 @@ int masto_streaming_websocket(struct request *req, struct response *res);
 struct live_ws_change;
 void masto_ws_client_message(int64_t account, const char *text, size_t len,
                              struct live_ws_change *c);
+
+/* masto/scheduled.c: statuses to post later, and the thread that posts them when due */
+int masto_scheduled_list(struct request *req, struct response *res);
+int masto_scheduled_get(struct request *req, struct response *res);
+int masto_scheduled_move(struct request *req, struct response *res);
+int masto_scheduled_cancel(struct request *req, struct response *res);
+struct scheduled_status;
+/* A ScheduledStatus of the Mastodon API. */
+json_t *masto_scheduled_json(struct request *req, const struct scheduled_status *s);
+/*
+ * Posts a scheduled status now (masto/statuses.c), in the caller's
+ * transaction, routed as a status posted now; the params as
+ * store_scheduled_add kept them. RC_INVALID for one that can never be
+ * posted, another rc for a failure worth a retry.
+ */
+struct arena;
+struct account;
+struct post;
+struct store;
+int masto_status_post_scheduled(struct store *st, struct arena *ar, const struct account *acc,
+                                const char *params, struct post *out);
 
 /* masto/media.c */
 int masto_media_upload(struct request *req, struct response *res);

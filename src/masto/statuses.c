@@ -177,7 +177,7 @@ event_copy(struct arena *ar, const struct event *e, struct event *out)
  * text carries and to which acc may post (*state set); false when none.
  */
 static bool
-route(struct request *req, struct store *st, const struct account *acc, const char *text,
+route(struct arena *ar, struct store *st, const struct account *acc, const char *text,
       struct event *out, const char **state)
 {
     struct text_entities tags = {0};
@@ -198,7 +198,7 @@ route(struct request *req, struct store *st, const struct account *acc, const ch
         if (text_tag_fold(&b, text + t->value_start, t->value_end - t->value_start) == 0)
             for (i = 0; i < live.n && n < 8; i++)
                 if (b.len == strlen(live.v[i].tag) && memcmp(b.data, live.v[i].tag, b.len) == 0 &&
-                    event_copy(&req->arena, &live.v[i].e, &candidates[n]))
+                    event_copy(ar, &live.v[i].e, &candidates[n]))
                     n++;
         text_buf_release(&b);
     }
@@ -347,8 +347,8 @@ create_status(struct store *st, struct request *req, struct response *res)
 
 /*
  * What a status may ask that this server cannot do, refused rather than
- * dropped: posted without its poll or at once instead of later, it would
- * not be what its author sent. False with a 422 in res.
+ * dropped: posted without its poll, it would not be what its author sent.
+ * False with a 422 in res.
  */
 static bool
 nothing_unsupported(struct response *res, json_t *params)
@@ -363,14 +363,138 @@ nothing_unsupported(struct response *res, json_t *params)
                                "Validation failed: this server takes no polls (its instance says "
                                "polls.max_options 0); nothing was posted"),
                    false;
-        if (strcmp(key, "scheduled_at") == 0 && !json_is_null(v) &&
-            !(json_is_string(v) && json_string_length(v) == 0))
-            return masto_error(res, 422,
-                               "Validation failed: this server does not schedule statuses; "
-                               "nothing was posted (post it when the time comes)"),
-                   false;
     }
     return true;
+}
+
+/* ---- scheduled statuses ---- */
+
+/*
+ * A status with scheduled_at: checked now as it will be posted (its text
+ * against the profile's limit; the event it goes to is chosen when it is
+ * posted, the event may not be live yet), kept, and answered with the
+ * ScheduledStatus. A time not in the future is refused, and pictures (not
+ * kept for later yet).
+ */
+static int
+schedule(struct request *req, struct response *res, struct store *st,
+         const struct status_plan *plan, const char *when)
+{
+    struct scheduled_status kept;
+    char *params_text;
+    json_t *params;
+    time_t at;
+    int64_t id;
+    int rc;
+
+    if (!masto_client_time(when, &at))
+        return masto_error(res, 422,
+                           "Validation failed: scheduled_at is not a time such as "
+                           "2026-11-20T19:05:00.000Z");
+    if (at <= time(NULL))
+        return masto_error(res, 422,
+                           "Validation failed: scheduled_at must be in the future; nothing was "
+                           "posted");
+    if (plan->n_ids > 0)
+        return masto_error(res, 422,
+                           "Validation failed: a scheduled status cannot carry pictures yet; "
+                           "nothing was posted");
+    if (!post_text_fits(&req->arena, &post_no_event, plan->text, strlen(plan->text), res))
+        return 0;
+    if ((params = json_object()) == NULL)
+        return masto_error(res, 500, "out of memory");
+    json_object_set_new(params, "text", json_string(plan->text));
+    json_object_set_new(
+        params, "visibility",
+        json_string(plan->extra.visibility != NULL ? plan->extra.visibility : "public"));
+    json_object_set_new(
+        params, "spoiler_text",
+        json_string(plan->extra.spoiler_text != NULL ? plan->extra.spoiler_text : ""));
+    json_object_set_new(params, "sensitive", json_boolean(plan->extra.sensitive));
+    json_object_set_new(params, "language",
+                        plan->extra.lang != NULL ? json_string(plan->extra.lang) : json_null());
+    json_object_set_new(params, "in_reply_to_id",
+                        plan->extra.in_reply_to_id != 0 ? document_id(plan->extra.in_reply_to_id)
+                                                        : json_null());
+    params_text = json_dumps(params, JSON_COMPACT);
+    json_decref(params);
+    if (params_text == NULL)
+        return masto_error(res, 500, "out of memory");
+    rc = store_scheduled_add(st, plan->a.acc.id, masto_store_time(&req->arena, at), params_text,
+                             &id);
+    free(params_text);
+    if (rc != RC_OK)
+        return masto_store_error(res, rc, "the status could not be scheduled");
+    if (store_scheduled_get(st, &req->arena, plan->a.acc.id, id, &kept) != RC_OK)
+        return masto_error(res, 500, "the status %lld was scheduled, but could not be read back",
+                           (long long)id);
+    return masto_json(res, 200, masto_scheduled_json(req, &kept));
+}
+
+/* s copied into ar (NULL stays NULL, and so does a copy that finds no memory). */
+static const char *
+arena_str(struct arena *ar, const char *s)
+{
+    return s != NULL ? arena_strndup(ar, s, strlen(s)) : NULL;
+}
+
+int
+masto_status_post_scheduled(struct store *st, struct arena *ar, const struct account *acc,
+                            const char *params_text, struct post *out)
+{
+    json_t *params = json_loads(params_text, 0, NULL), *speaker = NULL;
+    struct response scratch = {0};
+    const char *text, *state = "visible", *reply;
+    struct post extra = {0}, parent;
+    struct speaker_match m;
+    struct event e;
+    bool to_event = false, ok;
+    int rc;
+
+    if (params == NULL || (text = json_string_value(json_object_get(params, "text"))) == NULL) {
+        json_decref(params);
+        return RC_INVALID;
+    }
+    /* copied: what is stored outlives the parameters */
+    extra.visibility = arena_str(ar, json_string_value(json_object_get(params, "visibility")));
+    extra.spoiler_text = arena_str(ar, json_string_value(json_object_get(params, "spoiler_text")));
+    extra.sensitive = json_is_true(json_object_get(params, "sensitive"));
+    extra.lang = arena_str(ar, json_string_value(json_object_get(params, "language")));
+    if ((text = arena_str(ar, text)) == NULL) {
+        json_decref(params);
+        return RC_NOMEM;
+    }
+    /* a reply whose status went meanwhile is posted as a status of its own */
+    if ((reply = json_string_value(json_object_get(params, "in_reply_to_id"))) != NULL &&
+        document_parse_id(reply, &extra.in_reply_to_id) &&
+        (store_post_get(st, ar, extra.in_reply_to_id, &parent) != RC_OK ||
+         strcmp(parent.state, "visible") != 0))
+        extra.in_reply_to_id = 0;
+    /* routed now, as a status posted now: to the event live now */
+    if ((extra.visibility == NULL || strcmp(extra.visibility, "public") == 0) &&
+        route(ar, st, acc, text, &e, &state)) {
+        to_event = true;
+        if (api_may_edit(st, acc, &e)) {
+            enum speaker_kind f = speaker_find(ar, &e, text, &m);
+            if (f == SPEAKER_PERSON)
+                speaker = json_pack("{s:s}", "name", m.name);
+            else if (f == SPEAKER_AUDIENCE)
+                speaker = json_pack("{s:b, s:s}", "audience", 1, "label", m.label);
+        }
+    }
+    ok = post_create_ex(st, ar, to_event ? &e : &post_no_event, acc, text, strlen(text), speaker,
+                        false, state, &extra, out, &scratch);
+    if (!ok && to_event && scratch.status < 500) {
+        /* the event refuses it (its own limit): the author's profile keeps it */
+        response_reset(&scratch);
+        ok = post_create_ex(st, ar, &post_no_event, acc, text, strlen(text), NULL, false, "visible",
+                            &extra, out, &scratch);
+    }
+    rc = ok ? RC_OK : scratch.status >= 500 ? RC_IO : RC_INVALID;
+    response_reset(&scratch);
+    json_decref(speaker);
+    json_decref(params);
+    return rc;
 }
 
 /*
@@ -383,7 +507,7 @@ int
 masto_status_create(struct request *req, struct response *res)
 {
     struct store *st = app_store(req->app);
-    const char *key = request_header(req, "Idempotency-Key"), *visibility, *reply;
+    const char *key = request_header(req, "Idempotency-Key"), *visibility, *reply, *when;
     struct status_plan *plan = arena_alloc(&req->arena, sizeof(*plan));
     json_t *params = NULL, *media;
     int64_t earlier;
@@ -442,10 +566,14 @@ masto_status_create(struct request *req, struct response *res)
             goto out;
         }
     }
+    if ((when = masto_string(params, "scheduled_at")) != NULL && when[0] != '\0') {
+        status = schedule(req, res, st, plan, when);
+        goto out;
+    }
     plan->state = "visible";
     /* a public status with a live event's hashtag goes to the event */
     if ((visibility == NULL || strcmp(visibility, "public") == 0) &&
-        route(req, st, &plan->a.acc, plan->text, &plan->e, &plan->state)) {
+        route(&req->arena, st, &plan->a.acc, plan->text, &plan->e, &plan->state)) {
         /* an editor's "Name:" prefix names one of the event's people (api/speakers.c), or
          * the floor; the audience's own posts are the floor's anyway */
         struct speaker_match m;

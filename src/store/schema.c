@@ -587,14 +587,30 @@ static const char schema_v9[] =
     "    PRIMARY KEY (account_id, notification_id)\n"
     ") WITHOUT ROWID;\n";
 
+/*
+ * 9 -> 10: statuses to post later (Mastodon's scheduled_at), with their
+ * parameters as the API took them; the scheduler walks them by time.
+ */
+static const char schema_v10[] =
+    "CREATE TABLE scheduled_statuses (\n"
+    "    id           INTEGER PRIMARY KEY,\n"
+    "    account_id   INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    scheduled_at TEXT NOT NULL,\n"
+    "    params       TEXT NOT NULL CHECK (json_valid(params)),\n"
+    "    created_at   TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX scheduled_statuses_due ON scheduled_statuses (scheduled_at);\n"
+    "CREATE INDEX scheduled_statuses_account ON scheduled_statuses (account_id, id);\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, /* 0 -> 1: every table */
-    schema_v2, /* 1 -> 2: search indexing in batches */
-    schema_v3, /* 2 -> 3: the change log of the live streams; audience posts */
-    schema_v4, /* 3 -> 4: comments, likes, bans */
-    schema_v5, /* 4 -> 5: the Mastodon client API: OAuth, media, posts outside events */
-    schema_v6, /* 5 -> 6: CHECKs on posts.state and post_changes.kind without IN lists */
-    schema_v7, /* 6 -> 7: bookmarks */
-    schema_v8, /* 7 -> 8: pins */
-    schema_v9, /* 8 -> 9: notifications cleared and dismissed */
+    schema_v1,  /* 0 -> 1: every table */
+    schema_v2,  /* 1 -> 2: search indexing in batches */
+    schema_v3,  /* 2 -> 3: the change log of the live streams; audience posts */
+    schema_v4,  /* 3 -> 4: comments, likes, bans */
+    schema_v5,  /* 4 -> 5: the Mastodon client API: OAuth, media, posts outside events */
+    schema_v6,  /* 5 -> 6: CHECKs on posts.state and post_changes.kind without IN lists */
+    schema_v7,  /* 6 -> 7: bookmarks */
+    schema_v8,  /* 7 -> 8: pins */
+    schema_v9,  /* 8 -> 9: notifications cleared and dismissed */
+    schema_v10, /* 9 -> 10: scheduled statuses */
 };

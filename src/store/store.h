@@ -34,7 +34,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -532,6 +532,32 @@ int store_notification_dismiss(struct store *st, int64_t account_id, int64_t id)
  * it. RC_NOTFOUND. */
 int store_mark_notification(struct store *st, struct arena *ar, bool reblog, int64_t account_id,
                             int64_t post_id, struct notification *out);
+/* ---- scheduled statuses (store/scheduled.c) ---- */
+
+struct scheduled_status {
+    int64_t id, account_id;
+    const char *scheduled_at; /* "YYYY-MM-DDTHH:MM:SSZ", UTC */
+    const char *params;       /* the status as JSON: text, visibility, in_reply_to_id … */
+    const char *created_at;
+};
+/* Keeps a status to post at scheduled_at (a store time); its new id in *id_out. */
+int store_scheduled_add(struct store *st, int64_t account_id, const char *scheduled_at,
+                        const char *params, int64_t *id_out);
+/* One of account_id's (0: anyone's). RC_NOTFOUND. */
+int store_scheduled_get(struct store *st, struct arena *ar, int64_t account_id, int64_t id,
+                        struct scheduled_status *out);
+/* The account's, newest first, ids < max_id (0: none) and > min_id, at most limit. */
+int store_scheduled_list(struct store *st, struct arena *ar, int64_t account_id, int64_t max_id,
+                         int64_t min_id, int limit, struct scheduled_status **out, size_t *n_out);
+/* Every account's due at now (a store time) or before, the oldest first, at most limit. */
+int store_scheduled_due(struct store *st, struct arena *ar, const char *now, int limit,
+                        struct scheduled_status **out, size_t *n_out);
+/* A new time for one of account_id's; RC_NOTFOUND. */
+int store_scheduled_move(struct store *st, int64_t account_id, int64_t id,
+                         const char *scheduled_at);
+/* Cancels (or, once posted, forgets) one of account_id's (0: anyone's); RC_NOTFOUND. */
+int store_scheduled_delete(struct store *st, int64_t account_id, int64_t id);
+
 /* Where an account stopped reading a timeline ("home", "notifications"). RC_NOTFOUND. */
 struct marker {
     int64_t last_read_id, version;

@@ -24,11 +24,12 @@ extern const char *const sq_migrations[STORE_SCHEMA_VERSION];
  * number (see SQ_SLOT_* below), sql its text, prepared on first use and
  * kept for the connection's life like sqlite.c's own.
  */
-#define SQ_EXTRA_SLOTS   96
-#define SQ_SLOT_COMMENTS 0  /* comments.c: slots 0..23 */
-#define SQ_SLOT_OAUTH    24 /* oauth.c: 24..39 */
-#define SQ_SLOT_MASTO    40 /* statuses.c: 40..63 */
-#define SQ_SLOT_MEDIA    64 /* media.c: 64..79 */
+#define SQ_EXTRA_SLOTS    96
+#define SQ_SLOT_COMMENTS  0  /* comments.c: slots 0..23 */
+#define SQ_SLOT_OAUTH     24 /* oauth.c: 24..39 */
+#define SQ_SLOT_MASTO     40 /* statuses.c: 40..63 */
+#define SQ_SLOT_MEDIA     64 /* media.c: 64..79 */
+#define SQ_SLOT_SCHEDULED 80 /* scheduled.c: 80..95 */
 int sq_prepare_sql(struct store *st, int slot, const char *sql, sqlite3_stmt **out);
 
 /* The connection, for sqlite3_changes() and the like. */

@@ -72,6 +72,15 @@ def liked_comment(w, role):
     return cid
 
 
+def scheduled(w, role):
+    """A status role scheduled for 2030 (another's, for nobody): its id."""
+    r = w.api("member" if role == "anon" else role, "POST", "/api/v1/statuses",
+              data={"status": fresh("Plus tard"), "scheduled_at": "2030-01-01T00:00:00Z"})
+    assert r.status_code == 200, r.text
+    fresh("tick")  # the next move is to another time
+    return r.json()["id"]
+
+
 def notified(w, role):
     """A new notification of role (another account mentions it): its id ("1" for nobody)."""
     if role == "anon":
@@ -238,6 +247,13 @@ API = [
     Case("POST", "/api/v1/notifications/dismiss", SIGNED_IN,
          lambda w, r, c: w.api(r, "POST", "/api/v1/notifications/dismiss", data={"id": c}),
          notified),
+    Case("PUT", "/api/v1/scheduled_statuses/:id", SIGNED_IN,
+         lambda w, r, c: w.api(r, "PUT", f"/api/v1/scheduled_statuses/{c}",
+                               data={"scheduled_at": f"2031-01-01T00:{_n[0] % 60:02d}:00Z"}),
+         lambda w, r: scheduled(w, r)),
+    Case("DELETE", "/api/v1/scheduled_statuses/:id", SIGNED_IN,
+         lambda w, r, c: w.api(r, "DELETE", f"/api/v1/scheduled_statuses/{c}"),
+         lambda w, r: scheduled(w, r)),
     Case("POST", "/api/v1/markers", SIGNED_IN,
          lambda w, r, c: w.api(r, "POST", "/api/v1/markers",
                                data={"home[last_read_id]": str(_n[0] + 1000)})),

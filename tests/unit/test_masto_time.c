@@ -3,6 +3,9 @@
  * (masto/common.c masto_time): a time as the store writes it only gains its
  * milliseconds without being parsed; every answer must still be the one a
  * full parse and normalisation gives, which this file computes on its own.
+ * And the times a client gives (masto_client_time, which reads a status's
+ * scheduled_at): read with their offset, refused when they are no date;
+ * and masto_store_time, which writes one back as the store does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -104,6 +107,34 @@ every_day_matches_a_full_parse(void **state)
     arena_release(&ar);
 }
 
+static void
+client_times_are_read_strictly(void **state)
+{
+    struct arena ar = {0};
+    time_t t;
+
+    (void)state;
+    assert_true(masto_client_time("2014-11-20T19:05:00Z", &t));
+    assert_int_equal(t, 1416510300);
+    assert_true(masto_client_time("2014-11-20T19:05:00.123Z", &t)); /* Mastodon.py's, Tusky's */
+    assert_int_equal(t, 1416510300);
+    assert_true(masto_client_time("2014-11-20T14:05:00-05:00", &t)); /* Montréal */
+    assert_int_equal(t, 1416510300);
+    assert_true(masto_client_time("2016-02-29T00:00:00Z", &t));
+    assert_string_equal(masto_store_time(&ar, 1416510300), "2014-11-20T19:05:00Z");
+    assert_false(masto_client_time("2026-13-01T00:00:00Z", &t));
+    assert_false(masto_client_time("2026-02-30T00:00:00Z", &t));
+    assert_false(masto_client_time("2025-02-29T00:00:00Z", &t));
+    assert_false(masto_client_time("2026-11-27T24:00:00Z", &t));
+    assert_false(masto_client_time("2026-11-27T12:60:00Z", &t));
+    assert_false(masto_client_time("2026-11-27T12:00:00+24:00", &t));
+    assert_false(masto_client_time("2026-11-27T12:00:00", &t)); /* no zone: which? */
+    assert_false(masto_client_time("2026-11-27", &t));
+    assert_false(masto_client_time("demain", &t));
+    assert_false(masto_client_time(NULL, &t));
+    arena_release(&ar);
+}
+
 int
 main(void)
 {
@@ -112,6 +143,7 @@ main(void)
         cmocka_unit_test(dates_that_do_not_exist_are_normalised),
         cmocka_unit_test(other_forms_are_read_and_the_rest_kept),
         cmocka_unit_test(every_day_matches_a_full_parse),
+        cmocka_unit_test(client_times_are_read_strictly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

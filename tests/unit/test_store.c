@@ -1763,6 +1763,72 @@ upgrade_from_8_clears_and_dismisses_notifications(void **state)
     sqlite3_close(db);
 }
 
+/*
+ * Schema 10: statuses to post later, by their author alone; the due ones
+ * the oldest first; moved, cancelled; gone with their account; params that
+ * are not JSON refused. A schema-9 database gains the table.
+ */
+static void
+upgrade_from_9_keeps_scheduled_statuses(void **state)
+{
+    struct fixture *f = *state;
+    char dir[160], path[192];
+    struct scheduled_status *v, one;
+    struct store *st = NULL;
+    struct arena ar = {0};
+    sqlite3 *db = NULL;
+    int64_t a, b, c;
+    size_t n;
+
+    old_database(f, "v9", 9,
+                 "INSERT INTO accounts (id, username, created_at) VALUES (1, 'ed', 'x'), "
+                 "(2, 'mia', 'x');",
+                 dir, sizeof(dir), path, sizeof(path), NULL);
+    assert_int_equal(store_open(dir, &st), RC_OK);
+    assert_int_equal(store_scheduled_add(st, 1, "2026-11-27T20:00:00Z", "{\"text\":\"b\"}", &b),
+                     RC_OK);
+    assert_int_equal(store_scheduled_add(st, 1, "2026-11-27T19:00:00Z", "{\"text\":\"a\"}", &a),
+                     RC_OK);
+    assert_int_equal(store_scheduled_add(st, 2, "2026-11-27T19:30:00Z", "{\"text\":\"c\"}", &c),
+                     RC_OK);
+    assert_int_not_equal(store_scheduled_add(st, 1, "2026-11-27T19:00:00Z", "pas du JSON", &a),
+                         RC_OK);
+    /* the author's alone, newest first, by pages */
+    assert_int_equal(store_scheduled_list(st, &ar, 1, 0, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_true(v[0].id > v[1].id);
+    assert_int_equal(store_scheduled_list(st, &ar, 1, v[0].id, 0, 20, &v, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_scheduled_get(st, &ar, 1, c, &one), RC_NOTFOUND); /* mia's */
+    assert_int_equal(store_scheduled_get(st, &ar, 0, c, &one), RC_OK);
+    assert_string_equal(one.params, "{\"text\":\"c\"}");
+    assert_int_equal(store_scheduled_move(st, 1, c, "2026-11-27T18:00:00Z"), RC_NOTFOUND);
+    assert_int_equal(store_scheduled_delete(st, 1, c), RC_NOTFOUND);
+    /* due: up to now, the oldest first, every account's */
+    assert_int_equal(store_scheduled_due(st, &ar, "2026-11-27T18:59:59Z", 16, &v, &n), RC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_scheduled_due(st, &ar, "2026-11-27T19:30:00Z", 16, &v, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, a);
+    assert_int_equal(v[1].id, c);
+    assert_int_equal(store_scheduled_move(st, 1, a, "2026-11-27T21:00:00Z"), RC_OK);
+    assert_int_equal(store_scheduled_due(st, &ar, "2026-11-27T20:30:00Z", 16, &v, &n), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, c);
+    assert_int_equal(v[1].id, b);
+    assert_int_equal(store_scheduled_delete(st, 1, b), RC_OK);
+    assert_int_equal(store_scheduled_delete(st, 1, b), RC_NOTFOUND);
+    store_close(st);
+    arena_release(&ar);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(db_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM accounts WHERE id = 2",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(db_int(db, "SELECT count(*) FROM scheduled_statuses"), 1); /* ed's a */
+    sqlite3_close(db);
+}
+
 /* A new database has schema 6's CHECKs from the start. */
 static void
 new_database_stores_a_post_without_ephemeral_tables(void **state)
@@ -2089,6 +2155,7 @@ main(void)
         cmocka_unit_test_setup_teardown(upgrade_from_6_keeps_bookmarks_and_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_from_8_clears_and_dismisses_notifications, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(upgrade_from_9_keeps_scheduled_statuses, setup, teardown),
         cmocka_unit_test_setup_teardown(new_database_stores_a_post_without_ephemeral_tables, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(comments_round_trip_and_thread, setup, teardown),
