@@ -179,7 +179,8 @@ static bool stopping, running;
 /*
  * Posts s and forgets it, in one transaction. RC_INVALID: it can never be
  * posted (its account is gone or disabled, its text refused): forgotten
- * with a log line. Another failure leaves it for the next turn.
+ * with a log line. RC_NOTFOUND: cancelled meanwhile, nothing posted.
+ * Another failure leaves it for the next turn.
  */
 static int
 post_one(struct store *st, struct arena *ar, const struct scheduled_status *s)
@@ -209,7 +210,7 @@ post_one(struct store *st, struct arena *ar, const struct scheduled_status *s)
     return rc;
 }
 
-/* Posts what is due; false when the store failed (the rest waits for the next turn). */
+/* Posts what is due; when the store fails, the rest waits for the next turn. */
 static void
 post_due(struct store *st)
 {
@@ -229,6 +230,8 @@ post_due(struct store *st)
                       "is gone, or its text refused): dropped",
                       (long long)due[i].id, due[i].scheduled_at);
             store_scheduled_delete(st, 0, due[i].id);
+        } else if (rc == RC_NOTFOUND) {
+            continue; /* cancelled by its author meanwhile: nothing was posted */
         } else if (rc != RC_OK) {
             log_warnx("scheduler: cannot post status %lld now (%s): tried again in a second",
                       (long long)due[i].id, store_errmsg(st));
