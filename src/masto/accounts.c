@@ -138,11 +138,7 @@ account_param(struct request *req, struct response *res, struct store *st, struc
         rc = store_account_by_id(st, &req->arena, id, acc);
     if (rc == RC_OK && acc->disabled)
         rc = RC_NOTFOUND;
-    if (rc == RC_NOTFOUND)
-        return masto_error(res, 404, "Record not found"), false;
-    if (rc != RC_OK)
-        return masto_error(res, 500, "the server could not read its data"), false;
-    return true;
+    return masto_found(res, rc);
 }
 
 /* The account of :id, which anyone may read (a token is checked if given); false with res. */

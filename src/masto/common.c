@@ -145,6 +145,16 @@ masto_bool(json_t *params, const char *name, bool def)
 
 /* ---- answers ---- */
 
+bool
+masto_found(struct response *res, int rc)
+{
+    if (rc == RC_NOTFOUND)
+        return masto_error(res, 404, "Record not found"), false;
+    if (rc != RC_OK)
+        return masto_error(res, 500, "the server could not read its data"), false;
+    return true;
+}
+
 int
 masto_error(struct response *res, int status, const char *fmt, ...)
 {

@@ -44,6 +44,13 @@ int masto_error(struct response *res, int status, const char *fmt, ...)
  * saying what (a static message).
  */
 int masto_store_error(struct response *res, int rc, const char *what);
+/*
+ * The end of every lookup of a thing an id names: true for RC_OK; false
+ * with Mastodon's 404 "Record not found" for RC_NOTFOUND (which a caller
+ * also uses for what the asker may not see), or a 500 saying the data
+ * could not be read.
+ */
+bool masto_found(struct response *res, int rc);
 /* JSON answer with status, taking j; Cache-Control: no-store for private ones. */
 int masto_json(struct response *res, int status, json_t *j);
 

@@ -226,11 +226,7 @@ own_media(struct request *req, struct response *res, struct store *st, const str
         rc = store_media_get(st, &req->arena, id, m);
     if (rc == RC_OK && m->account_id != a->acc.id)
         rc = RC_NOTFOUND;
-    if (rc == RC_NOTFOUND)
-        return masto_error(res, 404, "Record not found"), false;
-    if (rc != RC_OK)
-        return masto_error(res, 500, "the server could not read its data"), false;
-    return true;
+    return masto_found(res, rc);
 }
 
 /* GET /api/v1/media/:id */

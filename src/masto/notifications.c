@@ -97,11 +97,7 @@ notification_asked(struct request *req, struct response *res, struct store *st, 
     if (found && (rc = store_notification_get(st, &req->arena, &a->acc, id, n)) == RC_OK &&
         (rc = store_account_by_id(st, &req->arena, n->account_id, who)) == RC_OK)
         rc = store_post_get(st, &req->arena, n->post_id, p);
-    if (rc == RC_NOTFOUND)
-        return masto_error(res, 404, "Record not found"), false;
-    if (rc != RC_OK)
-        return masto_error(res, 500, "the server could not read its data"), false;
-    return true;
+    return masto_found(res, rc);
 }
 
 /* GET /api/v1/notifications/:id */

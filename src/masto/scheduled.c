@@ -56,11 +56,7 @@ scheduled_asked(struct request *req, struct response *res, struct store *st, con
         return false;
     if (document_parse_id(request_param(req, "id"), &id))
         rc = store_scheduled_get(st, &req->arena, a->acc.id, id, s);
-    if (rc == RC_NOTFOUND)
-        return masto_error(res, 404, "Record not found"), false;
-    if (rc != RC_OK)
-        return masto_error(res, 500, "the server could not read its data"), false;
-    return true;
+    return masto_found(res, rc);
 }
 
 /* GET /api/v1/scheduled_statuses?max_id&since_id&min_id&limit: the account's, newest first */

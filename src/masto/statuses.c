@@ -53,11 +53,7 @@ status_param(struct request *req, struct response *res, struct store *st,
              !mine))
             rc = RC_NOTFOUND;
     }
-    if (rc == RC_NOTFOUND)
-        return masto_error(res, 404, "Record not found"), false;
-    if (rc != RC_OK)
-        return masto_error(res, 500, "the server could not read its data"), false;
-    return true;
+    return masto_found(res, rc);
 }
 
 /* The post of :id, for a request authorized as masto_authorize says; false with res. */
