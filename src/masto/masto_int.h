@@ -83,7 +83,9 @@ int masto_scheduled_move(struct request *req, struct response *res);
 int masto_scheduled_cancel(struct request *req, struct response *res);
 struct scheduled_status;
 /* A ScheduledStatus of the Mastodon API. */
-json_t *masto_scheduled_json(struct request *req, const struct scheduled_status *s);
+struct store;
+json_t *masto_scheduled_json(struct request *req, struct store *st,
+                             const struct scheduled_status *s);
 /*
  * Posts a scheduled status now (masto/statuses.c), in the caller's
  * transaction, routed as a status posted now; the params as
@@ -93,7 +95,6 @@ json_t *masto_scheduled_json(struct request *req, const struct scheduled_status 
 struct arena;
 struct account;
 struct post;
-struct store;
 int masto_status_post_scheduled(struct store *st, struct arena *ar, const struct account *acc,
                                 const char *params, struct post *out);
 

@@ -25,21 +25,32 @@
 #define TICK_MS   1000
 
 json_t *
-masto_scheduled_json(struct request *req, const struct scheduled_status *s)
+masto_scheduled_json(struct request *req, struct store *st, const struct scheduled_status *s)
 {
-    json_t *kept = json_loads(s->params, 0, NULL), *params;
+    json_t *kept = json_loads(s->params, 0, NULL), *params, *media = json_array(), *ids;
+    size_t i;
 
+    /* the pictures kept for it, as the media endpoints show them */
+    ids = json_object_get(kept, "media_ids");
+    for (i = 0; i < json_array_size(ids); i++) {
+        struct media m;
+        int64_t id;
+        if (document_parse_id(json_string_value(json_array_get(ids, i)), &id) &&
+            store_media_get(st, &req->arena, id, &m) == RC_OK)
+            json_array_append_new(media, masto_media_json(req, &m));
+    }
     params = json_pack(
-        "{s:O?, s:n, s:n, s:O?, s:O?, s:O?, s:n, s:O?, s:O?, s:n, s:n, s:b}", "text",
-        json_object_get(kept, "text"), "poll", "media_ids", "sensitive",
+        "{s:O?, s:n, s:O?, s:O?, s:O?, s:O?, s:n, s:O?, s:O?, s:n, s:n, s:b}", "text",
+        json_object_get(kept, "text"), "poll", "media_ids", ids, "sensitive",
         json_object_get(kept, "sensitive"), "spoiler_text", json_object_get(kept, "spoiler_text"),
         "visibility", json_object_get(kept, "visibility"), "scheduled_at", "in_reply_to_id",
         json_object_get(kept, "in_reply_to_id"), "language", json_object_get(kept, "language"),
         "application_id", "idempotency", "with_rate_limit", 0);
     json_decref(kept);
-    return json_pack("{s:o, s:s, s:o, s:[]}", "id", document_id(s->id), "scheduled_at",
+    return json_pack("{s:o, s:s, s:o, s:o}", "id", document_id(s->id), "scheduled_at",
                      masto_time(&req->arena, s->scheduled_at), "params",
-                     params != NULL ? params : json_object(), "media_attachments");
+                     params != NULL ? params : json_object(), "media_attachments",
+                     media != NULL ? media : json_array());
 }
 
 /* The signed-in account's scheduled status of :id; false with the answer in res. */
@@ -81,7 +92,7 @@ masto_scheduled_list(struct request *req, struct response *res)
         (arr = json_array()) == NULL)
         return masto_error(res, 500, "the server could not read its data");
     for (i = 0; i < n; i++)
-        json_array_append_new(arr, masto_scheduled_json(req, &v[i]));
+        json_array_append_new(arr, masto_scheduled_json(req, st, &v[i]));
     if (n > 0) {
         const char *link = arena_printf(&req->arena,
                                         "<%s/api/v1/scheduled_statuses?max_id=%lld>; rel=\"next\", "
@@ -108,7 +119,7 @@ masto_scheduled_get(struct request *req, struct response *res)
     if (!scheduled_asked(req, res, st, "read:statuses", &a, &s))
         return 0;
     response_header(res, "Cache-Control", "no-store");
-    return masto_json(res, 200, masto_scheduled_json(req, &s));
+    return masto_json(res, 200, masto_scheduled_json(req, st, &s));
 }
 
 /* PUT /api/v1/scheduled_statuses/:id  scheduled_at: another time, in the future */
@@ -144,7 +155,7 @@ masto_scheduled_move(struct request *req, struct response *res)
     if (rc != RC_OK)
         return masto_store_error(res, rc, "the scheduled status was not moved");
     s.scheduled_at = stamp;
-    return masto_json(res, 200, masto_scheduled_json(req, &s));
+    return masto_json(res, 200, masto_scheduled_json(req, st, &s));
 }
 
 /* DELETE /api/v1/scheduled_statuses/:id: cancelled, never posted */

@@ -22,6 +22,7 @@
 #include "api/publisher.h"
 #include "api/posts.h"
 #include "api/speakers.h"
+#include "core/log.h"
 #include "core/rc.h"
 #include "masto/masto.h"
 #include "masto/masto_int.h"
@@ -229,9 +230,10 @@ media_check(struct request *req, struct response *res, struct store *st, const s
     for (i = 0; i < json_array_size(media); i++) {
         const char *id = json_string_value(json_array_get(media, i));
         struct media m;
+        bool kept = false; /* for a scheduled status */
         if (id == NULL || !document_parse_id(id, &ids[i]) ||
             store_media_get(st, &req->arena, ids[i], &m) != RC_OK || m.account_id != a->acc.id ||
-            m.post_id != 0)
+            m.post_id != 0 || store_media_scheduled(st, ids[i], &kept) != RC_OK || kept)
             return masto_error(res, 422,
                                "Validation failed: media %s is not one of yours waiting to be "
                                "posted",
@@ -369,8 +371,8 @@ nothing_unsupported(struct response *res, json_t *params)
  * A status with scheduled_at: checked now as it will be posted (its text
  * against the profile's limit; the event it goes to is chosen when it is
  * posted, the event may not be live yet), kept, and answered with the
- * ScheduledStatus. A time not in the future is refused, and pictures (not
- * kept for later yet).
+ * ScheduledStatus, its pictures kept for it. A time not in the future is
+ * refused.
  */
 static int
 schedule(struct request *req, struct response *res, struct store *st,
@@ -391,10 +393,6 @@ schedule(struct request *req, struct response *res, struct store *st,
         return masto_error(res, 422,
                            "Validation failed: scheduled_at must be in the future; nothing was "
                            "posted");
-    if (plan->n_ids > 0)
-        return masto_error(res, 422,
-                           "Validation failed: a scheduled status cannot carry pictures yet; "
-                           "nothing was posted");
     if (!post_text_fits(&req->arena, &post_no_event, plan->text, strlen(plan->text), res))
         return 0;
     if ((params = json_object()) == NULL)
@@ -412,6 +410,13 @@ schedule(struct request *req, struct response *res, struct store *st,
     json_object_set_new(params, "in_reply_to_id",
                         plan->extra.in_reply_to_id != 0 ? document_id(plan->extra.in_reply_to_id)
                                                         : json_null());
+    if (plan->n_ids > 0) { /* kept for it: no other status may take them (media_check) */
+        json_t *media = json_array();
+        size_t i;
+        for (i = 0; i < plan->n_ids; i++)
+            json_array_append_new(media, document_id(plan->ids[i]));
+        json_object_set_new(params, "media_ids", media);
+    }
     params_text = json_dumps(params, JSON_COMPACT);
     json_decref(params);
     if (params_text == NULL)
@@ -424,7 +429,20 @@ schedule(struct request *req, struct response *res, struct store *st,
     if (store_scheduled_get(st, &req->arena, plan->a.acc.id, id, &kept) != RC_OK)
         return masto_error(res, 500, "the status %lld was scheduled, but could not be read back",
                            (long long)id);
-    return masto_json(res, 200, masto_scheduled_json(req, &kept));
+    return masto_json(res, 200, masto_scheduled_json(req, st, &kept));
+}
+
+/* The ids of the pictures a scheduled status keeps (its params' media_ids), at most MAX_MEDIA. */
+static size_t
+scheduled_media(json_t *params, int64_t ids[MAX_MEDIA])
+{
+    json_t *media = json_object_get(params, "media_ids");
+    size_t i, n = 0;
+
+    for (i = 0; i < json_array_size(media) && n < MAX_MEDIA; i++)
+        if (document_parse_id(json_string_value(json_array_get(media, i)), &ids[n]))
+            n++;
+    return n;
 }
 
 /* s copied into ar (NULL stays NULL, and so does a copy that finds no memory). */
@@ -445,6 +463,8 @@ masto_status_post_scheduled(struct store *st, struct arena *ar, const struct acc
     struct speaker_match m;
     struct event e;
     bool to_event = false, ok;
+    int64_t ids[MAX_MEDIA];
+    size_t n_ids;
     int rc;
 
     if (params == NULL || (text = json_string_value(json_object_get(params, "text"))) == NULL) {
@@ -487,6 +507,11 @@ masto_status_post_scheduled(struct store *st, struct arena *ar, const struct acc
                             &extra, out, &scratch);
     }
     rc = ok ? RC_OK : scratch.status >= 500 ? RC_IO : RC_INVALID;
+    if (ok && (n_ids = scheduled_media(params, ids)) > 0 &&
+        store_media_attach(st, out->id, acc->id, ids, n_ids) != RC_OK)
+        log_warnx("scheduler: status %lld posted without its pictures (they could not be "
+                  "attached)",
+                  (long long)out->id);
     response_reset(&scratch);
     json_decref(speaker);
     json_decref(params);

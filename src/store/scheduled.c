@@ -1,9 +1,11 @@
 /*
  * store/scheduled.c - the scheduled part of store.h (schema 10): statuses
  * an account asked to be posted later, each kept with its time and its
- * parameters (JSON, as the Mastodon API took them) until the scheduler
- * posts it, or its author moves or cancels it.
+ * parameters (JSON, as the Mastodon API took them, its pictures' ids in
+ * media_ids) until the scheduler posts it, or its author moves or cancels
+ * it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/rc.h"
@@ -11,7 +13,7 @@
 
 #define SQ_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-enum scheduled_stmt { T_ADD, T_GET, T_LIST, T_MOVE, T_DELETE, T_DUE, T_N };
+enum scheduled_stmt { T_ADD, T_GET, T_LIST, T_MOVE, T_DELETE, T_DUE, T_MEDIA, T_N };
 
 _Static_assert(T_N <= 16, "scheduled.c has more statements than slots");
 
@@ -28,6 +30,9 @@ static const char *const scheduled_sql[T_N] = {
     [T_MOVE] = "UPDATE scheduled_statuses SET scheduled_at = ?3 WHERE id = ?1 AND account_id = ?2",
     [T_DELETE] = "DELETE FROM scheduled_statuses WHERE id = ?1 AND (?2 = 0 OR account_id = ?2)",
     /* walks scheduled_statuses_due (scheduled_at) up to now: the oldest due first */
+    /* the scheduled statuses are few: each one's media_ids read */
+    [T_MEDIA] = "SELECT 1 FROM scheduled_statuses s, json_each(s.params, '$.media_ids') j "
+                "WHERE j.value = ?1 LIMIT 1",
     [T_DUE] = "SELECT " SCHEDULED_COLS " FROM scheduled_statuses WHERE scheduled_at <= ?1 "
               "ORDER BY scheduled_at, id LIMIT ?2",
 };
@@ -177,4 +182,21 @@ store_scheduled_delete(struct store *st, int64_t account_id, int64_t id)
         sqlite3_changes(sq_db(st)) == 0)
         rc = sq_notfound(st, "cancel a scheduled status");
     return rc;
+}
+
+int
+store_media_scheduled(struct store *st, int64_t media_id, bool *out)
+{
+    sqlite3_stmt *stmt;
+    char id[24];
+    int rc;
+
+    if ((rc = prepare(st, T_MEDIA, &stmt)) != RC_OK)
+        return rc;
+    snprintf(id, sizeof(id), "%lld", (long long)media_id);
+    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+    rc = sq_row(st, stmt, "look for a scheduled status's media");
+    sq_release(stmt);
+    *out = rc == RC_OK;
+    return rc == RC_NOTFOUND ? RC_OK : rc;
 }

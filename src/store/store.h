@@ -555,6 +555,8 @@ int store_scheduled_due(struct store *st, struct arena *ar, const char *now, int
 /* A new time for one of account_id's; RC_NOTFOUND. */
 int store_scheduled_move(struct store *st, int64_t account_id, int64_t id,
                          const char *scheduled_at);
+/* Whether a scheduled status will post this media (its params' media_ids). */
+int store_media_scheduled(struct store *st, int64_t media_id, bool *out);
 /* Cancels (or, once posted, forgets) one of account_id's (0: anyone's); RC_NOTFOUND. */
 int store_scheduled_delete(struct store *st, int64_t account_id, int64_t id);
 

@@ -3,9 +3,10 @@ status with scheduled_at (through Mastodon.py, as Tusky and Mastodon's web
 app do), gets a ScheduledStatus, lists, reads, moves and cancels it, and
 the server posts it when its time comes - routed then, as a status posted
 then: to the live event whose hashtag it carries, its speaker named - or
-at the next start when the server was stopped at that time. What cannot
-be scheduled (a time not in the future, not a time, pictures) is refused
-with 422 and nothing is kept; another account's scheduled status is 404.
+at the next start when the server was stopped at that time. Its pictures
+are kept for it (no other status may take them meanwhile). What cannot
+be scheduled (a time not in the future, not a time) is refused with 422
+and nothing is kept; another account's scheduled status is 404.
 """
 import datetime
 import re
@@ -16,6 +17,7 @@ import requests
 from mastodon import Mastodon, MastodonAPIError, MastodonNotFoundError
 
 from conftest import Server
+from test_70_mastodon_py import png, wait_media_url
 
 ADDED = re.compile(r"with password: (\S+)")
 
@@ -79,6 +81,31 @@ def test_a_scheduled_status_is_posted_when_its_time_comes(server, people):
     # posted once, and it is a status like any other
     statuses = [x for x in ed.timeline_hashtag("plustard") if x["content"].startswith("<p>Jac")]
     assert len(statuses) == 1 and statuses[0]["account"]["username"] == "ed"
+
+
+def test_a_scheduled_status_keeps_its_pictures_for_itself(server, people):
+    ed, mia = people
+    media = wait_media_url(ed, ed.media_post(png(), mime_type="image/png",
+                                             description="La salle"))
+    text = "La salle se remplit #plustard"
+    s = ed.status_post(text, media_ids=[media["id"]], scheduled_at=later(2))
+    assert [m["id"] for m in s["media_attachments"]] == [media["id"]]
+    assert s["params"]["media_ids"] == [str(media["id"])]
+    assert s["media_attachments"][0]["description"] == "La salle"
+    # kept for it: another status cannot take them meanwhile
+    with pytest.raises(MastodonAPIError) as e:
+        ed.status_post("Tout de suite", media_ids=[media["id"]])
+    assert e.value.args[1] == 422 and "waiting to be posted" in e.value.args[3]
+    with pytest.raises(MastodonAPIError) as e:
+        ed.status_post("Plus tard aussi", media_ids=[media["id"]], scheduled_at=later(60))
+    assert e.value.args[1] == 422
+
+    def posted():
+        return [x for x in ed.timeline_hashtag("plustard") if "se remplit" in x["content"]]
+    got = wait_for(posted)
+    assert len(got) == 1, server.read_log()[-2000:]
+    assert [m["id"] for m in got[0]["media_attachments"]] == [media["id"]]
+    assert ed.scheduled_statuses() == []
 
 
 def test_a_scheduled_status_is_moved_or_cancelled_by_its_author_alone(server, people):

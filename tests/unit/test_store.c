@@ -1778,6 +1778,7 @@ upgrade_from_9_keeps_scheduled_statuses(void **state)
     struct arena ar = {0};
     sqlite3 *db = NULL;
     int64_t a, b, c;
+    bool kept;
     size_t n;
 
     old_database(f, "v9", 9,
@@ -1818,6 +1819,17 @@ upgrade_from_9_keeps_scheduled_statuses(void **state)
     assert_int_equal(v[1].id, b);
     assert_int_equal(store_scheduled_delete(st, 1, b), RC_OK);
     assert_int_equal(store_scheduled_delete(st, 1, b), RC_NOTFOUND);
+    /* the pictures a scheduled status keeps, by id */
+    assert_int_equal(store_scheduled_add(st, 1, "2026-11-28T19:00:00Z",
+                                         "{\"text\":\"d\",\"media_ids\":[\"77\",\"79\"]}", &b),
+                     RC_OK);
+    assert_int_equal(store_media_scheduled(st, 77, &kept), RC_OK);
+    assert_true(kept);
+    assert_int_equal(store_media_scheduled(st, 78, &kept), RC_OK);
+    assert_false(kept);
+    assert_int_equal(store_scheduled_delete(st, 0, b), RC_OK);
+    assert_int_equal(store_media_scheduled(st, 77, &kept), RC_OK);
+    assert_false(kept);
     store_close(st);
     arena_release(&ar);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
