@@ -87,21 +87,39 @@ parse_list(struct arena *ar, const char *data, size_t len, struct import_item **
 
 /* ---- times ---- */
 
+/*
+ * t as "YYYY-MM-DDTHH:MM:SSZ", in ar; NULL for a time whose year has not
+ * four digits (an offset can carry 9999-12-31 over), which no store time is.
+ */
+static const char *
+iso_utc(struct arena *ar, time_t t)
+{
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999)
+        return NULL;
+    return arena_printf(ar, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 /* "Thu Nov 20 23:02:11 +0000 2014" (Twitter) as "2014-11-20T23:02:11Z"; NULL when not one. */
 static const char *
 twitter_time(struct arena *ar, const char *s)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     char mon[4], sign;
-    int d, h, mi, se, oh, y;
+    int d, h, mi, se, oh, y, end = 0;
     const char *m;
     struct tm tm = {0};
     time_t t;
 
+    /* widths bound every number: an overlong one is no time, never an overflow */
     if (s == NULL ||
-        sscanf(s, "%*3s %3s %d %d:%d:%d %c%2d%*2d %d", mon, &d, &h, &mi, &se, &sign, &oh, &y) !=
-            8 ||
-        (m = strstr(months, mon)) == NULL || (m - months) % 3 != 0)
+        sscanf(s, "%*3s %3s %2d %2d:%2d:%2d %c%2d%*2d %4d%n", mon, &d, &h, &mi, &se, &sign, &oh, &y,
+               &end) != 8 ||
+        s[end] != '\0' || (m = strstr(months, mon)) == NULL || (m - months) % 3 != 0 || d < 1 ||
+        d > 31 || h > 23 || mi > 59 || se > 60 || oh > 23 || (sign != '+' && sign != '-') ||
+        y < 1000)
         return NULL;
     tm.tm_year = y - 1900;
     tm.tm_mon = (int)(m - months) / 3;
@@ -110,23 +128,18 @@ twitter_time(struct arena *ar, const char *s)
     tm.tm_min = mi;
     tm.tm_sec = se;
     t = timegm(&tm) - (sign == '-' ? -1 : 1) * oh * 3600;
-    gmtime_r(&t, &tm);
-    return arena_printf(ar, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return iso_utc(ar, t);
 }
 
 /* Any ISO 8601 date-time as "YYYY-MM-DDTHH:MM:SSZ"; NULL when not one. */
 static const char *
 utc_time(struct arena *ar, const char *s)
 {
-    struct tm tm;
     time_t t;
 
     if (s == NULL || !comment_time(s, &t))
         return NULL;
-    gmtime_r(&t, &tm);
-    return arena_printf(ar, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return iso_utc(ar, t);
 }
 
 /* ---- a Twitter archive (data/tweets.js) ---- */

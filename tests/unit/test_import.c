@@ -6,6 +6,8 @@
  *     message over the limit and without the event's hashtag is stored
  *     without it (a record is kept as said), while the importer looked for
  *     it with the hashtag added, so each import stored it once more;
+ *   - a Twitter archive's times are times, or the file is refused
+ *     (fuzz_import: an 80-digit offset overflowed the year);
  *   - an exported event document imports again (api/comment_document.c).
  *     fuzz_document: a reply numbered before its parent was taken, then
  *     exported first (comments go in id order) where it answers nothing yet.
@@ -170,6 +172,53 @@ a_reply_is_numbered_after_its_parent(void **state)
                      0);
 }
 
+/*
+ * fuzz_import: a Twitter time whose offset ran on for 80 digits overflowed
+ * the year, and the item's time was no time ("18446744…-11-20T…"). Each
+ * number of the form is bounded now: such a time is unreadable, and the
+ * file is refused saying which tweet, as for any other unreadable time.
+ */
+static void
+twitter_times_are_times_or_refused(void **state)
+{
+    static const char good[] =
+        "window.YTD.tweets.part0 = [\n"
+        " {\"tweet\": {\"id_str\": \"100\", \"full_text\": \"Bonne #innover\",\n"
+        "  \"created_at\": \"Thu Nov 20 23:02:11 +0000 2014\"}},\n"
+        " {\"tweet\": {\"id_str\": \"103\", \"full_text\": \"Montréal #innover\",\n"
+        "  \"created_at\": \"Thu Nov 20 18:02:11 -0500 2014\"}}\n"
+        "]\n";
+    static const char *const bad[] = {
+        "Thu Nov 20 23:05:00 +00000000000000000000018446744073709551615 2014",
+        "Thu Nov 99 23:05:00 +0000 2014",
+        "Thu Nov 20 23:05:00 +0000 99999",
+        "Thu Nov 20 25:05:00 +0000 2014",
+    };
+    struct import_item *items;
+    enum import_format format;
+    const char *error = NULL;
+    struct fixture *f = *state;
+    size_t n, i;
+
+    assert_int_equal(import_parse(&f->ar, good, sizeof(good) - 1, &format, &items, &n, &error),
+                     RC_OK);
+    assert_int_equal(format, IMPORT_TWITTER);
+    assert_int_equal(n, 2);
+    assert_string_equal(items[0].created_at, "2014-11-20T23:02:11Z");
+    assert_string_equal(items[1].created_at, "2014-11-20T23:02:11Z");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *doc = arena_printf(&f->ar,
+                                 "window.YTD.tweets.part0 = [{\"tweet\": {\"id_str\": \"1\", "
+                                 "\"full_text\": \"x #innover\", \"created_at\": \"%s\"}}]",
+                                 bad[i]);
+        error = NULL;
+        assert_int_equal(import_parse(&f->ar, doc, strlen(doc), &format, &items, &n, &error),
+                         RC_INVALID);
+        assert_non_null(error);
+        assert_non_null(strstr(error, "created_at"));
+    }
+}
+
 int
 main(void)
 {
@@ -178,6 +227,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(importing_again_adds_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(a_reply_is_numbered_after_its_parent, setup, teardown),
+        cmocka_unit_test_setup_teardown(twitter_times_are_times_or_refused, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
