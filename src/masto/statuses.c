@@ -422,8 +422,12 @@ schedule(struct request *req, struct response *res, struct store *st,
     if (params_text == NULL)
         return masto_error(res, 500, "out of memory");
     rc = store_scheduled_add(st, plan->a.acc.id, masto_store_time(&req->arena, at), params_text,
-                             &id);
+                             plan->key, &id);
     free(params_text);
+    /* the same key sent twice at once: the second finds the first */
+    if (rc == RC_CONFLICT && plan->key != NULL &&
+        store_scheduled_by_key(st, &req->arena, plan->a.acc.id, plan->key, &kept) == RC_OK)
+        return masto_json(res, 200, masto_scheduled_json(req, st, &kept));
     if (rc != RC_OK)
         return masto_store_error(res, rc, "the status could not be scheduled");
     if (store_scheduled_get(st, &req->arena, plan->a.acc.id, id, &kept) != RC_OK)
@@ -531,6 +535,7 @@ masto_status_create(struct request *req, struct response *res)
     const char *key = request_header(req, "Idempotency-Key"), *visibility, *reply, *when;
     struct status_plan *plan = arena_alloc(&req->arena, sizeof(*plan));
     json_t *params = NULL, *media;
+    struct scheduled_status scheduled;
     int64_t earlier;
     struct post p;
     int status = 0;
@@ -545,6 +550,10 @@ masto_status_create(struct request *req, struct response *res)
     if (key != NULL && store_idempotency_get(st, plan->a.acc.id, key, &earlier) == RC_OK &&
         store_post_get(st, &req->arena, earlier, &p) == RC_OK)
         return masto_status_answer(req, res, st, &p, plan->a.acc.id, NULL);
+    /* a retry of a status scheduled with this key: the one kept (its pictures are its own) */
+    if (key != NULL &&
+        store_scheduled_by_key(st, &req->arena, plan->a.acc.id, key, &scheduled) == RC_OK)
+        return masto_json(res, 200, masto_scheduled_json(req, st, &scheduled));
     plan->key = key;
     if ((params = masto_params(req, res)) == NULL)
         return 0;

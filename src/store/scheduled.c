@@ -13,15 +13,17 @@
 
 #define SQ_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-enum scheduled_stmt { T_ADD, T_GET, T_LIST, T_MOVE, T_DELETE, T_DUE, T_MEDIA, T_N };
+enum scheduled_stmt { T_ADD, T_GET, T_LIST, T_MOVE, T_DELETE, T_DUE, T_MEDIA, T_BY_KEY, T_N };
 
 _Static_assert(T_N <= 16, "scheduled.c has more statements than slots");
 
 #define SCHEDULED_COLS "id, account_id, scheduled_at, params, created_at"
 
 static const char *const scheduled_sql[T_N] = {
-    [T_ADD] = "INSERT INTO scheduled_statuses (id, account_id, scheduled_at, params, created_at) "
-              "VALUES (?1, ?2, ?3, ?4, " SQ_NOW ")",
+    [T_ADD] = "INSERT INTO scheduled_statuses (id, account_id, scheduled_at, params, created_at, "
+              "idempotency_key) VALUES (?1, ?2, ?3, ?4, " SQ_NOW ", ?5)",
+    [T_BY_KEY] = "SELECT " SCHEDULED_COLS " FROM scheduled_statuses WHERE account_id = ?1 AND "
+                 "idempotency_key = ?2",
     [T_GET] = "SELECT " SCHEDULED_COLS " FROM scheduled_statuses WHERE id = ?1 AND "
               "(?2 = 0 OR account_id = ?2)",
     /* walks scheduled_statuses_account (account_id, id) down from ?2 */
@@ -59,7 +61,7 @@ read_scheduled(sqlite3_stmt *stmt, struct arena *ar, struct scheduled_status *s)
 
 int
 store_scheduled_add(struct store *st, int64_t account_id, const char *scheduled_at,
-                    const char *params, int64_t *id_out)
+                    const char *params, const char *key, int64_t *id_out)
 {
     sqlite3_stmt *stmt;
     int rc;
@@ -68,7 +70,8 @@ store_scheduled_add(struct store *st, int64_t account_id, const char *scheduled_
         return rc;
     if (sqlite3_bind_int64(stmt, 2, account_id) != SQLITE_OK ||
         sqlite3_bind_text(stmt, 3, scheduled_at, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(stmt, 4, params, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_bind_text(stmt, 4, params, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 5, key, -1, SQLITE_STATIC) != SQLITE_OK) {
         rc = sq_fail(st, "schedule a status");
         sq_release(stmt);
         return rc;
@@ -90,6 +93,24 @@ store_scheduled_get(struct store *st, struct arena *ar, int64_t account_id, int6
     if ((rc = sq_row(st, stmt, "read a scheduled status")) == RC_OK &&
         read_scheduled(stmt, ar, out) != RC_OK)
         rc = sq_nomem(st, "read a scheduled status");
+    sq_release(stmt);
+    return rc;
+}
+
+int
+store_scheduled_by_key(struct store *st, struct arena *ar, int64_t account_id, const char *key,
+                       struct scheduled_status *out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = prepare(st, T_BY_KEY, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, account_id);
+    sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+    if ((rc = sq_row(st, stmt, "read a scheduled status by its key")) == RC_OK &&
+        read_scheduled(stmt, ar, out) != RC_OK)
+        rc = sq_nomem(st, "read a scheduled status by its key");
     sq_release(stmt);
     return rc;
 }

@@ -602,6 +602,16 @@ static const char schema_v10[] =
     "CREATE INDEX scheduled_statuses_due ON scheduled_statuses (scheduled_at);\n"
     "CREATE INDEX scheduled_statuses_account ON scheduled_statuses (account_id, id);\n";
 
+/*
+ * 10 -> 11: the Idempotency-Key a scheduled status came with, so that an
+ * app's retry on a bad connection schedules it once (one per account).
+ */
+static const char schema_v11[] =
+    "ALTER TABLE scheduled_statuses ADD COLUMN idempotency_key TEXT;\n"
+    "CREATE UNIQUE INDEX scheduled_statuses_key ON scheduled_statuses (account_id, "
+    "idempotency_key)\n"
+    "    WHERE idempotency_key IS NOT NULL;\n";
+
 const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,  /* 0 -> 1: every table */
     schema_v2,  /* 1 -> 2: search indexing in batches */
@@ -613,4 +623,5 @@ const char *const sq_migrations[STORE_SCHEMA_VERSION] = {
     schema_v8,  /* 7 -> 8: pins */
     schema_v9,  /* 8 -> 9: notifications cleared and dismissed */
     schema_v10, /* 9 -> 10: scheduled statuses */
+    schema_v11, /* 10 -> 11: their Idempotency-Key */
 };

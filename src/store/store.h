@@ -34,7 +34,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 /*
  * Opens (creating if needed) DIR and DIR/gazouillis.db, sets WAL, foreign
@@ -540,9 +540,16 @@ struct scheduled_status {
     const char *params;       /* the status as JSON: text, visibility, in_reply_to_id … */
     const char *created_at;
 };
-/* Keeps a status to post at scheduled_at (a store time); its new id in *id_out. */
+/*
+ * Keeps a status to post at scheduled_at (a store time), with the
+ * Idempotency-Key it came with (NULL: none); its new id in *id_out.
+ * RC_CONFLICT: the account has one with that key already.
+ */
 int store_scheduled_add(struct store *st, int64_t account_id, const char *scheduled_at,
-                        const char *params, int64_t *id_out);
+                        const char *params, const char *key, int64_t *id_out);
+/* The account's scheduled status that came with Idempotency-Key key. RC_NOTFOUND. */
+int store_scheduled_by_key(struct store *st, struct arena *ar, int64_t account_id, const char *key,
+                           struct scheduled_status *out);
 /* One of account_id's (0: anyone's). RC_NOTFOUND. */
 int store_scheduled_get(struct store *st, struct arena *ar, int64_t account_id, int64_t id,
                         struct scheduled_status *out);

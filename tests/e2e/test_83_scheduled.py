@@ -136,6 +136,25 @@ def test_a_scheduled_status_is_moved_or_cancelled_by_its_author_alone(server, pe
         ed.scheduled_status_delete(s["id"])
 
 
+def test_a_retry_with_its_idempotency_key_schedules_once(server, people):
+    """Bad venue wifi: the app sends the same status again with the same Idempotency-Key
+    (Tusky always sends one): one scheduled status, answered both times, its picture kept."""
+    ed, mia = people
+    media = wait_media_url(ed, ed.media_post(png(), mime_type="image/png"))
+    when = later(3600)
+    first = ed.status_post("Rappel : la pause à 15 h #plustard", media_ids=[media["id"]],
+                           scheduled_at=when, idempotency_key="rappel-pause")
+    again = ed.status_post("Rappel : la pause à 15 h #plustard", media_ids=[media["id"]],
+                           scheduled_at=when, idempotency_key="rappel-pause")
+    assert again["id"] == first["id"] and again["media_attachments"]
+    assert [s["id"] for s in ed.scheduled_statuses()] == [first["id"]]
+    # the key is the account's: mia's same key is her own
+    other = mia.status_post("Autre chose", scheduled_at=when, idempotency_key="rappel-pause")
+    assert other["id"] != first["id"]
+    ed.scheduled_status_delete(first["id"])
+    mia.scheduled_status_delete(other["id"])
+
+
 def test_what_cannot_be_scheduled_is_refused_and_nothing_is_kept(server, people):
     ed, _ = people
     url = server.url("/api/v1/statuses")

@@ -1777,7 +1777,7 @@ upgrade_from_9_keeps_scheduled_statuses(void **state)
     struct store *st = NULL;
     struct arena ar = {0};
     sqlite3 *db = NULL;
-    int64_t a, b, c;
+    int64_t a, b, c, id;
     bool kept;
     size_t n;
 
@@ -1786,14 +1786,23 @@ upgrade_from_9_keeps_scheduled_statuses(void **state)
                  "(2, 'mia', 'x');",
                  dir, sizeof(dir), path, sizeof(path), NULL);
     assert_int_equal(store_open(dir, &st), RC_OK);
-    assert_int_equal(store_scheduled_add(st, 1, "2026-11-27T20:00:00Z", "{\"text\":\"b\"}", &b),
-                     RC_OK);
-    assert_int_equal(store_scheduled_add(st, 1, "2026-11-27T19:00:00Z", "{\"text\":\"a\"}", &a),
-                     RC_OK);
-    assert_int_equal(store_scheduled_add(st, 2, "2026-11-27T19:30:00Z", "{\"text\":\"c\"}", &c),
-                     RC_OK);
-    assert_int_not_equal(store_scheduled_add(st, 1, "2026-11-27T19:00:00Z", "pas du JSON", &a),
-                         RC_OK);
+    assert_int_equal(
+        store_scheduled_add(st, 1, "2026-11-27T20:00:00Z", "{\"text\":\"b\"}", NULL, &b), RC_OK);
+    assert_int_equal(
+        store_scheduled_add(st, 1, "2026-11-27T19:00:00Z", "{\"text\":\"a\"}", "clé-a", &a), RC_OK);
+    assert_int_equal(
+        store_scheduled_add(st, 2, "2026-11-27T19:30:00Z", "{\"text\":\"c\"}", "clé-a", &c), RC_OK);
+    assert_int_not_equal(
+        store_scheduled_add(st, 1, "2026-11-27T19:00:00Z", "pas du JSON", NULL, &a), RC_OK);
+    /* a key once per account (mia's "clé-a" is hers); none, as often as asked */
+    assert_int_equal(
+        store_scheduled_add(st, 1, "2026-11-27T19:05:00Z", "{\"text\":\"a\"}", "clé-a", &id),
+        RC_CONFLICT);
+    assert_int_equal(store_scheduled_by_key(st, &ar, 1, "clé-a", &one), RC_OK);
+    assert_int_equal(one.id, a);
+    assert_int_equal(store_scheduled_by_key(st, &ar, 2, "clé-a", &one), RC_OK);
+    assert_int_equal(one.id, c);
+    assert_int_equal(store_scheduled_by_key(st, &ar, 1, "clé-b", &one), RC_NOTFOUND);
     /* the author's alone, newest first, by pages */
     assert_int_equal(store_scheduled_list(st, &ar, 1, 0, 0, 20, &v, &n), RC_OK);
     assert_int_equal(n, 2);
@@ -1821,7 +1830,8 @@ upgrade_from_9_keeps_scheduled_statuses(void **state)
     assert_int_equal(store_scheduled_delete(st, 1, b), RC_NOTFOUND);
     /* the pictures a scheduled status keeps, by id */
     assert_int_equal(store_scheduled_add(st, 1, "2026-11-28T19:00:00Z",
-                                         "{\"text\":\"d\",\"media_ids\":[\"77\",\"79\"]}", &b),
+                                         "{\"text\":\"d\",\"media_ids\":[\"77\",\"79\"]}", NULL,
+                                         &b),
                      RC_OK);
     assert_int_equal(store_media_scheduled(st, 77, &kept), RC_OK);
     assert_true(kept);
