@@ -50,9 +50,9 @@ masto_verify_credentials(struct request *req, struct response *res)
     return credential_account(res, masto_account(req, st, &a.acc), &a.acc);
 }
 
-/* Whether the request's multipart body holds a file named name. */
+/* Whether the request's multipart body holds a picture (a file named avatar or header). */
 static bool
-has_file(struct request *req, const char *name)
+has_picture(struct request *req)
 {
     const char *type = request_header(req, "Content-Type");
     struct multipart_part *parts;
@@ -61,9 +61,10 @@ has_file(struct request *req, const char *name)
 
     if (type == NULL || strncasecmp(type, "multipart/form-data", 19) != 0 ||
         multipart_parse(&req->arena, type, req->body, req->body_len, &parts, &n, &error) != 0)
-        return false;
+        return false; /* a malformed body: masto_params says so */
     for (i = 0; i < n; i++)
-        if (parts[i].filename != NULL && parts[i].name != NULL && strcmp(parts[i].name, name) == 0)
+        if (parts[i].filename != NULL && parts[i].name != NULL &&
+            (strcmp(parts[i].name, "avatar") == 0 || strcmp(parts[i].name, "header") == 0))
             return true;
     return false;
 }
@@ -105,7 +106,7 @@ masto_update_credentials(struct request *req, struct response *res)
         return masto_error(res, 500, "the server could not open its data");
     if (!masto_authorize(req, res, st, "write:accounts", true, false, &a))
         return 0;
-    if (has_file(req, "avatar") || has_file(req, "header"))
+    if (has_picture(req))
         return masto_error(res, 422,
                            "Validation failed: this server draws every account's avatar and "
                            "header itself; a picture cannot be uploaded");

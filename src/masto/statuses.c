@@ -213,6 +213,50 @@ route(struct arena *ar, struct store *st, const struct account *acc, const char 
     return found;
 }
 
+/*
+ * Where a status posted now goes, by the composer's rules: a public one
+ * carrying a live event's hashtag, from someone who may post there, to that
+ * event (*state set), the speaker an editor's "Name:" prefix names - one of
+ * the event's people (*speaker) or the floor (*audience_label). False for
+ * the author's profile.
+ */
+static bool
+destination(struct arena *ar, struct store *st, const struct account *acc, const char *visibility,
+            const char *text, struct event *e, const char **state, const char **speaker,
+            const char **audience_label)
+{
+    struct speaker_match m;
+
+    *speaker = *audience_label = NULL;
+    if ((visibility != NULL && strcmp(visibility, "public") != 0) ||
+        !route(ar, st, acc, text, e, state))
+        return false;
+    if (api_may_edit(st, acc, e)) /* the audience's own posts are the floor's anyway */
+        switch (speaker_find(ar, e, text, &m)) {
+        case SPEAKER_PERSON:
+            *speaker = m.name;
+            break;
+        case SPEAKER_AUDIENCE:
+            *audience_label = m.label;
+            break;
+        case SPEAKER_NONE:
+            break;
+        }
+    return true;
+}
+
+/* The speaker as post_create_ex takes it (NULL: nobody); false when out of memory. */
+static bool
+speaker_json(const char *speaker, const char *audience_label, json_t **out)
+{
+    *out = NULL;
+    if (speaker != NULL)
+        *out = json_pack("{s:s}", "name", speaker);
+    else if (audience_label != NULL)
+        *out = json_pack("{s:b, s:s}", "audience", 1, "label", audience_label);
+    return *out != NULL || (speaker == NULL && audience_label == NULL);
+}
+
 /* ---- create, read, edit, delete ---- */
 
 /* The media_ids of a new status: at most MAX_MEDIA of the asker's, not attached yet. */
@@ -233,7 +277,7 @@ media_check(struct request *req, struct response *res, struct store *st, const s
         bool kept = false; /* for a scheduled status */
         if (id == NULL || !document_parse_id(id, &ids[i]) ||
             store_media_get(st, &req->arena, ids[i], &m) != RC_OK || m.account_id != a->acc.id ||
-            m.post_id != 0 || store_media_scheduled(st, ids[i], &kept) != RC_OK || kept)
+            m.post_id != 0 || store_media_scheduled(st, a->acc.id, ids[i], &kept) != RC_OK || kept)
             return masto_error(res, 422,
                                "Validation failed: media %s is not one of yours waiting to be "
                                "posted",
@@ -313,9 +357,7 @@ create_status(struct store *st, struct request *req, struct response *res)
         store_idempotency_get(st, plan->a.acc.id, plan->key, &earlier) == RC_OK &&
         store_post_get(st, &req->arena, earlier, &p) == RC_OK)
         return masto_status_answer(req, res, st, &p, plan->a.acc.id, NULL);
-    if ((plan->speaker != NULL && (speaker = json_pack("{s:s}", "name", plan->speaker)) == NULL) ||
-        (plan->audience_label != NULL &&
-         (speaker = json_pack("{s:b, s:s}", "audience", 1, "label", plan->audience_label)) == NULL))
+    if (!speaker_json(plan->speaker, plan->audience_label, &speaker))
         return masto_error(res, 500, "out of memory");
     rc = post_create_ex(st, &req->arena, plan->to_event ? &plan->e : &post_no_event, &plan->a.acc,
                         plan->text, strlen(plan->text), speaker, false, plan->state, &plan->extra,
@@ -382,7 +424,7 @@ schedule(struct request *req, struct response *res, struct store *st,
     char *params_text;
     json_t *params;
     time_t at;
-    int64_t id;
+    int64_t id, count;
     int rc;
 
     if (!masto_client_time(when, &at))
@@ -395,6 +437,14 @@ schedule(struct request *req, struct response *res, struct store *st,
                            "posted");
     if (!post_text_fits(&req->arena, &post_no_event, plan->text, strlen(plan->text), res))
         return 0;
+    /* a bound on what one account keeps (and on what media_check reads) */
+    if (store_scheduled_count(st, plan->a.acc.id, &count) != RC_OK)
+        return masto_error(res, 500, "the server could not read its data");
+    if (count >= STORE_SCHEDULED_MAX)
+        return masto_error(res, 422,
+                           "Validation failed: you have %d scheduled statuses, the most one may "
+                           "have; nothing was posted",
+                           STORE_SCHEDULED_MAX);
     if ((params = json_object()) == NULL)
         return masto_error(res, 500, "out of memory");
     json_object_set_new(params, "text", json_string(plan->text));
@@ -462,11 +512,10 @@ masto_status_post_scheduled(struct store *st, struct arena *ar, const struct acc
 {
     json_t *params = json_loads(params_text, 0, NULL), *speaker = NULL;
     struct response scratch = {0};
-    const char *text, *state = "visible", *reply;
+    const char *text, *state = "visible", *reply, *named, *floor;
     struct post extra = {0}, parent;
-    struct speaker_match m;
     struct event e;
-    bool to_event = false, ok;
+    bool to_event, ok;
     int64_t ids[MAX_MEDIA];
     size_t n_ids;
     int rc;
@@ -491,16 +540,10 @@ masto_status_post_scheduled(struct store *st, struct arena *ar, const struct acc
          strcmp(parent.state, "visible") != 0))
         extra.in_reply_to_id = 0;
     /* routed now, as a status posted now: to the event live now */
-    if ((extra.visibility == NULL || strcmp(extra.visibility, "public") == 0) &&
-        route(ar, st, acc, text, &e, &state)) {
-        to_event = true;
-        if (api_may_edit(st, acc, &e)) {
-            enum speaker_kind f = speaker_find(ar, &e, text, &m);
-            if (f == SPEAKER_PERSON)
-                speaker = json_pack("{s:s}", "name", m.name);
-            else if (f == SPEAKER_AUDIENCE)
-                speaker = json_pack("{s:b, s:s}", "audience", 1, "label", m.label);
-        }
+    to_event = destination(ar, st, acc, extra.visibility, text, &e, &state, &named, &floor);
+    if (!speaker_json(named, floor, &speaker)) {
+        json_decref(params);
+        return RC_NOMEM;
     }
     ok = post_create_ex(st, ar, to_event ? &e : &post_no_event, acc, text, strlen(text), speaker,
                         false, state, &extra, out, &scratch);
@@ -550,13 +593,18 @@ masto_status_create(struct request *req, struct response *res)
     if (key != NULL && store_idempotency_get(st, plan->a.acc.id, key, &earlier) == RC_OK &&
         store_post_get(st, &req->arena, earlier, &p) == RC_OK)
         return masto_status_answer(req, res, st, &p, plan->a.acc.id, NULL);
-    /* a retry of a status scheduled with this key: the one kept (its pictures are its own) */
-    if (key != NULL &&
-        store_scheduled_by_key(st, &req->arena, plan->a.acc.id, key, &scheduled) == RC_OK)
-        return masto_json(res, 200, masto_scheduled_json(req, st, &scheduled));
     plan->key = key;
     if ((params = masto_params(req, res)) == NULL)
         return 0;
+    if ((when = masto_string(params, "scheduled_at")) != NULL && when[0] == '\0')
+        when = NULL;
+    /* a retry of a status scheduled with this key: the one kept (media_check would refuse
+     * its pictures, kept for it) */
+    if (when != NULL && key != NULL &&
+        store_scheduled_by_key(st, &req->arena, plan->a.acc.id, key, &scheduled) == RC_OK) {
+        status = masto_json(res, 200, masto_scheduled_json(req, st, &scheduled));
+        goto out;
+    }
     plan->text = keep_str(req, masto_string(params, "status"));
     visibility = masto_string(params, "visibility");
     reply = masto_string(params, "in_reply_to_id");
@@ -596,30 +644,13 @@ masto_status_create(struct request *req, struct response *res)
             goto out;
         }
     }
-    if ((when = masto_string(params, "scheduled_at")) != NULL && when[0] != '\0') {
+    if (when != NULL) {
         status = schedule(req, res, st, plan, when);
         goto out;
     }
     plan->state = "visible";
-    /* a public status with a live event's hashtag goes to the event */
-    if ((visibility == NULL || strcmp(visibility, "public") == 0) &&
-        route(&req->arena, st, &plan->a.acc, plan->text, &plan->e, &plan->state)) {
-        /* an editor's "Name:" prefix names one of the event's people (api/speakers.c), or
-         * the floor; the audience's own posts are the floor's anyway */
-        struct speaker_match m;
-        plan->to_event = true;
-        if (api_may_edit(st, &plan->a.acc, &plan->e))
-            switch (speaker_find(&req->arena, &plan->e, plan->text, &m)) {
-            case SPEAKER_PERSON:
-                plan->speaker = m.name;
-                break;
-            case SPEAKER_AUDIENCE:
-                plan->audience_label = m.label;
-                break;
-            case SPEAKER_NONE:
-                break;
-            }
-    }
+    plan->to_event = destination(&req->arena, st, &plan->a.acc, visibility, plan->text, &plan->e,
+                                 &plan->state, &plan->speaker, &plan->audience_label);
     req->data = plan;
     status = writer_defer(req, res, create_status);
 out:

@@ -13,7 +13,18 @@
 
 #define SQ_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-enum scheduled_stmt { T_ADD, T_GET, T_LIST, T_MOVE, T_DELETE, T_DUE, T_MEDIA, T_BY_KEY, T_N };
+enum scheduled_stmt {
+    T_ADD,
+    T_GET,
+    T_LIST,
+    T_MOVE,
+    T_DELETE,
+    T_DUE,
+    T_MEDIA,
+    T_BY_KEY,
+    T_COUNT,
+    T_N
+};
 
 _Static_assert(T_N <= 16, "scheduled.c has more statements than slots");
 
@@ -32,9 +43,11 @@ static const char *const scheduled_sql[T_N] = {
     [T_MOVE] = "UPDATE scheduled_statuses SET scheduled_at = ?3 WHERE id = ?1 AND account_id = ?2",
     [T_DELETE] = "DELETE FROM scheduled_statuses WHERE id = ?1 AND (?2 = 0 OR account_id = ?2)",
     /* walks scheduled_statuses_due (scheduled_at) up to now: the oldest due first */
-    /* the scheduled statuses are few: each one's media_ids read */
+    /* a media's uploader alone attaches it: its scheduled statuses (at most
+     * STORE_SCHEDULED_MAX, by scheduled_statuses_account) are read */
     [T_MEDIA] = "SELECT 1 FROM scheduled_statuses s, json_each(s.params, '$.media_ids') j "
-                "WHERE j.value = ?1 LIMIT 1",
+                "WHERE s.account_id = ?2 AND j.value = ?1 LIMIT 1",
+    [T_COUNT] = "SELECT count(*) FROM scheduled_statuses WHERE account_id = ?1",
     [T_DUE] = "SELECT " SCHEDULED_COLS " FROM scheduled_statuses WHERE scheduled_at <= ?1 "
               "ORDER BY scheduled_at, id LIMIT ?2",
 };
@@ -206,7 +219,7 @@ store_scheduled_delete(struct store *st, int64_t account_id, int64_t id)
 }
 
 int
-store_media_scheduled(struct store *st, int64_t media_id, bool *out)
+store_media_scheduled(struct store *st, int64_t account_id, int64_t media_id, bool *out)
 {
     sqlite3_stmt *stmt;
     char id[24];
@@ -216,8 +229,24 @@ store_media_scheduled(struct store *st, int64_t media_id, bool *out)
         return rc;
     snprintf(id, sizeof(id), "%lld", (long long)media_id);
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 2, account_id);
     rc = sq_row(st, stmt, "look for a scheduled status's media");
     sq_release(stmt);
     *out = rc == RC_OK;
     return rc == RC_NOTFOUND ? RC_OK : rc;
+}
+
+int
+store_scheduled_count(struct store *st, int64_t account_id, int64_t *n_out)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if ((rc = prepare(st, T_COUNT, &stmt)) != RC_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, account_id);
+    if ((rc = sq_row(st, stmt, "count scheduled statuses")) == RC_OK)
+        *n_out = sqlite3_column_int64(stmt, 0);
+    sq_release(stmt);
+    return rc;
 }

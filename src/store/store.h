@@ -562,8 +562,11 @@ int store_scheduled_due(struct store *st, struct arena *ar, const char *now, int
 /* A new time for one of account_id's; RC_NOTFOUND. */
 int store_scheduled_move(struct store *st, int64_t account_id, int64_t id,
                          const char *scheduled_at);
-/* Whether a scheduled status will post this media (its params' media_ids). */
-int store_media_scheduled(struct store *st, int64_t media_id, bool *out);
+/* Whether one of account_id's scheduled statuses will post this media (its params' media_ids). */
+int store_media_scheduled(struct store *st, int64_t account_id, int64_t media_id, bool *out);
+/* How many statuses an account has scheduled (the API keeps it under STORE_SCHEDULED_MAX). */
+#define STORE_SCHEDULED_MAX 300 /* as Mastodon */
+int store_scheduled_count(struct store *st, int64_t account_id, int64_t *n_out);
 /* Cancels (or, once posted, forgets) one of account_id's (0: anyone's); RC_NOTFOUND. */
 int store_scheduled_delete(struct store *st, int64_t account_id, int64_t id);
 

@@ -10,6 +10,7 @@ and nothing is kept; another account's scheduled status is 404.
 """
 import datetime
 import re
+import sqlite3
 import time
 
 import pytest
@@ -171,6 +172,19 @@ def test_what_cannot_be_scheduled_is_refused_and_nothing_is_kept(server, people)
         ed.status_post("Avec un sondage", scheduled_at=later(60),
                        poll=ed.make_poll(["oui", "non"], expires_in=300))
     assert e.value.args[1] == 422
+    assert ed.scheduled_statuses() == []
+    # at most 300 kept per account (as Mastodon): the 301st is refused
+    with sqlite3.connect(f"{server.data}/gazouillis.db") as db:
+        account = db.execute("SELECT id FROM accounts WHERE username = 'ed'").fetchone()[0]
+        db.executemany("INSERT INTO scheduled_statuses (id, account_id, scheduled_at, params, "
+                       "created_at) VALUES (?, ?, '2031-01-01T00:00:00Z', '{\"text\":\"x\"}', "
+                       "'2026-11-27T00:00:00Z')",
+                       [(9000 + i, account) for i in range(300)])
+    r = requests.post(url, headers=auth(ed.access_token), timeout=10,
+                      data={"status": "Un de trop", "scheduled_at": later(60).isoformat()})
+    assert r.status_code == 422 and "300" in r.json()["error"], r.text
+    with sqlite3.connect(f"{server.data}/gazouillis.db") as db:
+        db.execute("DELETE FROM scheduled_statuses WHERE id BETWEEN 9000 AND 9299")
     assert ed.scheduled_statuses() == []
     # a token that may only read lists, but neither schedules nor cancels
     made = server.cli("token", "create", "ed", "--scopes", "read")

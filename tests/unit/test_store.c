@@ -1833,12 +1833,16 @@ upgrade_from_9_keeps_scheduled_statuses(void **state)
                                          "{\"text\":\"d\",\"media_ids\":[\"77\",\"79\"]}", NULL,
                                          &b),
                      RC_OK);
-    assert_int_equal(store_media_scheduled(st, 77, &kept), RC_OK);
+    assert_int_equal(store_media_scheduled(st, 1, 77, &kept), RC_OK);
     assert_true(kept);
-    assert_int_equal(store_media_scheduled(st, 78, &kept), RC_OK);
+    assert_int_equal(store_media_scheduled(st, 2, 77, &kept), RC_OK); /* mia's statuses: no */
+    assert_false(kept);
+    assert_int_equal(store_scheduled_count(st, 1, &id), RC_OK);
+    assert_int_equal(id, 2); /* a and d */
+    assert_int_equal(store_media_scheduled(st, 1, 78, &kept), RC_OK);
     assert_false(kept);
     assert_int_equal(store_scheduled_delete(st, 0, b), RC_OK);
-    assert_int_equal(store_media_scheduled(st, 77, &kept), RC_OK);
+    assert_int_equal(store_media_scheduled(st, 1, 77, &kept), RC_OK);
     assert_false(kept);
     store_close(st);
     arena_release(&ar);
